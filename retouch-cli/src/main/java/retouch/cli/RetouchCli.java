@@ -1,0 +1,86 @@
+package retouch.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import retouch.RetouchException;
+
+/** Entry point of the {@code retouch} command: one subcommand class per job. */
+@Command(name = "retouch",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Image restoration and synthesis on the JVM: degrade, restore, measure, train and generate.",
+        subcommands = {
+                DemoCommand.class,
+                DegradeCommand.class,
+                RestoreCommand.class,
+                MetricsCommand.class,
+                EvalCommand.class,
+                ModelsCommand.class,
+                DoctorCommand.class,
+                CommandLine.HelpCommand.class},
+        footer = {"%nExamples:",
+                "  retouch demo",
+                "  retouch degrade photo.png -o noisy.png --degrade noise:gauss:25 --seed 1",
+                "  retouch restore noisy.png -o clean.png --method nlm --sigma 25",
+                "  retouch metrics clean.png restored.png --json",
+                ExitCodes.HELP_FOOTER})
+public final class RetouchCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs one command line with the given streams and returns its exit code (used by tests too). */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = new CommandLine(new RetouchCli());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler(RetouchCli::handleFailure);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            err.println("retouch: " + ex.getMessage());
+            CommandLine failed = ex.getCommandLine();
+            err.println("Run '" + failed.getCommandSpec().qualifiedName() + " --help' for usage.");
+            return ExitCodes.USAGE;
+        });
+        return cl.execute(args);
+    }
+
+    private static int handleFailure(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
+        PrintWriter err = cl.getErr();
+        Throwable root = ex;
+        // A user error may arrive wrapped (e.g. inside an executor); report the innermost one.
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof RetouchException) {
+                root = t;
+                break;
+            }
+        }
+        if (root instanceof RetouchException) {
+            err.println("retouch: " + root.getMessage());
+            return ExitCodes.BAD_INPUT;
+        }
+        if (System.getenv("RETOUCH_DEBUG") != null) {
+            ex.printStackTrace(err);
+        }
+        err.println("retouch: internal error: " + ex.getClass().getSimpleName()
+                + (ex.getMessage() == null ? "" : ": " + ex.getMessage().lines().findFirst().orElse(""))
+                + " (set RETOUCH_DEBUG=1 for the stack trace and report it)");
+        return ExitCodes.INTERNAL;
+    }
+
+    static {
+        // Keep native-library chatter off the user's terminal; warnings still show.
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+                System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+        System.setProperty("org.slf4j.simpleLogger.logFile", System.getProperty("org.slf4j.simpleLogger.logFile", "System.err"));
+    }
+}
