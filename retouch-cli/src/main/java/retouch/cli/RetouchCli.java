@@ -16,7 +16,6 @@ import retouch.RetouchException;
                 RestoreCommand.class,
                 MetricsCommand.class,
                 EvalCommand.class,
-                ModelsCommand.class,
                 DoctorCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"%nExamples:",

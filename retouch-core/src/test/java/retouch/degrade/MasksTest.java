@@ -1,0 +1,93 @@
+package retouch.degrade;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import retouch.image.Image;
+
+class MasksTest {
+    @Test
+    void centreBox() {
+        Image m = Masks.centerBox(100, 80, 0.5);
+        assertEquals(0.25, Masks.coverage(m), 1e-9);
+        assertEquals(1f, m.get(0, 50, 40));
+        assertEquals(0f, m.get(0, 10, 10));
+        assertEquals(1f, m.get(0, 25, 20));
+        assertEquals(0f, m.get(0, 24, 20));
+        Image p = Masks.centerBox(64, 64, 10, 20);
+        assertEquals(200.0 / 4096, Masks.coverage(p), 1e-9);
+    }
+
+    @Test
+    void freeFormRespectsCoverage() {
+        SplittableRandom r = new SplittableRandom(1);
+        double lo = 1, hi = 0;
+        for (int i = 0; i < 20; i++) {
+            double c = Masks.coverage(Masks.freeForm(256, 256, 0.1, 0.3, r));
+            assertTrue(c >= 0.1 && c <= 0.3, "coverage " + c);
+            lo = Math.min(lo, c);
+            hi = Math.max(hi, c);
+        }
+        assertTrue(hi - lo > 0.05, "coverage varies across the range: " + lo + ".." + hi);
+        for (double[] range : new double[][] {{0.05, 0.5}, {0.4, 0.42}, {0.01, 0.02}}) {
+            for (int i = 0; i < 5; i++) {
+                Image m = Masks.freeForm(128, 160, range[0], range[1], r);
+                double c = Masks.coverage(m);
+                assertTrue(c >= range[0] && c <= range[1], "coverage " + c + " in " + range[0] + "-" + range[1]);
+            }
+        }
+    }
+
+    @Test
+    void randomBoxesRespectCoverage() {
+        SplittableRandom r = new SplittableRandom(2);
+        for (int i = 0; i < 10; i++) {
+            double c = Masks.coverage(Masks.randomBoxes(128, 128, 3, 0.2, 0.3, r));
+            assertTrue(c >= 0.2 && c <= 0.3, "coverage " + c);
+        }
+        assertTrue(Masks.coverage(Masks.randomBoxes(64, 64, 2, r)) > 0);
+    }
+
+    @Test
+    void maskDegradationFillsHolesAndReturnsMask() {
+        Image clean = Image.filled(3, 32, 32, 0.6f);
+        Degraded d = MaskDegradation.freeForm(0.1, 0.3).withFill(1f).applyWithMask(clean, new SplittableRandom(3));
+        int holes = 0;
+        for (int i = 0; i < 32 * 32; i++) {
+            boolean hole = d.mask().data()[i] == 1f;
+            if (hole) holes++;
+            for (int c = 0; c < 3; c++) assertEquals(hole ? 1f : 0.6f, d.image().get(c, i / 32, i % 32));
+        }
+        assertTrue(holes > 0);
+    }
+
+    @Test
+    void fromFileResizedNearestAndThresholded(@TempDir Path dir) throws Exception {
+        BufferedImage bi = new BufferedImage(20, 10, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < 10; y++) for (int x = 10; x < 20; x++) bi.getRaster().setSample(x, y, 0, 200);
+        bi.getRaster().setSample(0, 0, 0, 100); // below threshold
+        Path f = dir.resolve("m.png");
+        ImageIO.write(bi, "png", f.toFile());
+        Image m = MaskDegradation.fromFile(f).mask(40, 80, new SplittableRandom(0));
+        assertEquals(40, m.height());
+        assertEquals(0.5, Masks.coverage(m), 1e-9);
+        assertEquals(0f, m.get(0, 0, 0));
+        assertEquals(1f, m.get(0, 39, 79));
+        // the NVIDIA irregular masks, when present (white = hole, 512², bin 10–20 %)
+        Path nv = Path.of("/work/shared/data/masks/02000.png");
+        if (Files.isRegularFile(nv)) {
+            double c = Masks.coverage(Masks.fromImage(Masks.read(nv), 512, 512));
+            assertTrue(c >= 0.09 && c <= 0.21, "NVIDIA mask coverage " + c);
+        }
+    }
+}

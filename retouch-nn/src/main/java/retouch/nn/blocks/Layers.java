@@ -1,0 +1,98 @@
+package retouch.nn.blocks;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.norm.BatchNorm;
+
+/**
+ * The small shared vocabulary every Retouch network is written in (in the spirit of KAIR's
+ * {@code basicblock}): each network then reads as a short list of these layers.
+ *
+ * <p>Engine notes that live here so no model has to remember them: DJL's BatchNorm momentum is
+ * the weight of the <em>new</em> batch statistics in the PyTorch engine, so PyTorch's default 0.1
+ * is {@code optMomentum(0.1f)}; the PyTorch engine has no transposed convolution and no pixel
+ * (un)shuffle op, so upsampling is pixel shuffle written as reshape + transpose (exact).
+ */
+public final class Layers {
+    private Layers() {}
+
+    /** k×k convolution, stride 1, "same" padding. */
+    public static Conv2d conv(int filters, int kernel, boolean bias) {
+        return Conv2d.builder()
+                .setKernelShape(new Shape(kernel, kernel))
+                .optPadding(new Shape(kernel / 2, kernel / 2))
+                .setFilters(filters)
+                .optBias(bias)
+                .build();
+    }
+
+    /** k×k convolution with a stride (downsampling), padding (k-1)/2. */
+    public static Conv2d conv(int filters, int kernel, int stride, boolean bias) {
+        return Conv2d.builder()
+                .setKernelShape(new Shape(kernel, kernel))
+                .optStride(new Shape(stride, stride))
+                .optPadding(new Shape((kernel - 1) / 2, (kernel - 1) / 2))
+                .setFilters(filters)
+                .optBias(bias)
+                .build();
+    }
+
+    /** Batch normalisation with PyTorch's defaults (momentum 0.1, eps 1e-5). */
+    public static BatchNorm batchNorm() {
+        return BatchNorm.builder().optMomentum(0.1f).optEpsilon(1e-5f).build();
+    }
+
+    public static Block relu() {
+        return Activation.reluBlock();
+    }
+
+    public static Block leakyRelu(float slope) {
+        return Activation.leakyReluBlock(slope);
+    }
+
+    /** conv3×3 (no bias) → BatchNorm → ReLU: the body layer of DnCNN and FFDNet. */
+    public static SequentialBlock convBnRelu(int filters) {
+        return new SequentialBlock().add(conv(filters, 3, false)).add(batchNorm()).add(relu());
+    }
+
+    /** conv3×3 (bias) → ReLU. */
+    public static SequentialBlock convRelu(int filters) {
+        return new SequentialBlock().add(conv(filters, 3, true)).add(relu());
+    }
+
+    /** Space-to-depth by {@code r}: N×C×H×W → N×(C·r²)×(H/r)×(W/r), PyTorch's channel order. */
+    public static NDArray pixelUnshuffle(NDArray x, int r) {
+        Shape s = x.getShape();
+        long n = s.get(0), c = s.get(1), h = s.get(2), w = s.get(3);
+        return x.reshape(n, c, h / r, r, w / r, r)
+                .transpose(0, 1, 3, 5, 2, 4)
+                .reshape(n, c * r * r, h / r, w / r);
+    }
+
+    /** Depth-to-space by {@code r}: the exact inverse of {@link #pixelUnshuffle}. */
+    public static NDArray pixelShuffle(NDArray x, int r) {
+        Shape s = x.getShape();
+        long n = s.get(0), c = s.get(1) / (r * r), h = s.get(2), w = s.get(3);
+        return x.reshape(n, c, r, r, h, w)
+                .transpose(0, 1, 4, 2, 5, 3)
+                .reshape(n, c, h * r, w * r);
+    }
+
+    public static LambdaBlock pixelShuffleBlock(int r) {
+        return LambdaBlock.singleton(x -> pixelShuffle(x, r), "pixel_shuffle");
+    }
+
+    public static LambdaBlock pixelUnshuffleBlock(int r) {
+        return LambdaBlock.singleton(x -> pixelUnshuffle(x, r), "pixel_unshuffle");
+    }
+
+    /** Upsampling by {@code r} as conv (C·r² filters) then pixel shuffle (ESPCN, Shi et al. 2016). */
+    public static SequentialBlock upsampleShuffle(int channels, int r) {
+        return new SequentialBlock().add(conv(channels * r * r, 3, true)).add(pixelShuffleBlock(r));
+    }
+}

@@ -1,0 +1,410 @@
+package retouch.nn.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import retouch.RetouchException;
+import retouch.nn.Engines;
+import retouch.nn.store.AtomicFiles;
+import retouch.nn.store.ModelFile;
+import retouch.nn.store.ModelMeta;
+
+/**
+ * The one training loop every Retouch model uses. It owns what is easy to get wrong in DJL: a
+ * child {@code NDManager} per step, gradient clearing (via {@link Adam}), and reproducibility:
+ * every step's randomness is derived from (seed, step), and checkpoints hold the weights, the
+ * optimiser moments and the step count, so a resumed run ends with the same weights as an
+ * uninterrupted one.
+ *
+ * <p>A run folder holds {@code checkpoint/} (a valid model file plus trainer state, replaced
+ * atomically), {@code train.csv}, {@code loss.png} and {@code samples/}. Checkpoints are written
+ * every {@code checkpointEvery} steps, at the end, and when the JVM is asked to stop (Ctrl-C):
+ * the shutdown hook lets the current step finish and the checkpoint be written before the JVM
+ * exits. Starting a trainer on a folder with a checkpoint resumes it (using the checkpoint's seed).
+ *
+ * <pre>{@code
+ * Trainer.Result r = Trainer.builder().setRunDir(dir).setSteps(10_000).optSeed(1)
+ *         .optCheckpointEvery(500).optExport(Path.of("models/mine")).build().fit(task);
+ * }</pre>
+ */
+public final class Trainer {
+
+    /** Checkpoint folder name inside the run folder. */
+    public static final String CHECKPOINT = "checkpoint";
+    /** Log file name inside the run folder. */
+    public static final String LOG_CSV = "train.csv";
+    /** Curve plot name inside the run folder. */
+    public static final String CURVE_PNG = "loss.png";
+    private static final String STATE_JSON = "trainer.json";
+
+    private final Path runDir;
+    private final long steps;
+    private final long seed;
+    private final long checkpointEvery;
+    private final long logEvery;
+    private final long validateEvery;
+    private final long sampleEvery;
+    private final long stopAt;
+    private final boolean resume;
+    private final boolean quiet;
+    private final boolean shutdownHook;
+    private final String command;
+    private final Path export;
+    private final PrintStream err;
+    private final AtomicBoolean stopRequested = new AtomicBoolean();
+
+    private Trainer(Builder b) {
+        runDir = b.runDir.toAbsolutePath().normalize();
+        steps = b.steps;
+        seed = b.seed;
+        checkpointEvery = b.checkpointEvery;
+        logEvery = b.logEvery;
+        validateEvery = b.validateEvery;
+        sampleEvery = b.sampleEvery;
+        stopAt = b.stopAt;
+        resume = b.resume;
+        quiet = b.quiet;
+        shutdownHook = b.shutdownHook;
+        command = b.command;
+        export = b.export;
+        err = System.err;
+    }
+
+    /** A new builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Asks a running {@link #fit} to stop after the current step and write a checkpoint. */
+    public void requestStop() {
+        stopRequested.set(true);
+    }
+
+    /**
+     * The outcome of {@link #fit}.
+     *
+     * @param step last completed step
+     * @param completed whether the run reached its total step count
+     * @param resumedFrom the step the run resumed from (0 for a fresh run)
+     * @param wallSeconds training wall time including earlier sessions
+     * @param lastMetrics metrics of the last step (and last validation)
+     * @param checkpoint the checkpoint folder (a model file)
+     * @param meta the model meta written with the last checkpoint
+     */
+    public record Result(long step, boolean completed, long resumedFrom, double wallSeconds, Map<String, Float> lastMetrics,
+                         Path checkpoint, ModelMeta meta) {}
+
+    /**
+     * Runs (or resumes) the task until the total step count, {@code stopAt}, or a stop request.
+     *
+     * @throws RetouchException for user-fixable problems (unusable run folder, checkpoint of
+     *     another model, loss became NaN)
+     */
+    public Result fit(TrainingTask task) throws IOException {
+        Engine engine = Engines.init();
+        Files.createDirectories(runDir);
+        Path ckptDir = AtomicFiles.recover(runDir.resolve(CHECKPOINT));
+        TrainLog log = new TrainLog(runDir.resolve(LOG_CSV), runDir.resolve(CURVE_PNG));
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = shutdownHook ? new Thread(() -> {
+            stopRequested.set(true);
+            try {
+                finished.await(120, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "retouch-trainer-stop") : null;
+        ProgressBar bar = null;
+        try (NDManager root = engine.newBaseManager()) {
+            long runSeed = seed;
+            long start = 0;
+            double priorWall = 0;
+            JsonNode state = null;
+            if (resume && Files.isRegularFile(ckptDir.resolve(STATE_JSON))) {
+                state = ModelFile.json().readTree(ckptDir.resolve(STATE_JSON).toFile());
+                runSeed = state.path("seed").asLong(seed);
+                start = state.path("step").asLong(0);
+                priorWall = state.path("wall_time_seconds").asDouble(0);
+            }
+            engine.setRandomSeed(Seeds.mixInt(runSeed, 0));
+            TrainContext ctx = new TrainContext(root, runSeed, runDir);
+            task.init(ctx);
+            if (ctx.model() == null || ctx.modelMeta() == null) {
+                throw new IllegalStateException("TrainingTask.init must call ctx.setModel(meta, block)");
+            }
+            if (state != null) {
+                restore(ctx, task, ckptDir, start);
+                log.loadExisting(start);
+                if (!quiet) {
+                    err.printf(Locale.ROOT, "resuming %s from step %d of %d%n", runDir, start, steps);
+                }
+            }
+            if (hook != null) {
+                Runtime.getRuntime().addShutdownHook(hook);
+            }
+            long end = stopAt > 0 ? Math.min(stopAt, steps) : steps;
+            if (!quiet) {
+                bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(steps)
+                        .setConsumer(new ConsoleProgressBarConsumer(System.err)).setUpdateIntervalMillis(500)
+                        .showSpeed(new java.text.DecimalFormat("#.##")).setUnit(" steps", 1)
+                        .startsFrom(start, Duration.ZERO).build();
+            }
+            long t0 = System.nanoTime();
+            Map<String, Float> last = new LinkedHashMap<>();
+            long step = start;
+            long lastCheckpoint = start;
+            ModelMeta written = null;
+            while (step < end && !stopRequested.get()) {
+                long s = step + 1;
+                Map<String, Float> metrics = new LinkedHashMap<>();
+                boolean validated = false;
+                try (NDManager stepManager = root.newSubManager()) {
+                    engine.setRandomSeed(Seeds.mixInt(runSeed, s));
+                    StepContext sc = new StepContext(stepManager, s, steps, runSeed);
+                    metrics.putAll(task.step(sc));
+                    checkFinite(metrics, s, ckptDir);
+                    if (validateEvery > 0 && (s % validateEvery == 0 || s == end)) {
+                        metrics.putAll(task.validate(sc));
+                        validated = true;
+                    }
+                    if (sampleEvery > 0 && (s % sampleEvery == 0 || s == end)) {
+                        Path dir = runDir.resolve("samples");
+                        Files.createDirectories(dir);
+                        task.writeSamples(sc, dir.resolve(String.format(Locale.ROOT, "step-%07d.png", s)));
+                    }
+                }
+                step = s;
+                last.putAll(metrics);
+                double wall = priorWall + (System.nanoTime() - t0) / 1e9;
+                if (s % logEvery == 0 || s == end || validated || s == start + 1) {
+                    log.add(s, wall, metrics, TrainLog.rssMb());
+                    log.flush();
+                }
+                if (bar != null) {
+                    bar.stepTo(s);
+                    bar.setExtraMessage(message(metrics));
+                }
+                if (checkpointEvery > 0 && s % checkpointEvery == 0 && s < end) {
+                    written = checkpoint(ctx, task, ckptDir, log, runSeed, s, wall, last);
+                    lastCheckpoint = s;
+                }
+            }
+            double wall = priorWall + (System.nanoTime() - t0) / 1e9;
+            if (step > lastCheckpoint || written == null) {
+                written = checkpoint(ctx, task, ckptDir, log, runSeed, step, wall, last);
+            }
+            if (bar != null) {
+                bar.close();
+                bar = null;
+            }
+            boolean completed = step >= steps;
+            if (!completed && !quiet) {
+                err.printf(Locale.ROOT, "stopped at step %d of %d; checkpoint in %s; run again with the same run folder to resume%n",
+                        step, steps, ckptDir);
+            }
+            if (export != null && completed) {
+                ModelFile.save(export, written.toBuilder().name(null).created(null).build(), ctx.model());
+            }
+            return new Result(step, completed, start, wall, Map.copyOf(last), ckptDir, written);
+        } finally {
+            if (bar != null) {
+                bar.close();
+            }
+            finished.countDown();
+            if (hook != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException | IllegalArgumentException e) {
+                    // JVM already shutting down, or the hook was never added
+                }
+            }
+        }
+    }
+
+    private static String message(Map<String, Float> metrics) {
+        Float loss = metrics.get("loss");
+        if (loss == null && !metrics.isEmpty()) {
+            Map.Entry<String, Float> e = metrics.entrySet().iterator().next();
+            return String.format(Locale.ROOT, "%s %.4g", e.getKey(), e.getValue());
+        }
+        return loss == null ? "" : String.format(Locale.ROOT, "loss %.4g", loss);
+    }
+
+    private static void checkFinite(Map<String, Float> metrics, long step, Path ckptDir) {
+        for (Map.Entry<String, Float> e : metrics.entrySet()) {
+            String k = e.getKey();
+            if ((k.equals("loss") || k.endsWith("_loss") || k.startsWith("loss_")) && !Float.isFinite(e.getValue())) {
+                throw new RetouchException(k + " became " + e.getValue() + " at step " + step
+                        + "; lower the learning rate (the last good checkpoint is in " + ckptDir + ")");
+            }
+        }
+    }
+
+    private ModelMeta checkpoint(TrainContext ctx, TrainingTask task, Path ckptDir, TrainLog log, long runSeed, long step,
+                                 double wall, Map<String, Float> last) throws IOException {
+        Path tmp = AtomicFiles.tempSibling(ckptDir);
+        try {
+            Files.createDirectories(tmp);
+            Map<String, Double> metrics = new LinkedHashMap<>(ctx.modelMeta().metrics());
+            last.forEach((k, v) -> metrics.put(k, v.doubleValue()));
+            ModelMeta.Builder mb = ctx.modelMeta().toBuilder().seed(runSeed).steps(step)
+                    .wallTimeSeconds(Math.round(wall * 100) / 100.0).metrics(metrics)
+                    .created(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+            if (command != null) {
+                mb.command(command);
+            }
+            if (mb.build().name() == null) {
+                mb.name(runDir.getFileName().toString());
+            }
+            ModelMeta meta = ModelFile.writeInto(tmp, mb.build(), ctx.model());
+            if (!ctx.blocks().isEmpty()) {
+                Path bd = Files.createDirectories(tmp.resolve("blocks"));
+                for (Map.Entry<String, Block> e : ctx.blocks().entrySet()) {
+                    ByteArrayOutputStream bos = new ByteArrayOutputStream();
+                    try (DataOutputStream dos = new DataOutputStream(bos)) {
+                        e.getValue().saveParameters(dos);
+                    }
+                    Files.write(bd.resolve(e.getKey() + ".params"), bos.toByteArray());
+                }
+            }
+            if (!ctx.optimizers().isEmpty()) {
+                Path od = Files.createDirectories(tmp.resolve("optimizers"));
+                for (Map.Entry<String, Adam> e : ctx.optimizers().entrySet()) {
+                    try (OutputStream os = new java.io.BufferedOutputStream(Files.newOutputStream(od.resolve(e.getKey() + ".adam")))) {
+                        e.getValue().save(os);
+                    }
+                }
+            }
+            Path td = Files.createDirectories(tmp.resolve("task"));
+            task.saveState(td);
+            ObjectNode st = ModelFile.json().createObjectNode();
+            st.put("step", step);
+            st.put("total_steps", steps);
+            st.put("seed", runSeed);
+            st.put("wall_time_seconds", wall);
+            st.put("architecture", meta.architecture());
+            ModelFile.json().writeValue(tmp.resolve(STATE_JSON).toFile(), st);
+            AtomicFiles.replaceDir(tmp, ckptDir);
+        } finally {
+            AtomicFiles.deleteRecursively(tmp);
+        }
+        log.flush();
+        try {
+            log.writeCurve();
+        } catch (RuntimeException | IOException | Error e) {
+            // a plot must never kill a training run (e.g. a JVM without fonts)
+            if (!quiet) {
+                err.println("warning: cannot draw " + CURVE_PNG + ": " + e);
+            }
+        }
+        return ModelFile.readMeta(ckptDir);
+    }
+
+    private void restore(TrainContext ctx, TrainingTask task, Path ckptDir, long step) throws IOException {
+        String want = ctx.modelMeta().architecture();
+        ModelMeta saved = ModelFile.readMeta(ckptDir);
+        if (!want.equals(saved.architecture())) {
+            throw new RetouchException("run folder " + runDir + " holds a checkpoint of a '" + saved.architecture()
+                    + "' model but this run trains a '" + want + "' model; use a new run folder");
+        }
+        ModelFile.loadInto(ckptDir, ctx.model(), ctx.manager(), true);
+        for (Map.Entry<String, Block> e : ctx.blocks().entrySet()) {
+            Path f = ckptDir.resolve("blocks").resolve(e.getKey() + ".params");
+            if (!Files.isRegularFile(f)) {
+                throw new RetouchException("checkpoint " + ckptDir + " has no state for block '" + e.getKey() + "'; use a new run folder");
+            }
+            ModelFile.replaceParameters(e.getValue(), ctx.manager(), Files.readAllBytes(f), saved, f.toString(), true);
+        }
+        for (Map.Entry<String, Adam> e : ctx.optimizers().entrySet()) {
+            Path f = ckptDir.resolve("optimizers").resolve(e.getKey() + ".adam");
+            if (!Files.isRegularFile(f)) {
+                throw new RetouchException("checkpoint " + ckptDir + " has no state for optimizer '" + e.getKey() + "'; use a new run folder");
+            }
+            try (InputStream is = new java.io.BufferedInputStream(Files.newInputStream(f))) {
+                e.getValue().load(is, f.toString());
+            }
+        }
+        Path td = ckptDir.resolve("task");
+        if (Files.isDirectory(td)) {
+            task.loadState(td);
+        }
+    }
+
+    /** Builder for {@link Trainer}: {@code set*} required, {@code opt*} optional, as in DJL. */
+    public static final class Builder {
+        private Path runDir;
+        private long steps = -1;
+        private long seed;
+        private long checkpointEvery = 1000;
+        private long logEvery = 10;
+        private long validateEvery;
+        private long sampleEvery;
+        private long stopAt;
+        private boolean resume = true;
+        private boolean quiet;
+        private boolean shutdownHook = true;
+        private String command;
+        private Path export;
+
+        Builder() {}
+
+        /** Run folder: checkpoint, log, plot, samples. Created if missing; resumed if it has a checkpoint. */
+        public Builder setRunDir(Path dir) { runDir = dir; return this; }
+        /** Total optimisation steps of the run. */
+        public Builder setSteps(long n) { steps = n; return this; }
+        /** Run seed (default 0); a resumed run uses its checkpoint's seed. */
+        public Builder optSeed(long s) { seed = s; return this; }
+        /** Checkpoint interval in steps (default 1000; 0: only at the end and on stop). */
+        public Builder optCheckpointEvery(long n) { checkpointEvery = n; return this; }
+        /** CSV row interval in steps (default 10). */
+        public Builder optLogEvery(long n) { logEvery = Math.max(1, n); return this; }
+        /** Validation interval in steps (default 0: never). */
+        public Builder optValidateEvery(long n) { validateEvery = n; return this; }
+        /** Sample-grid interval in steps (default 0: never). */
+        public Builder optSampleEvery(long n) { sampleEvery = n; return this; }
+        /** Stop (with a checkpoint) after this step even though the run is longer: time-boxed sessions. */
+        public Builder optStopAt(long step) { stopAt = step; return this; }
+        /** Whether to resume from an existing checkpoint (default true; false starts over and overwrites). */
+        public Builder optResume(boolean r) { resume = r; return this; }
+        /** No progress bar or messages on stderr (tests). */
+        public Builder optQuiet(boolean q) { quiet = q; return this; }
+        /** Whether Ctrl-C / SIGTERM writes a checkpoint before exit (default true). */
+        public Builder optShutdownHook(boolean h) { shutdownHook = h; return this; }
+        /** Command line recorded in model.json. */
+        public Builder optCommand(String c) { command = c; return this; }
+        /** Where to save the final model (folder, or .zip) when the run completes. */
+        public Builder optExport(Path p) { export = p; return this; }
+
+        public Trainer build() {
+            if (runDir == null) {
+                throw new IllegalArgumentException("Trainer needs a run folder (setRunDir)");
+            }
+            if (steps < 0) {
+                throw new IllegalArgumentException("Trainer needs a step count (setSteps)");
+            }
+            return new Trainer(this);
+        }
+    }
+}
