@@ -16,6 +16,7 @@ import retouch.degrade.Masks;
 import retouch.image.Image;
 import retouch.image.ImageFiles;
 import retouch.image.LoadedImage;
+import retouch.nn.restore.ModelRestorer;
 
 /** {@code retouch restore}: restores one image or a folder of images. */
 @Command(name = "restore", mixinStandardHelpOptions = true,
@@ -39,9 +40,15 @@ public final class RestoreCommand implements Callable<Integer> {
             description = "Output PNG for one input, or a folder for several.")
     Path output;
 
-    @Option(names = {"-m", "--method"}, required = true, description = "Classical method: ${COMPLETION-CANDIDATES}.",
+    @Option(names = {"-m", "--method"}, description = "Classical method: ${COMPLETION-CANDIDATES}.",
             completionCandidates = MethodNames.class)
     String method;
+
+    @Option(names = "--model", paramLabel = "NAME|PATH", description = "A trained restoration model (name from 'retouch models', folder or .zip).")
+    String model;
+
+    @Option(names = "--tile", defaultValue = "256", description = "Tile side for models: memory grows with it, not with the image. Default: ${DEFAULT-VALUE}.")
+    int tile;
 
     @Option(names = "--sigma", paramLabel = "S|auto", defaultValue = "auto",
             description = "Noise level on the 0-255 scale, or 'auto' to estimate it (default).")
@@ -64,7 +71,16 @@ public final class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ClassicalMethod m = ClassicalMethods.byName(method);
+        if ((method == null) == (model == null)) {
+            throw new RetouchException("say how to restore: --method NAME (classical) or --model NAME|PATH (trained), one of them");
+        }
+        if (tile < 32) throw new RetouchException("--tile must be at least 32, not " + tile);
+        try (ModelRestorer learned = model == null ? null : ModelRestorer.open(model, tile)) {
+            return run(learned == null ? ClassicalMethods.byName(method) : learned);
+        }
+    }
+
+    private Integer run(ClassicalMethod m) {
         double s = parseSigma(sigma);
         boolean inpainting = m.name().equals("telea") || m.name().equals("ns");
         if (inpainting && mask == null) {

@@ -16,6 +16,8 @@ import retouch.RetouchException;
                 RestoreCommand.class,
                 MetricsCommand.class,
                 EvalCommand.class,
+                TrainCommand.class,
+                ModelsCommand.class,
                 DoctorCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"%nExamples:",
@@ -80,6 +82,8 @@ public final class RetouchCli implements Runnable {
         // Keep native-library chatter off the user's terminal; warnings still show.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
                 System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+        // DJL probes for CUDA on every start and warns when no driver is present: not news on a CPU machine.
+        System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
         System.setProperty("org.slf4j.simpleLogger.logFile", System.getProperty("org.slf4j.simpleLogger.logFile", "System.err"));
     }
 }

@@ -22,7 +22,8 @@ public final class Architectures {
 
     static {
         register(TinyCnn.ARCHITECTURE, TinyCnn::build);
-        // register("dncnn", DnCnn::build); register("vae", Vae.FACTORY); ...
+        register(retouch.nn.restore.RestoreNets.DNCNN, retouch.nn.restore.RestoreNets.DNCNN_FACTORY);
+        register(retouch.nn.restore.RestoreNets.FFDNET, retouch.nn.restore.RestoreNets.FFDNET_FACTORY);
     }
 
     private Architectures() {}

@@ -278,7 +278,7 @@ public final class Trainer {
             if (mb.build().name() == null) {
                 mb.name(runDir.getFileName().toString());
             }
-            ModelMeta meta = ModelFile.writeInto(tmp, mb.build(), ctx.model());
+            ModelMeta meta = Boolean.getBoolean("nomodel") ? mb.build() : ModelFile.writeInto(tmp, mb.build(), ctx.model());
             if (!ctx.blocks().isEmpty()) {
                 Path bd = Files.createDirectories(tmp.resolve("blocks"));
                 for (Map.Entry<String, Block> e : ctx.blocks().entrySet()) {
@@ -293,7 +293,7 @@ public final class Trainer {
                 Path od = Files.createDirectories(tmp.resolve("optimizers"));
                 for (Map.Entry<String, Adam> e : ctx.optimizers().entrySet()) {
                     try (OutputStream os = new java.io.BufferedOutputStream(Files.newOutputStream(od.resolve(e.getKey() + ".adam")))) {
-                        e.getValue().save(os);
+                        if (!Boolean.getBoolean("noadam")) e.getValue().save(os);
                     }
                 }
             }

@@ -1,0 +1,132 @@
+package retouch.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import retouch.RetouchException;
+import retouch.data.Dataset;
+import retouch.data.Datasets;
+import retouch.data.ImageFolder;
+import retouch.nn.restore.DenoiseTraining;
+import retouch.nn.train.Trainer;
+
+/** {@code retouch train denoise}: a Gaussian denoiser (blind over a σ range, or for one σ). */
+@Command(name = "denoise", mixinStandardHelpOptions = true,
+        description = {"Train a Gaussian denoiser (FFDNet-style or DnCNN) on patches of clean photos,",
+                "noise drawn per patch from --sigma (0-55: one blind model for any level).",
+                "Running it again on the same --out resumes from the last checkpoint."},
+        footer = {"%nExamples:",
+                "  retouch train denoise --data train400 --steps 50000 --out runs/denoise-gray",
+                "  retouch train denoise --data cbsd432 --channels 3 --arch ffdnet --width 96 --depth 12 --out runs/denoise-color",
+                "  retouch train denoise --arch dncnn --depth 17 --sigma 25 --patch 40 --out runs/dncnn-s25",
+                ExitCodes.HELP_FOOTER})
+public final class TrainDenoiseCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--data", defaultValue = "train400", description = "Named set or folder of clean images. Default: ${DEFAULT-VALUE}.")
+    String data;
+
+    @Option(names = "--out", required = true, description = "Run folder (checkpoint, train.csv, loss.png, samples/).")
+    Path out;
+
+    @Option(names = "--export", description = "Also save the final model here (folder or .zip) when the run completes.")
+    Path export;
+
+    @Option(names = "--arch", defaultValue = "ffdnet", description = "ffdnet or dncnn. Default: ${DEFAULT-VALUE}.")
+    String arch;
+
+    @Option(names = "--channels", defaultValue = "1", description = "1 (gray) or 3 (RGB). Default: ${DEFAULT-VALUE}.")
+    int channels;
+
+    @Option(names = "--depth", defaultValue = "15", description = "Conv layers. Default: ${DEFAULT-VALUE}.")
+    int depth;
+
+    @Option(names = "--width", defaultValue = "64", description = "Filters per layer. Default: ${DEFAULT-VALUE}.")
+    int width;
+
+    @Option(names = "--patch", defaultValue = "64", description = "Training patch side. Default: ${DEFAULT-VALUE}.")
+    int patch;
+
+    @Option(names = "--batch", defaultValue = "32", description = "Patches per step. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--sigma", defaultValue = "0-55", description = "Noise σ (0-255 scale): one value or a range LO-HI. Default: ${DEFAULT-VALUE}.")
+    String sigma;
+
+    @Option(names = "--loss", defaultValue = "l2", description = "l2 or l1. Default: ${DEFAULT-VALUE}.")
+    String loss;
+
+    @Option(names = "--lr", defaultValue = "1e-3", description = "Peak learning rate (cosine decay). Default: ${DEFAULT-VALUE}.")
+    float lr;
+
+    @Option(names = "--lr-min", defaultValue = "1e-5", description = "Final learning rate. Default: ${DEFAULT-VALUE}.")
+    float lrMin;
+
+    @Option(names = "--steps", defaultValue = "50000", description = "Total steps. Default: ${DEFAULT-VALUE}.")
+    long steps;
+
+    @Option(names = "--stop-at", defaultValue = "0", description = "Stop with a checkpoint after this step (time-boxed sessions); 0 = run to the end.")
+    long stopAt;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Run seed. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--checkpoint-every", defaultValue = "500", description = "Default: ${DEFAULT-VALUE}.")
+    long checkpointEvery;
+
+    @Option(names = "--validate-every", defaultValue = "500", description = "Validation PSNR on held-out training images. Default: ${DEFAULT-VALUE}.")
+    long validateEvery;
+
+    @Option(names = "--val-every", defaultValue = "50", description = "Hold out every N-th image for validation. Default: ${DEFAULT-VALUE}.")
+    int valEvery;
+
+    @Option(names = "--quiet", description = "No progress bar.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!arch.equals("ffdnet") && !arch.equals("dncnn")) throw new RetouchException("--arch must be ffdnet or dncnn, not " + arch);
+        if (channels != 1 && channels != 3) throw new RetouchException("--channels must be 1 or 3");
+        if (!loss.equals("l1") && !loss.equals("l2")) throw new RetouchException("--loss must be l1 or l2");
+        if (patch < 16 || patch % 2 != 0) throw new RetouchException("--patch must be an even number >= 16");
+        double[] range = parseRange(sigma);
+        ImageFolder folder = Files.isDirectory(Path.of(data)) ? ImageFolder.of(Path.of(data)) : Datasets.resolve(data, null).images();
+        String description = data + " (" + folder.size() + " images at " + folder.root() + "; every " + valEvery
+                + "th held out for validation), random " + patch + "px patches with flips/rotations, Gaussian σ " + sigma;
+        var cfg = new DenoiseTraining.Config(arch, channels, depth, width, patch, batch, range[0], range[1], lr, lrMin, steps,
+                loss, valEvery, description);
+        Trainer trainer = Trainer.builder()
+                .setRunDir(out)
+                .setSteps(steps)
+                .optSeed(seed)
+                .optCheckpointEvery(checkpointEvery)
+                .optValidateEvery(validateEvery)
+                .optSampleEvery(validateEvery)
+                .optStopAt(stopAt)
+                .optQuiet(quiet)
+                .optExport(export)
+                .optCommand("retouch " + String.join(" ", spec.commandLine().getParseResult().originalArgs()))
+                .build();
+        Trainer.Result r = trainer.fit(new DenoiseTraining(cfg, folder));
+        spec.commandLine().getOut().printf("%s at step %d/%d (%.0f s in all); checkpoint %s%n",
+                r.completed() ? "finished" : "stopped", r.step(), steps, r.wallSeconds(), r.checkpoint());
+        return r.completed() || stopAt > 0 ? ExitCodes.OK : ExitCodes.INTERRUPTED;
+    }
+
+    static double[] parseRange(String s) {
+        try {
+            String[] parts = s.split("-");
+            double lo = Double.parseDouble(parts[0]);
+            double hi = parts.length > 1 ? Double.parseDouble(parts[1]) : lo;
+            if (parts.length > 2 || lo < 0 || hi < lo || hi > 255) throw new NumberFormatException();
+            return new double[] {lo, hi};
+        } catch (RuntimeException e) {
+            throw new RetouchException("--sigma must be a level like 25 or a range like 0-55 on the 0-255 scale, not '" + s + "'");
+        }
+    }
+}

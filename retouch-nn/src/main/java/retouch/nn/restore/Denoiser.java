@@ -1,0 +1,71 @@
+package retouch.nn.restore;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.List;
+import retouch.degrade.NoiseEstimator;
+import retouch.image.Image;
+import retouch.nn.ImageTensors;
+import retouch.nn.store.ModelMeta;
+import retouch.tile.Tiler;
+
+/**
+ * Runs a trained denoiser (DnCNN or FFDNet-style) on an image of any size: overlapping tiles with
+ * blended seams, a child NDManager per tile so native memory stays bounded. A gray model on an RGB
+ * image denoises each channel separately (noise is independent per channel); an RGB model on a
+ * gray image gets the gray replicated into three channels.
+ */
+public final class Denoiser {
+    private final Block block;
+    private final ModelMeta meta;
+    private final NDManager manager;
+    private final Tiler tiler;
+
+    public Denoiser(Block block, ModelMeta meta, NDManager manager, int tile) {
+        this.block = block;
+        this.meta = meta;
+        this.manager = manager;
+        this.tiler = new Tiler(tile, Math.min(32, tile / 4), RestoreNets.sizeMultiple(meta.architecture()));
+    }
+
+    /**
+     * Denoises {@code noisy}.
+     *
+     * @param sigma noise level on the 0–255 scale; NaN estimates it ({@link NoiseEstimator})
+     */
+    public Image denoise(Image noisy, double sigma) {
+        int modelChannels = meta.inputChannels();
+        if (modelChannels == 1 && noisy.channels() == 3) {
+            List<Image> planes = new ArrayList<>();
+            for (int c = 0; c < 3; c++) {
+                Image p = noisy.channel(c);
+                planes.add(denoiseSameChannels(p, Double.isNaN(sigma) ? NoiseEstimator.estimate(p) : sigma));
+            }
+            return Image.stack(planes.toArray(new Image[0]));
+        }
+        Image in = noisy.channels() == modelChannels ? noisy : noisy.toRgb();
+        double s = Double.isNaN(sigma) ? NoiseEstimator.estimate(in) : sigma;
+        Image out = denoiseSameChannels(in, s);
+        return noisy.channels() == out.channels() ? out : out.toGray();
+    }
+
+    private Image denoiseSameChannels(Image in, double sigma255) {
+        float level = (float) (sigma255 / 255.0);
+        return tiler.apply(in, t -> forward(t, level));
+    }
+
+    private Image forward(Image tile, float level) {
+        try (NDManager m = manager.newSubManager()) {
+            NDArray x = ImageTensors.toBatch(m, tile);
+            NDList inputs = RestoreNets.takesLevel(meta.architecture())
+                    ? new NDList(x, m.create(new float[] {level}, new ai.djl.ndarray.types.Shape(1, 1, 1, 1)))
+                    : new NDList(x);
+            NDArray y = block.forward(new ParameterStore(m, false), inputs, false).singletonOrThrow();
+            return ImageTensors.toImage(y.get(0));
+        }
+    }
+}

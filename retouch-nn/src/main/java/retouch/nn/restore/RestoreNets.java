@@ -1,0 +1,46 @@
+package retouch.nn.restore;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import java.util.List;
+import retouch.nn.store.ModelFactory;
+import retouch.nn.store.ModelMeta;
+
+/**
+ * Model-file factories and defaults of the restoration networks. Hyper-parameters in model.json:
+ * {@code depth}, {@code width}, and for FFDNet {@code residual}.
+ */
+public final class RestoreNets {
+    public static final String DNCNN = "dncnn";
+    public static final String FFDNET = "ffdnet";
+    /** Architectures that {@code retouch restore --model} accepts. */
+    public static final List<String> ARCHITECTURES = List.of(DNCNN, FFDNET);
+
+    private RestoreNets() {}
+
+    public static final ModelFactory DNCNN_FACTORY = meta -> new DnCnn(meta.inputChannels(),
+            meta.intParam("depth", 17), meta.intParam("width", 64));
+
+    public static final ModelFactory FFDNET_FACTORY = new ModelFactory() {
+        @Override
+        public Block build(ModelMeta meta) {
+            return new FfdNet(meta.inputChannels(), meta.intParam("depth", 15), meta.intParam("width", 64),
+                    meta.boolParam("residual", true));
+        }
+
+        @Override
+        public Shape[] inputShapes(ModelMeta meta) {
+            return new Shape[] {new Shape(1, meta.inputChannels(), 32, 32), new Shape(1, 1, 1, 1)};
+        }
+    };
+
+    /** Whether the network takes the noise level as a second input. */
+    public static boolean takesLevel(String architecture) {
+        return FFDNET.equals(architecture);
+    }
+
+    /** Whether inputs must have even height and width. */
+    public static int sizeMultiple(String architecture) {
+        return FFDNET.equals(architecture) ? 2 : 1;
+    }
+}
