@@ -204,7 +204,7 @@ public final class Trainer {
                 }
                 if (bar != null) {
                     bar.stepTo(s);
-                    bar.setExtraMessage(message(metrics));
+                    bar.setExtraMessage(" " + message(metrics));
                 }
                 if (checkpointEvery > 0 && s % checkpointEvery == 0 && s < end) {
                     written = checkpoint(ctx, task, ckptDir, log, runSeed, s, wall, last);
@@ -278,7 +278,7 @@ public final class Trainer {
             if (mb.build().name() == null) {
                 mb.name(runDir.getFileName().toString());
             }
-            ModelMeta meta = Boolean.getBoolean("nomodel") ? mb.build() : ModelFile.writeInto(tmp, mb.build(), ctx.model());
+            ModelMeta meta = ModelFile.writeInto(tmp, mb.build(), ctx.model());
             if (!ctx.blocks().isEmpty()) {
                 Path bd = Files.createDirectories(tmp.resolve("blocks"));
                 for (Map.Entry<String, Block> e : ctx.blocks().entrySet()) {
@@ -293,7 +293,7 @@ public final class Trainer {
                 Path od = Files.createDirectories(tmp.resolve("optimizers"));
                 for (Map.Entry<String, Adam> e : ctx.optimizers().entrySet()) {
                     try (OutputStream os = new java.io.BufferedOutputStream(Files.newOutputStream(od.resolve(e.getKey() + ".adam")))) {
-                        if (!Boolean.getBoolean("noadam")) e.getValue().save(os);
+                        e.getValue().save(os);
                     }
                 }
             }

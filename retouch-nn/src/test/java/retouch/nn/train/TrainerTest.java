@@ -14,9 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import ai.djl.pytorch.jni.JniUtils;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import retouch.nn.store.LoadedModel;
@@ -27,26 +24,6 @@ class TrainerTest {
 
     @TempDir
     Path tmp;
-
-    private static int threads;
-
-    /**
-     * Bit-exact resume needs deterministic kernels. With 2 intra-op threads, libtorch 2.7.1's CPU
-     * convolution backward (the non-oneDNN path taken for thin layers like tiny-cnn's 8-to-1 conv)
-     * gives run-to-run different, sometimes NaN, input gradients; see
-     * {@code ConvBackwardRaceTest}. One thread is deterministic.
-     */
-    @BeforeAll
-    static void singleThread() {
-        retouch.nn.Engines.init();
-        threads = JniUtils.getNumThreads();
-        JniUtils.setNumThreads(1);
-    }
-
-    @AfterAll
-    static void restoreThreads() {
-        JniUtils.setNumThreads(threads);
-    }
 
     private static Trainer.Builder trainer(Path dir) {
         return Trainer.builder().setRunDir(dir).setSteps(40).optSeed(42).optCheckpointEvery(10).optLogEvery(1)
@@ -150,7 +127,8 @@ class TrainerTest {
     @Test
     void stopAtEndsASessionEarly() throws IOException {
         Path dir = tmp.resolve("run");
-        Trainer.Result r = trainer(dir).optStopAt(5).optCheckpointEvery(0).build().fit(new DenoiseTask());
+        // not quiet: exercises the progress bar and messages (stderr)
+        Trainer.Result r = trainer(dir).optQuiet(false).optStopAt(5).optCheckpointEvery(0).build().fit(new DenoiseTask());
         assertEquals(5, r.step());
         assertFalse(r.completed());
         assertEquals(5L, r.meta().steps());
