@@ -25,6 +25,8 @@ import retouch.image.Image;
 import retouch.image.ImageFiles;
 import retouch.metrics.Psnr;
 import retouch.metrics.Ssim;
+import retouch.nn.restore.ModelRestorer;
+import retouch.nn.store.ModelStore;
 
 /**
  * {@code retouch demo}: the main job on bundled data. Damages the bundled CC0 photos (noise, holes),
@@ -43,16 +45,49 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the degradations. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    /** One demo case: a sample photo, how it is damaged, and the restorers compared on it. */
-    private record Case(String name, String sample, String degrade, List<String> methods) {}
+    /**
+     * One demo case: a sample photo, how it is damaged, the classical restorers compared on it,
+     * and the shipped model that is used too when it is installed.
+     */
+    private record Case(String name, String sample, String degrade, List<String> methods, String model) {}
 
     private static final List<Case> CASES = List.of(
-            new Case("denoise-gray", "camera.png", "noise:gauss:25", List.of("nlm", "tv")),
-            new Case("denoise-color", "chelsea.png", "noise:gauss:25", List.of("nlm")),
-            new Case("inpaint", "camera.png", "mask:free:0.1-0.2", List.of("telea", "ns")));
+            new Case("denoise-gray", "camera.png", "noise:gauss:25", List.of("nlm", "tv"), "denoise-gray"),
+            new Case("denoise-color", "chelsea.png", "noise:gauss:25", List.of("nlm"), "denoise-gray"),
+            new Case("inpaint", "camera.png", "mask:free:0.1-0.2", List.of("telea", "ns"), null));
+
+    /** The restorers of a case: its classical methods, then its model when one is installed. */
+    private static List<ClassicalMethod> restorers(Case c, List<AutoCloseable> toClose) {
+        List<ClassicalMethod> list = new ArrayList<>();
+        for (String name : c.methods()) list.add(ClassicalMethods.byName(name));
+        if (c.model() != null && installed(c.model())) {
+            ModelRestorer r = ModelRestorer.open(c.model(), 256);
+            toClose.add(r);
+            list.add(r);
+        }
+        return list;
+    }
+
+    private static boolean installed(String model) {
+        try {
+            ModelStore.resolve(model);
+            return true;
+        } catch (retouch.RetouchException e) {
+            return false;
+        }
+    }
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
+        List<AutoCloseable> toClose = new ArrayList<>();
+        try {
+            return run(toClose);
+        } finally {
+            for (AutoCloseable c : toClose) c.close();
+        }
+    }
+
+    private Integer run(List<AutoCloseable> toClose) throws IOException {
         var o = spec.commandLine().getOut();
         Files.createDirectories(out);
         List<Map<String, Object>> summary = new ArrayList<>();
@@ -74,8 +109,8 @@ public final class DemoCommand implements Callable<Integer> {
             entry.put("degrade", c.degrade());
             entry.put("input", Map.of("psnr", Json.round(inPsnr, 4), "ssim", Json.round(inSsim, 6)));
             Map<String, Object> methods = new LinkedHashMap<>();
-            for (String name : c.methods()) {
-                ClassicalMethod m = ClassicalMethods.byName(name);
+            for (ClassicalMethod m : restorers(c, toClose)) {
+                String name = m.name();
                 ClassicalMethod.Params p = ClassicalMethod.Params.defaults();
                 if (d.hasMask()) p = p.withMask(d.mask());
                 long t0 = System.nanoTime();
