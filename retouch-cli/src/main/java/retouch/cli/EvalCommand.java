@@ -24,6 +24,7 @@ import retouch.image.Grids;
 import retouch.image.Image;
 import retouch.metrics.Psnr;
 import retouch.metrics.Ssim;
+import retouch.nn.restore.ModelRestorer;
 
 /**
  * {@code retouch eval}: degrade every clean image of a set, restore it with each method, and
@@ -34,10 +35,11 @@ import retouch.metrics.Ssim;
         description = {"Evaluate restoration methods on a folder of clean images.",
                 "Protocol: clean x in [0,1]; degraded y from --degrade (noise unclipped);",
                 "PSNR (peak 1) and SSIM of the clipped output, mean over the set."},
-        footer = {"%nMethods: 'noisy' (the degraded input itself) and the classical methods",
-                "  nlm, tv, gaussian, median, telea, ns, bicubic, nearest.",
+        footer = {"%nMethods: 'noisy' (the degraded input itself), the classical methods",
+                "  nlm, tv, gaussian, median, telea, ns, bicubic, nearest, and trained models (name or path).",
                 "%nExamples:",
                 "  retouch eval --set set12 --task denoise --sigma 15,25,50 --methods noisy,nlm,tv",
+                "  retouch eval --set set12 --task denoise --sigma 25 --methods nlm,denoise-gray --blind",
                 "  retouch eval --set photos/ --degrade blur:gauss:1.6,noise:gauss:5 --methods noisy,median --json",
                 "  retouch eval --set set12 --degrade mask:free:0.1-0.3 --methods telea,ns --strips runs/eval",
                 ExitCodes.HELP_FOOTER})
@@ -81,13 +83,40 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the results as JSON.")
     boolean json;
 
+    @Option(names = "--blind", description = "Do not tell denoisers the true σ: they estimate it from the image.")
+    boolean blind;
+
+    @Option(names = "--tile", defaultValue = "256", description = "Tile side for trained models. Default: ${DEFAULT-VALUE}.")
+    int tile;
+
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
+        List<AutoCloseable> models = new ArrayList<>();
+        try {
+            return run(models);
+        } finally {
+            for (AutoCloseable m : models) m.close();
+        }
+    }
+
+    /** A classical method by name, else a trained model by name or path. */
+    private ClassicalMethod resolve(String name, List<AutoCloseable> models) {
+        if (ClassicalMethods.NAMES.contains(name.toLowerCase(java.util.Locale.ROOT))) return ClassicalMethods.byName(name);
+        try {
+            ModelRestorer r = ModelRestorer.open(name, tile);
+            models.add(r);
+            return r;
+        } catch (RetouchException e) {
+            throw new RetouchException("method '" + name + "' is neither noisy, a classical method (" + String.join(", ", ClassicalMethods.NAMES)
+                    + ") nor a usable model: " + e.getMessage());
+        }
+    }
+
+    private Integer run(List<AutoCloseable> models) {
         List<Degradation> degradations = degradations();
         List<ClassicalMethod> resolved = new ArrayList<>();
         for (String m : methods) {
-            if (!isInputMethod(m)) resolved.add(ClassicalMethods.byName(m));
-            else resolved.add(null);
+            resolved.add(isInputMethod(m) ? null : resolve(m, models));
         }
         ImageFolder folder = folder();
         int n = limit > 0 ? Math.min(limit, folder.size()) : folder.size();
@@ -109,7 +138,7 @@ public final class EvalCommand implements Callable<Integer> {
                     List<Image> panels = new ArrayList<>();
                     List<String> captions = new ArrayList<>();
                     for (int mi = 0; mi < methods.size(); mi++) {
-                        Image restored = restore(resolved.get(mi), methods.get(mi), degraded, d.mask(), scale, sigmaOf(deg));
+                        Image restored = restore(resolved.get(mi), methods.get(mi), degraded, d.mask(), scale, blind ? Double.NaN : sigmaOf(deg));
                         if (restored.height() != clean.height() || restored.width() != clean.width()) {
                             throw new RetouchException("method " + methods.get(mi) + " gives " + restored.width() + "x" + restored.height()
                                     + " for a " + clean.width() + "x" + clean.height() + " image; for super-resolution compare bicubic, not noisy");

@@ -19,6 +19,7 @@ import retouch.RetouchException;
                 TrainCommand.class,
                 ModelsCommand.class,
                 DoctorCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"%nExamples:",
                 "  retouch demo",

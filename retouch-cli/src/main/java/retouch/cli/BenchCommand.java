@@ -1,0 +1,106 @@
+package retouch.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import retouch.nn.Engines;
+import retouch.nn.restore.DenoiseTraining;
+import retouch.nn.restore.RestoreNets;
+import retouch.nn.store.Architectures;
+import retouch.nn.store.ModelMeta;
+import retouch.nn.train.Adam;
+
+/**
+ * {@code retouch bench restore}: training patches/s and 512² inference time of a restoration
+ * network on random data, printed as one JSON line in the same shape as the PyTorch reference
+ * {@code bench/peers/restore_nets.py}, so bench/restore-bench.sh can put the two side by side.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Measure training throughput and inference time of a restoration network on random data",
+                "(same settings as bench/peers/restore_nets.py; see bench/restore-bench.sh)."},
+        footer = {"%nExample:", "  retouch bench --arch ffdnet --batch 32 --patch 64 --steps 20", ExitCodes.HELP_FOOTER})
+public final class BenchCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--arch", defaultValue = "ffdnet") String arch;
+    @Option(names = "--depth", defaultValue = "15") int depth;
+    @Option(names = "--width", defaultValue = "64") int width;
+    @Option(names = "--channels", defaultValue = "1") int channels;
+    @Option(names = "--batch", defaultValue = "32") int batch;
+    @Option(names = "--patch", defaultValue = "64") int patch;
+    @Option(names = "--steps", defaultValue = "20") int steps;
+    @Option(names = "--warmup", defaultValue = "3") int warmup;
+    @Option(names = "--infer-size", defaultValue = "512") int inferSize;
+    @Option(names = "--infer-runs", defaultValue = "5") int inferRuns;
+
+    @Override
+    public Integer call() {
+        var engine = Engines.init();
+        ModelMeta meta = DenoiseTraining.meta(new DenoiseTraining.Config(arch, channels, depth, width, patch, batch, 0, 55,
+                1e-4f, 1e-4f, steps, "l2", 0, "random"));
+        Map<String, Object> r = new LinkedHashMap<>();
+        try (NDManager root = engine.newBaseManager()) {
+            engine.setRandomSeed(0);
+            Block block = Architectures.buildInitialized(meta, root);
+            try (Adam adam = Adam.builder().optLearningRate(1e-4f).build(block)) {
+                NDArray x = root.randomUniform(0f, 1f, new Shape(batch, channels, patch, patch));
+                NDArray level = root.randomUniform(0f, 55f / 255f, new Shape(batch, 1, 1, 1));
+                NDArray y = x.add(root.randomNormal(x.getShape()).mul(level));
+                long t0 = 0;
+                for (int i = 0; i < warmup + steps; i++) {
+                    if (i == warmup) t0 = System.nanoTime();
+                    try (NDManager m = root.newSubManager()) {
+                        NDList in = RestoreNets.takesLevel(arch) ? new NDList(y, level) : new NDList(y);
+                        try (GradientCollector gc = engine.newGradientCollector()) {
+                            NDArray out = block.forward(new ParameterStore(m, false), in, true).singletonOrThrow();
+                            NDArray loss = out.sub(x).square().mean();
+                            loss.attach(m);
+                            gc.backward(loss);
+                        }
+                        adam.update();
+                    }
+                }
+                double trainS = (System.nanoTime() - t0) / 1e9;
+                List<Double> times = new ArrayList<>();
+                NDArray img = root.randomUniform(0f, 1f, new Shape(1, channels, inferSize, inferSize));
+                NDArray lv = root.create(new float[] {25f / 255f}, new Shape(1, 1, 1, 1));
+                for (int i = 0; i <= inferRuns; i++) {
+                    try (NDManager m = root.newSubManager()) {
+                        long t = System.nanoTime();
+                        NDList in = RestoreNets.takesLevel(arch) ? new NDList(img, lv) : new NDList(img);
+                        NDArray out = block.forward(new ParameterStore(m, false), in, false).singletonOrThrow();
+                        out.attach(m);
+                        out.toFloatArray();
+                        if (i > 0) times.add((System.nanoTime() - t) / 1e6);
+                    }
+                }
+                Collections.sort(times);
+                r.put("engine", "retouch djl " + ai.djl.engine.Engine.getDjlVersion() + " / pytorch " + engine.getVersion());
+                r.put("arch", arch);
+                r.put("depth", depth);
+                r.put("width", width);
+                r.put("batch", batch);
+                r.put("patch", patch);
+                r.put("threads", ai.djl.pytorch.jni.JniUtils.getNumThreads());
+                r.put("train_patches_per_s", batch * steps / trainS);
+                r.put("infer_ms_median", times.get(times.size() / 2));
+            }
+        }
+        spec.commandLine().getOut().println(Json.write(r).replaceAll("\\s*\\n\\s*", " "));
+        return ExitCodes.OK;
+    }
+}
