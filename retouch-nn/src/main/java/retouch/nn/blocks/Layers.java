@@ -1,6 +1,7 @@
 package retouch.nn.blocks;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
@@ -21,8 +22,30 @@ import ai.djl.nn.norm.BatchNorm;
 public final class Layers {
     private Layers() {}
 
-    /** k×k convolution, stride 1, "same" padding. */
-    public static Conv2d conv(int filters, int kernel, boolean bias) {
+    /**
+     * Fewest output channels for which libtorch 2.7.1's CPU convolution computes a correct input
+     * gradient: with fewer (64→1, 64→4, 96→12, …) the gradient flowing back into the layer's input
+     * is wrong (checked against the same convolution with more, zero-weight filters; see
+     * LayersTest). Weight gradients are right either way.
+     */
+    public static final int MIN_BACKWARD_SAFE_FILTERS = 16;
+
+    /**
+     * k×k convolution, stride 1, "same" padding. A thin output layer (fewer than
+     * {@link #MIN_BACKWARD_SAFE_FILTERS} filters) is computed with that many filters and the first
+     * {@code filters} channels are kept, which makes its input gradient correct; the unused
+     * filters receive zero gradient and never change.
+     */
+    public static Block conv(int filters, int kernel, boolean bias) {
+        if (filters >= MIN_BACKWARD_SAFE_FILTERS) {
+            return plainConv(filters, kernel, bias);
+        }
+        return new SequentialBlock()
+                .add(plainConv(MIN_BACKWARD_SAFE_FILTERS, kernel, bias))
+                .add(keepChannels(filters));
+    }
+
+    private static Conv2d plainConv(int filters, int kernel, boolean bias) {
         return Conv2d.builder()
                 .setKernelShape(new Shape(kernel, kernel))
                 .optPadding(new Shape(kernel / 2, kernel / 2))
@@ -31,15 +54,20 @@ public final class Layers {
                 .build();
     }
 
-    /** k×k convolution with a stride (downsampling), padding (k-1)/2. */
-    public static Conv2d conv(int filters, int kernel, int stride, boolean bias) {
-        return Conv2d.builder()
+    /** k×k convolution with a stride (downsampling), padding (k-1)/2; thin layers as in {@link #conv(int, int, boolean)}. */
+    public static Block conv(int filters, int kernel, int stride, boolean bias) {
+        Conv2d c = Conv2d.builder()
                 .setKernelShape(new Shape(kernel, kernel))
                 .optStride(new Shape(stride, stride))
                 .optPadding(new Shape((kernel - 1) / 2, (kernel - 1) / 2))
-                .setFilters(filters)
+                .setFilters(Math.max(filters, MIN_BACKWARD_SAFE_FILTERS))
                 .optBias(bias)
                 .build();
+        return filters >= MIN_BACKWARD_SAFE_FILTERS ? c : new SequentialBlock().add(c).add(keepChannels(filters));
+    }
+
+    private static LambdaBlock keepChannels(int filters) {
+        return LambdaBlock.singleton(x -> x.get(new NDIndex(":, 0:{}", filters)), "keep_" + filters);
     }
 
     /** Batch normalisation with PyTorch's defaults (momentum 0.1, eps 1e-5). */

@@ -1,0 +1,82 @@
+package retouch.nn.blocks;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import org.junit.jupiter.api.Test;
+import retouch.nn.Engines;
+
+class LayersTest {
+
+    /** Input gradient of sum(conv(x) * r) computed directly as the adjoint of the convolution. */
+    private static float[] referenceInputGradient(NDManager m, NDArray x, NDArray w, NDArray r) {
+        // With 64 output filters (the first ones = w, the rest zero) libtorch's backward is right.
+        long co = w.getShape().get(0), ci = w.getShape().get(1);
+        NDArray wide = m.zeros(new Shape(64, ci, 3, 3));
+        wide.set(new NDIndex("0:{}", co), w);
+        NDArray xx = x.duplicate();
+        xx.setRequiresGradient(true);
+        try (GradientCollector gc = m.getEngine().newGradientCollector()) {
+            NDArray y = ai.djl.nn.convolutional.Conv2d.conv2d(xx, wide, null, new Shape(1, 1), new Shape(1, 1), new Shape(1, 1), 1)
+                    .singletonOrThrow();
+            gc.backward(y.get(new NDIndex(":, 0:{}", co)).mul(r).sum());
+        }
+        return xx.getGradient().toFloatArray();
+    }
+
+    @Test
+    void thinConvHasCorrectInputGradient() {
+        Engines.init();
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(1);
+            for (int filters : new int[] {1, 3, 4, 12}) {
+                Block conv = Layers.conv(filters, 3, false);
+                conv.initialize(m, DataType.FLOAT32, new Shape(2, 64, 12, 12));
+                NDArray x = m.randomNormal(new Shape(2, 64, 12, 12));
+                NDArray r = m.randomNormal(new Shape(2, filters, 12, 12));
+                NDArray xx = x.duplicate();
+                xx.setRequiresGradient(true);
+                try (GradientCollector gc = m.getEngine().newGradientCollector()) {
+                    NDArray y = conv.forward(new ParameterStore(m, false), new NDList(xx), true).singletonOrThrow();
+                    assertEquals(new Shape(2, filters, 12, 12), y.getShape());
+                    gc.backward(y.mul(r).sum());
+                }
+                Parameter weight = conv.getParameters().valueAt(0);
+                NDArray used = weight.getArray().get(new NDIndex("0:{}", filters));
+                float[] expected = referenceInputGradient(m, x, used, r);
+                float[] got = xx.getGradient().toFloatArray();
+                double maxErr = 0, maxRef = 0;
+                for (int i = 0; i < got.length; i++) {
+                    maxErr = Math.max(maxErr, Math.abs(got[i] - expected[i]));
+                    maxRef = Math.max(maxRef, Math.abs(expected[i]));
+                }
+                assertTrue(maxRef > 1e-3, "reference gradient is not trivial: " + maxRef);
+                assertTrue(maxErr < 1e-3 * maxRef, filters + " filters: input gradient off by " + maxErr);
+            }
+        }
+    }
+
+    @Test
+    void pixelShuffleInvertsUnshuffle() {
+        Engines.init();
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.arange(2 * 3 * 4 * 6).toType(DataType.FLOAT32, false).reshape(2, 3, 4, 6);
+            NDArray down = Layers.pixelUnshuffle(x, 2);
+            assertEquals(new Shape(2, 12, 2, 3), down.getShape());
+            // PyTorch's order: channel c*4 + i*2 + j holds x[c, 2y+i, 2x+j].
+            assertEquals(x.getFloat(0, 1, 1, 2), down.getFloat(0, 4 + 2 + 0, 0, 1), 0f);
+            assertArrayEquals(x.toFloatArray(), Layers.pixelShuffle(down, 2).toFloatArray());
+        }
+    }
+}
