@@ -47,6 +47,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--infer-size", defaultValue = "512") int inferSize;
     @Option(names = "--infer-runs", defaultValue = "5") int inferRuns;
 
+    private static NDArray inStep(NDArray a, NDManager m) {
+        NDArray c = a.duplicate();
+        c.attach(m);
+        return c;
+    }
+
     @Override
     public Integer call() {
         var engine = Engines.init();
@@ -64,11 +70,12 @@ public final class BenchCommand implements Callable<Integer> {
                 for (int i = 0; i < warmup + steps; i++) {
                     if (i == warmup) t0 = System.nanoTime();
                     try (NDManager m = root.newSubManager()) {
-                        NDList in = RestoreNets.takesLevel(arch) ? new NDList(y, level) : new NDList(y);
+                        // Results of an op live in its input's manager: inputs in the step's manager
+                        // make every intermediate freed with it, as in the trainer.
+                        NDList in = RestoreNets.takesLevel(arch) ? new NDList(inStep(y, m), inStep(level, m)) : new NDList(inStep(y, m));
                         try (GradientCollector gc = engine.newGradientCollector()) {
                             NDArray out = block.forward(new ParameterStore(m, false), in, true).singletonOrThrow();
                             NDArray loss = out.sub(x).square().mean();
-                            loss.attach(m);
                             gc.backward(loss);
                         }
                         adam.update();
@@ -81,9 +88,8 @@ public final class BenchCommand implements Callable<Integer> {
                 for (int i = 0; i <= inferRuns; i++) {
                     try (NDManager m = root.newSubManager()) {
                         long t = System.nanoTime();
-                        NDList in = RestoreNets.takesLevel(arch) ? new NDList(img, lv) : new NDList(img);
+                        NDList in = RestoreNets.takesLevel(arch) ? new NDList(inStep(img, m), inStep(lv, m)) : new NDList(inStep(img, m));
                         NDArray out = block.forward(new ParameterStore(m, false), in, false).singletonOrThrow();
-                        out.attach(m);
                         out.toFloatArray();
                         if (i > 0) times.add((System.nanoTime() - t) / 1e6);
                     }
