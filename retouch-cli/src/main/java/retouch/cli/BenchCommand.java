@@ -18,7 +18,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import retouch.nn.Engines;
+import retouch.nn.blocks.FoldedConvStack;
 import retouch.nn.restore.DenoiseTraining;
+import retouch.nn.restore.DnCnn;
+import retouch.nn.restore.FfdNet;
 import retouch.nn.restore.RestoreNets;
 import retouch.nn.store.Architectures;
 import retouch.nn.store.ModelMeta;
@@ -46,6 +49,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "3") int warmup;
     @Option(names = "--infer-size", defaultValue = "512") int inferSize;
     @Option(names = "--infer-runs", defaultValue = "5") int inferRuns;
+    @Option(names = "--no-fold", description = "Time inference through the training graph (BatchNorm not folded).") boolean noFold;
 
     private static NDArray inStep(NDArray a, NDManager m) {
         NDArray c = a.duplicate();
@@ -82,6 +86,9 @@ public final class BenchCommand implements Callable<Integer> {
                     }
                 }
                 double trainS = (System.nanoTime() - t0) / 1e9;
+                // Inference as 'retouch restore' runs it: BatchNorm folded into the convolutions.
+                FoldedConvStack folded = noFold ? null
+                        : FoldedConvStack.fold(block instanceof FfdNet f ? f.body() : ((DnCnn) block).body(), root);
                 List<Double> times = new ArrayList<>();
                 NDArray img = root.randomUniform(0f, 1f, new Shape(1, channels, inferSize, inferSize));
                 NDArray lv = root.create(new float[] {25f / 255f}, new Shape(1, 1, 1, 1));
@@ -89,7 +96,8 @@ public final class BenchCommand implements Callable<Integer> {
                     try (NDManager m = root.newSubManager()) {
                         long t = System.nanoTime();
                         NDList in = RestoreNets.takesLevel(arch) ? new NDList(inStep(img, m), inStep(lv, m)) : new NDList(inStep(img, m));
-                        NDArray out = block.forward(new ParameterStore(m, false), in, false).singletonOrThrow();
+                        NDArray out = folded == null ? block.forward(new ParameterStore(m, false), in, false).singletonOrThrow()
+                                : block instanceof FfdNet f ? f.apply(in, folded::forward) : ((DnCnn) block).apply(in, folded::forward);
                         out.toFloatArray();
                         if (i > 0) times.add((System.nanoTime() - t) / 1e6);
                     }
@@ -104,6 +112,8 @@ public final class BenchCommand implements Callable<Integer> {
                 r.put("threads", ai.djl.pytorch.jni.JniUtils.getNumThreads());
                 r.put("train_patches_per_s", batch * steps / trainS);
                 r.put("infer_ms_median", times.get(times.size() / 2));
+                r.put("inference_graph", folded == null ? "training graph" : "BatchNorm folded");
+                if (folded != null) folded.close();
             }
         }
         spec.commandLine().getOut().println(Json.write(r).replaceAll("\\s*\\n\\s*", " "));

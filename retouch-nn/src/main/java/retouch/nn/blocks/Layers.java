@@ -30,6 +30,13 @@ public final class Layers {
      */
     public static final int MIN_BACKWARD_SAFE_FILTERS = 16;
 
+    /** BatchNorm epsilon of every Retouch network (PyTorch's default). */
+    public static final float BN_EPSILON = 1e-5f;
+    /** Name prefix of the channel-keeping step of thin layers ({@code keep_N}). */
+    static final String KEEP_PREFIX = "keep_";
+    /** Name DJL gives its ReLU block. */
+    static final String RELU_NAME = "ReLU";
+
     /**
      * k×k convolution, stride 1, "same" padding. A thin output layer (fewer than
      * {@link #MIN_BACKWARD_SAFE_FILTERS} filters) is computed with that many filters and the first
@@ -67,12 +74,12 @@ public final class Layers {
     }
 
     private static LambdaBlock keepChannels(int filters) {
-        return LambdaBlock.singleton(x -> x.get(new NDIndex(":, 0:{}", filters)), "keep_" + filters);
+        return LambdaBlock.singleton(x -> x.get(new NDIndex(":, 0:{}", filters)), KEEP_PREFIX + filters);
     }
 
     /** Batch normalisation with PyTorch's defaults (momentum 0.1, eps 1e-5). */
     public static BatchNorm batchNorm() {
-        return BatchNorm.builder().optMomentum(0.1f).optEpsilon(1e-5f).build();
+        return BatchNorm.builder().optMomentum(0.1f).optEpsilon(BN_EPSILON).build();
     }
 
     public static Block relu() {

@@ -143,7 +143,7 @@ public final class DenoiseTraining implements TrainingTask {
     @Override
     public Map<String, Float> validate(StepContext ctx) {
         if (validation.isEmpty()) return Map.of();
-        Denoiser d = new Denoiser(block, meta, ctx.manager(), 256);
+        Denoiser d = new Denoiser(block, meta, ctx.manager(), 256, false);
         Map<String, Float> out = new LinkedHashMap<>();
         for (int sigma : new int[] {15, 25, 50}) {
             double sum = 0;
@@ -162,7 +162,7 @@ public final class DenoiseTraining implements TrainingTask {
         if (validation.isEmpty()) return;
         Image clean = validation.get(0);
         Image noisy = GaussianNoise.addNoise(clean, 25, new SplittableRandom(1000));
-        Image restored = new Denoiser(block, meta, ctx.manager(), 256).denoise(noisy, 25).clip();
+        Image restored = new Denoiser(block, meta, ctx.manager(), 256, false).denoise(noisy, 25).clip();
         Grids.writeStrip(List.of(noisy.clip(), restored, clean),
                 List.of(String.format("noisy σ25 %.2f dB", Psnr.of(clean, noisy.clip())),
                         String.format("step %d %.2f dB", ctx.step(), Psnr.of(clean, restored)), "clean"), file);

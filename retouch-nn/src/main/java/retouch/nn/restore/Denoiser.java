@@ -10,6 +10,7 @@ import java.util.List;
 import retouch.degrade.NoiseEstimator;
 import retouch.image.Image;
 import retouch.nn.ImageTensors;
+import retouch.nn.blocks.FoldedConvStack;
 import retouch.nn.store.ModelMeta;
 import retouch.tile.Tiler;
 
@@ -19,17 +20,24 @@ import retouch.tile.Tiler;
  * image denoises each channel separately (noise is independent per channel); an RGB model on a
  * gray image gets the gray replicated into three channels.
  */
-public final class Denoiser {
+public final class Denoiser implements AutoCloseable {
     private final Block block;
     private final ModelMeta meta;
     private final NDManager manager;
     private final Tiler tiler;
+    private final FoldedConvStack folded;
 
-    public Denoiser(Block block, ModelMeta meta, NDManager manager, int tile) {
+    /**
+     * @param fold run an inference copy with BatchNorm folded into the convolutions (same results,
+     *     fewer ops); off while the block is still training, since the copy would not follow it
+     */
+    public Denoiser(Block block, ModelMeta meta, NDManager manager, int tile, boolean fold) {
         this.block = block;
         this.meta = meta;
         this.manager = manager;
         this.tiler = new Tiler(tile, Math.min(32, tile / 4), RestoreNets.sizeMultiple(meta.architecture()));
+        Block body = block instanceof FfdNet f ? f.body() : block instanceof DnCnn d ? d.body() : null;
+        this.folded = fold && body != null ? FoldedConvStack.fold(body, manager) : null;
     }
 
     /**
@@ -64,8 +72,20 @@ public final class Denoiser {
             NDList inputs = RestoreNets.takesLevel(meta.architecture())
                     ? new NDList(x, m.create(new float[] {level}, new ai.djl.ndarray.types.Shape(1, 1, 1, 1)))
                     : new NDList(x);
-            NDArray y = block.forward(new ParameterStore(m, false), inputs, false).singletonOrThrow();
+            NDArray y;
+            if (folded != null && block instanceof FfdNet f) {
+                y = f.apply(inputs, folded::forward);
+            } else if (folded != null && block instanceof DnCnn d) {
+                y = d.apply(inputs, folded::forward);
+            } else {
+                y = block.forward(new ParameterStore(m, false), inputs, false).singletonOrThrow();
+            }
             return ImageTensors.toImage(y.get(0));
         }
+    }
+
+    @Override
+    public void close() {
+        if (folded != null) folded.close();
     }
 }

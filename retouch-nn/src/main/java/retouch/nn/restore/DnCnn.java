@@ -1,6 +1,9 @@
 package retouch.nn.restore;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.nn.Block;
+import java.util.function.UnaryOperator;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -31,9 +34,18 @@ public final class DnCnn extends AbstractBlock {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        var x = inputs.singletonOrThrow();
-        var residual = body.forward(ps, new NDList(x), training, params).singletonOrThrow();
-        return new NDList(x.sub(residual));
+        return new NDList(apply(inputs, x -> body.forward(ps, new NDList(x), training, params).singletonOrThrow()));
+    }
+
+    /** The network around a given body function (the trained block, or its folded inference copy). */
+    public NDArray apply(NDList inputs, UnaryOperator<NDArray> bodyFn) {
+        NDArray x = inputs.head();
+        return x.sub(bodyFn.apply(x));
+    }
+
+    /** The conv stack, e.g. to fold it for inference. */
+    public Block body() {
+        return body;
     }
 
     @Override

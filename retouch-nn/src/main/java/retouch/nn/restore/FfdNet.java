@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import java.util.function.UnaryOperator;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -42,14 +44,23 @@ public final class FfdNet extends AbstractBlock {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        return new NDList(apply(inputs, z -> body.forward(ps, new NDList(z), training, params).singletonOrThrow()));
+    }
+
+    /** The network around a given body function (the trained block, or its folded inference copy). */
+    public NDArray apply(NDList inputs, UnaryOperator<NDArray> bodyFn) {
         NDArray x = inputs.get(0);
         NDArray level = inputs.get(1);
         NDArray down = Layers.pixelUnshuffle(x, 2);
         Shape s = down.getShape();
         NDArray map = level.reshape(s.get(0), 1, 1, 1).broadcast(s.get(0), 1, s.get(2), s.get(3));
-        NDArray y = body.forward(ps, new NDList(down.concat(map, 1)), training, params).singletonOrThrow();
-        NDArray up = Layers.pixelShuffle(y, 2);
-        return new NDList(residual ? x.add(up) : up);
+        NDArray up = Layers.pixelShuffle(bodyFn.apply(down.concat(map, 1)), 2);
+        return residual ? x.add(up) : up;
+    }
+
+    /** The conv stack, e.g. to fold it for inference. */
+    public Block body() {
+        return body;
     }
 
     @Override

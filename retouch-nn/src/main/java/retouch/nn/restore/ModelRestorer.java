@@ -23,7 +23,7 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
     private ModelRestorer(LoadedModel loaded, String name, int tile) {
         this.loaded = loaded;
         this.name = name;
-        this.denoiser = new Denoiser(loaded.block(), loaded.meta(), loaded.manager(), tile);
+        this.denoiser = new Denoiser(loaded.block(), loaded.meta(), loaded.manager(), tile, true);
     }
 
     /**
@@ -61,6 +61,7 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
 
     @Override
     public void close() {
+        denoiser.close();
         loaded.close();
     }
 }
