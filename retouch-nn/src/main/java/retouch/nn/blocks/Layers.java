@@ -15,8 +15,9 @@ import ai.djl.nn.norm.BatchNorm;
  * {@code basicblock}): each network then reads as a short list of these layers.
  *
  * <p>Engine notes that live here so no model has to remember them: DJL's BatchNorm momentum is
- * the weight of the <em>new</em> batch statistics in the PyTorch engine, so PyTorch's default 0.1
- * is {@code optMomentum(0.1f)}; the PyTorch engine has no transposed convolution and no pixel
+ * the weight of the <em>old</em> running statistics (the engine passes {@code 1 - momentum} to
+ * PyTorch), so PyTorch's default 0.1 is {@code optMomentum(0.9f)}; the PyTorch engine has no
+ * transposed convolution and no pixel
  * (un)shuffle op, so upsampling is pixel shuffle written as reshape + transpose (exact).
  */
 public final class Layers {
@@ -77,9 +78,12 @@ public final class Layers {
         return LambdaBlock.singleton(x -> x.get(new NDIndex(":, 0:{}", filters)), KEEP_PREFIX + filters);
     }
 
-    /** Batch normalisation with PyTorch's defaults (momentum 0.1, eps 1e-5). */
+    /**
+     * Batch normalisation with PyTorch's defaults: running statistics move 10% towards each batch
+     * (DJL momentum 0.9, which the engine hands to PyTorch as 0.1), eps 1e-5.
+     */
     public static BatchNorm batchNorm() {
-        return BatchNorm.builder().optMomentum(0.1f).optEpsilon(BN_EPSILON).build();
+        return BatchNorm.builder().optMomentum(0.9f).optEpsilon(BN_EPSILON).build();
     }
 
     public static Block relu() {

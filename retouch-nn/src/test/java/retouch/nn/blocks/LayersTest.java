@@ -68,6 +68,21 @@ class LayersTest {
     }
 
     @Test
+    void batchNormRunningStatisticsMoveTenPercentPerBatch() {
+        Engines.init();
+        try (NDManager m = NDManager.newBaseManager()) {
+            Block bn = Layers.batchNorm();
+            bn.initialize(m, DataType.FLOAT32, new Shape(4, 2, 8, 8));
+            NDArray x = m.randomNormal(3f, 1f, new Shape(4, 2, 8, 8), DataType.FLOAT32);
+            bn.forward(new ParameterStore(m, false), new NDList(x), true);
+            float batchMean = x.get(new NDIndex(":, 0")).mean().getFloat();
+            float running = bn.getParameters().get("runningMean").getArray().getFloat(0);
+            // PyTorch's convention (momentum 0.1): running = 0.9 * 0 + 0.1 * batch mean.
+            assertEquals(0.1f * batchMean, running, 1e-4f);
+        }
+    }
+
+    @Test
     void pixelShuffleInvertsUnshuffle() {
         Engines.init();
         try (NDManager m = NDManager.newBaseManager()) {
