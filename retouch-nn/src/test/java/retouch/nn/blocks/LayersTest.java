@@ -83,6 +83,21 @@ class LayersTest {
     }
 
     @Test
+    void convolutionsStartLikePyTorch() {
+        Engines.init();
+        try (NDManager m = NDManager.newBaseManager()) {
+            Block conv = Layers.conv(64, 3, false);
+            conv.initialize(m, DataType.FLOAT32, new Shape(1, 64, 8, 8));
+            NDArray w = conv.getParameters().valueAt(0).getArray();
+            float bound = (float) (1 / Math.sqrt(64 * 9));
+            assertTrue(w.abs().max().getFloat() <= bound + 1e-7f);
+            // U(-b, b) has standard deviation b/sqrt(3).
+            float std = w.sub(w.mean()).square().mean().sqrt().getFloat();
+            assertEquals(bound / Math.sqrt(3), std, 0.05 * bound);
+        }
+    }
+
+    @Test
     void pixelShuffleInvertsUnshuffle() {
         Engines.init();
         try (NDManager m = NDManager.newBaseManager()) {
