@@ -63,6 +63,21 @@ class ModelInputTest {
     }
 
     @Test
+    void exportRenamesAndRecordsFigures(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("my-denoiser");
+        Cli.Result r = Cli.run("models", "export", ffdnet.toString(), "--to", out.toString(), "--metric", "set12_psnr25=29.5",
+                "--description", "test model");
+        assertEquals(0, r.code(), r.err());
+        ModelMeta meta = ModelFile.readMeta(out);
+        assertEquals("my-denoiser", meta.name());
+        assertEquals(29.5, meta.metrics().get("set12_psnr25"), 1e-9);
+        assertEquals("test model", meta.description());
+        // The exported model restores like the original.
+        Path img = tmp.resolve("o.png");
+        assertEquals(0, Cli.run("restore", Cli.sample("camera.png").toString(), "-o", img.toString(), "--model", out.toString()).code());
+    }
+
+    @Test
     void goodModelRestoresAnyImageSizeKeepingShape(@TempDir Path tmp) throws Exception {
         // Odd size and larger than one tile: exercises padding for the 2x pixel-unshuffle and tile blending.
         Path in = tmp.resolve("in.png");

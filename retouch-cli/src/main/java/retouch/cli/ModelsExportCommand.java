@@ -1,0 +1,70 @@
+package retouch.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import retouch.RetouchException;
+import retouch.nn.store.LoadedModel;
+import retouch.nn.store.ModelFile;
+import retouch.nn.store.ModelMeta;
+
+/**
+ * {@code retouch models export}: turns a training checkpoint (or any model) into a named model
+ * with its evaluation figures recorded in model.json, e.g. to ship it in models/.
+ */
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = {"Copy a model (e.g. a run's checkpoint/) to a new name, recording evaluation figures",
+                "and a description in its model.json. Weights are checked on the way (shapes, checksum)."},
+        footer = {"%nExample:",
+                "  retouch models export checkpoints/denoise-gray/checkpoint --to models/denoise-gray \\",
+                "      --metric set12_sigma25_psnr=29.95 --description 'blind gray denoiser, sigma 0-55'",
+                ExitCodes.HELP_FOOTER})
+public final class ModelsExportCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "Model name, folder or zip (a run's checkpoint/ folder works).")
+    String source;
+
+    @Option(names = "--to", required = true, paramLabel = "DIR|ZIP", description = "Where to write the model; its last path element becomes the name.")
+    Path target;
+
+    @Option(names = "--metric", paramLabel = "KEY=VALUE", description = "A figure to record (repeatable).")
+    List<String> metrics;
+
+    @Option(names = "--description", description = "One-line description.")
+    String description;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, Double> extra = new LinkedHashMap<>();
+        if (metrics != null) {
+            for (String kv : metrics) {
+                int eq = kv.indexOf('=');
+                try {
+                    extra.put(kv.substring(0, eq).trim(), Double.parseDouble(kv.substring(eq + 1).trim()));
+                } catch (RuntimeException e) {
+                    throw new RetouchException("--metric must be KEY=NUMBER, not '" + kv + "'");
+                }
+            }
+        }
+        try (LoadedModel m = ModelFile.load(source, null)) {
+            String file = target.getFileName().toString();
+            String name = file.toLowerCase(java.util.Locale.ROOT).endsWith(".zip") ? file.substring(0, file.length() - 4) : file;
+            Map<String, Double> all = new LinkedHashMap<>(m.meta().metrics() == null ? Map.of() : m.meta().metrics());
+            all.putAll(extra);
+            ModelMeta.Builder b = m.meta().toBuilder().name(name).metrics(all).created(null);
+            if (description != null) b.description(description);
+            ModelMeta written = ModelFile.save(target, b.build(), m.block());
+            spec.commandLine().getOut().printf("exported %s (%s, %d parameters) to %s%n", name, written.architecture(),
+                    written.parameters().size(), target);
+        }
+        return ExitCodes.OK;
+    }
+}
