@@ -13,17 +13,22 @@ import retouch.data.Dataset;
 import retouch.data.Datasets;
 import retouch.data.ImageFolder;
 import retouch.nn.restore.DenoiseTraining;
+import retouch.nn.restore.RestoreTraining;
+import retouch.nn.train.TrainingTask;
 import retouch.nn.train.Trainer;
 
-/** {@code retouch train denoise}: a Gaussian denoiser (blind over a σ range, or for one σ). */
-@Command(name = "denoise", mixinStandardHelpOptions = true,
-        description = {"Train a Gaussian denoiser (FFDNet-style or DnCNN) on patches of clean photos,",
-                "noise drawn per patch from --sigma (0-55: one blind model for any level).",
+/** {@code retouch train restore} (alias {@code denoise}): denoising, deblurring and super-resolution networks. */
+@Command(name = "restore", aliases = {"denoise"}, mixinStandardHelpOptions = true,
+        description = {"Train a restoration network on patches of clean photos: a Gaussian denoiser",
+                "(FFDNet-style or DnCNN; noise drawn per patch from --sigma, 0-55 gives one blind model),",
+                "or with --task deblur|sr2|sr3|sr4 an FFDNet-style deblurring or super-resolution network.",
                 "Running it again on the same --out resumes from the last checkpoint."},
         footer = {"%nExamples:",
                 "  retouch train denoise --data train400 --steps 50000 --out runs/denoise-gray",
                 "  retouch train denoise --data cbsd432 --channels 3 --arch ffdnet --width 96 --depth 12 --out runs/denoise-color",
                 "  retouch train denoise --arch dncnn --depth 17 --sigma 25 --patch 40 --out runs/dncnn-s25",
+                "  retouch train restore --task deblur --steps 30000 --out runs/deblur-gray",
+                "  retouch train restore --task sr2 --steps 30000 --out runs/sr2-gray",
                 ExitCodes.HELP_FOOTER})
 public final class TrainDenoiseCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -36,6 +41,12 @@ public final class TrainDenoiseCommand implements Callable<Integer> {
 
     @Option(names = "--export", description = "Also save the final model here (folder or .zip) when the run completes.")
     Path export;
+
+    @Option(names = "--task", defaultValue = "denoise", description = "denoise, deblur, sr2, sr3 or sr4. Default: ${DEFAULT-VALUE}.")
+    String task;
+
+    @Option(names = "--noise-max", defaultValue = "5", description = "Deblurring: noise σ drawn from 0 to this. Default: ${DEFAULT-VALUE}.")
+    double noiseMax;
 
     @Option(names = "--arch", defaultValue = "ffdnet", description = "ffdnet or dncnn. Default: ${DEFAULT-VALUE}.")
     String arch;
@@ -98,8 +109,18 @@ public final class TrainDenoiseCommand implements Callable<Integer> {
         ImageFolder folder = Files.isDirectory(Path.of(data)) ? ImageFolder.of(Path.of(data)) : Datasets.resolve(data, null).images();
         String description = data + " (" + folder.size() + " images at " + folder.root() + "; every " + valEvery
                 + "th held out for validation), random " + patch + "px patches with flips/rotations, Gaussian σ " + sigma;
-        var cfg = new DenoiseTraining.Config(arch, channels, depth, width, patch, batch, range[0], range[1], lr, lrMin, steps,
-                loss, valEvery, description);
+        TrainingTask trainingTask;
+        if (task.equals("denoise")) {
+            trainingTask = new DenoiseTraining(new DenoiseTraining.Config(arch, channels, depth, width, patch, batch, range[0], range[1],
+                    lr, lrMin, steps, loss, valEvery, description), folder);
+        } else {
+            if (!arch.equals("ffdnet")) throw new RetouchException("--task " + task + " trains the ffdnet architecture; drop --arch " + arch);
+            String what = data + " (" + folder.size() + " images at " + folder.root() + "; every " + valEvery
+                    + "th held out for validation), random " + patch + "px patches with flips/rotations, degraded for " + task
+                    + (task.equals("deblur") ? " (Gaussian σ 0.5-3 or motion 5-21 px blur, noise σ 0-" + noiseMax + ")" : " (MATLAB bicubic)");
+            trainingTask = new RestoreTraining(new RestoreTraining.Config(task, channels, depth, width, patch, batch, noiseMax,
+                    lr, lrMin, steps, valEvery, what), folder);
+        }
         Trainer trainer = Trainer.builder()
                 .setRunDir(out)
                 .setSteps(steps)
@@ -112,7 +133,7 @@ public final class TrainDenoiseCommand implements Callable<Integer> {
                 .optExport(export)
                 .optCommand("retouch " + String.join(" ", spec.commandLine().getParseResult().originalArgs()))
                 .build();
-        Trainer.Result r = trainer.fit(new DenoiseTraining(cfg, folder));
+        Trainer.Result r = trainer.fit(trainingTask);
         spec.commandLine().getOut().printf("%s at step %d/%d (%.0f s in all); checkpoint %s%n",
                 r.completed() ? "finished" : "stopped", r.step(), steps, r.wallSeconds(), r.checkpoint());
         return r.completed() || stopAt > 0 ? ExitCodes.OK : ExitCodes.INTERRUPTED;

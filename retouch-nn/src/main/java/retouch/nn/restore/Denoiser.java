@@ -43,26 +43,43 @@ public final class Denoiser implements AutoCloseable {
     /**
      * Denoises {@code noisy}.
      *
-     * @param sigma noise level on the 0–255 scale; NaN estimates it ({@link NoiseEstimator})
+     * @param sigma noise level on the 0–255 scale; NaN estimates it ({@link NoiseEstimator}), per
+     *     channel when a gray model runs on an RGB image
      */
     public Image denoise(Image noisy, double sigma) {
+        return run(noisy, sigma, true);
+    }
+
+    /**
+     * Runs the network on {@code input} with a fixed condition level (0–255 scale), e.g. the noise
+     * level of a blurred photo for deblurring, or 0 for super-resolution of an upscaled image.
+     */
+    public Image apply(Image input, double level255) {
+        return run(input, level255, false);
+    }
+
+    private Image run(Image in, double level, boolean estimateIfUnknown) {
         int modelChannels = meta.inputChannels();
-        if (modelChannels == 1 && noisy.channels() == 3) {
+        if (modelChannels == 1 && in.channels() == 3) {
             List<Image> planes = new ArrayList<>();
             for (int c = 0; c < 3; c++) {
-                Image p = noisy.channel(c);
-                planes.add(denoiseSameChannels(p, Double.isNaN(sigma) ? NoiseEstimator.estimate(p) : sigma));
+                Image p = in.channel(c);
+                planes.add(runSameChannels(p, resolveLevel(p, level, estimateIfUnknown)));
             }
             return Image.stack(planes.toArray(new Image[0]));
         }
-        Image in = noisy.channels() == modelChannels ? noisy : noisy.toRgb();
-        double s = Double.isNaN(sigma) ? NoiseEstimator.estimate(in) : sigma;
-        Image out = denoiseSameChannels(in, s);
-        return noisy.channels() == out.channels() ? out : out.toGray();
+        Image x = in.channels() == modelChannels ? in : in.toRgb();
+        Image out = runSameChannels(x, resolveLevel(x, level, estimateIfUnknown));
+        return in.channels() == out.channels() ? out : out.toGray();
     }
 
-    private Image denoiseSameChannels(Image in, double sigma255) {
-        float level = (float) (sigma255 / 255.0);
+    private static double resolveLevel(Image im, double level, boolean estimateIfUnknown) {
+        if (!Double.isNaN(level)) return level;
+        return estimateIfUnknown ? NoiseEstimator.estimate(im) : 0;
+    }
+
+    private Image runSameChannels(Image in, double level255) {
+        float level = (float) (level255 / 255.0);
         return tiler.apply(in, t -> forward(t, level));
     }
 

@@ -2,6 +2,8 @@ package retouch.nn.restore;
 
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
+import java.util.List;
+import retouch.degrade.NoiseEstimator;
 import retouch.RetouchException;
 import retouch.baseline.ClassicalMethod;
 import retouch.image.Image;
@@ -53,10 +55,33 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
         return name;
     }
 
-    /** Denoises; {@code params.sigma()} NaN means estimate the noise level from the image. */
+    /** The model's task: denoise, deblur, sr2, sr3 or sr4. */
+    public String task() {
+        List<String> tasks = loaded.meta().tasks();
+        return tasks == null || tasks.isEmpty() ? "denoise" : tasks.get(0);
+    }
+
+    /**
+     * Restores {@code degraded} by the model's task. {@code params.sigma()} is the noise level
+     * (0–255; NaN: estimated from the image); super-resolution models return the image upscaled
+     * by their own factor.
+     */
     @Override
     public Image apply(Image degraded, Params params) {
-        return denoiser.denoise(degraded, params == null ? Double.NaN : params.sigma()).clip();
+        double sigma = params == null ? Double.NaN : params.sigma();
+        String task = task();
+        if (task.equals("denoise")) {
+            return denoiser.denoise(degraded, sigma).clip();
+        }
+        int scale = TaskDegradation.scaleOf(task);
+        if (scale > 0) {
+            Image up = TaskDegradation.prepareInput(task, degraded, degraded.height() * scale, degraded.width() * scale);
+            return denoiser.apply(up, 0).clip();
+        }
+        // Deblurring: the network is told the noise level of the blurred photo, within what it was trained on.
+        double noiseMax = loaded.meta().doubleParam("noise_max", 5);
+        double level = Double.isNaN(sigma) ? Math.min(noiseMax, NoiseEstimator.estimate(degraded)) : sigma;
+        return denoiser.apply(degraded, level).clip();
     }
 
     @Override

@@ -1,0 +1,170 @@
+package retouch.nn.restore;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.GradientCollector;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.SplittableRandom;
+import retouch.RetouchException;
+import retouch.data.ImageFolder;
+import retouch.data.PatchSampler;
+import retouch.image.Grids;
+import retouch.image.Image;
+import retouch.metrics.Psnr;
+import retouch.nn.store.Architectures;
+import retouch.nn.store.ModelMeta;
+import retouch.nn.train.Adam;
+import retouch.nn.train.LrSchedule;
+import retouch.nn.train.StepContext;
+import retouch.nn.train.TrainContext;
+import retouch.nn.train.TrainingTask;
+
+/**
+ * Trains an FFDNet-style network for deblurring or super-resolution ({@link TaskDegradation}).
+ * Patches are cut and damaged in Java with the same degradation code that evaluation uses, so
+ * training and test inputs cannot drift apart; each step then sends one input and one target
+ * batch to the engine. (Denoising keeps its all-native pipeline in {@link DenoiseTraining}: noise
+ * is cheap to make on the engine side, blur kernels and MATLAB-style bicubic resizing are not.)
+ * Validation: held-out training images (every {@code valEvery}-th), damaged with fixed seeds.
+ */
+public final class RestoreTraining implements TrainingTask {
+
+    /** Settings of one run; recorded in model.json. */
+    public record Config(String task, int channels, int depth, int width, int patch, int batch, double noiseMax,
+                         float lr, float lrMin, long steps, int valEvery, String dataDescription) {}
+
+    private final Config cfg;
+    private final ImageFolder folder;
+    private final TaskDegradation degradation;
+    private final List<Image> pool = new ArrayList<>();
+    private final List<Image> validation = new ArrayList<>();
+    private final List<TaskDegradation.Sample> validationInputs = new ArrayList<>();
+    private Block block;
+    private Adam adam;
+    private ModelMeta meta;
+
+    public RestoreTraining(Config cfg, ImageFolder folder) {
+        this.cfg = cfg;
+        this.folder = folder;
+        this.degradation = new TaskDegradation(cfg.task(), cfg.noiseMax());
+        if (cfg.patch() % degradation.patchMultiple() != 0) {
+            throw new RetouchException("--patch must be a multiple of " + degradation.patchMultiple() + " for " + cfg.task());
+        }
+    }
+
+    public static ModelMeta meta(Config c) {
+        return ModelMeta.builder(RestoreNets.FFDNET)
+                .channels(c.channels(), c.channels())
+                .hyper("depth", c.depth())
+                .hyper("width", c.width())
+                .hyper("residual", true)
+                .hyper("patch", c.patch())
+                .hyper("batch", c.batch())
+                .hyper("scale", TaskDegradation.scaleOf(c.task()))
+                .hyper("noise_max", c.noiseMax())
+                .hyper("loss", "l2")
+                .hyper("lr", c.lr())
+                .hyper("lr_min", c.lrMin())
+                .valueRange(0, 1)
+                .tasks(c.task())
+                .trainingData(c.dataDescription())
+                .build();
+    }
+
+    @Override
+    public void init(TrainContext ctx) {
+        meta = meta(cfg);
+        block = Architectures.buildInitialized(meta, ctx.manager());
+        adam = Adam.builder().optLearningRate(LrSchedule.cosine(cfg.lr(), cfg.lrMin(), cfg.steps())).build(block);
+        ctx.setModel(meta, block).addOptimizer("adam", adam);
+        for (int i = 0; i < folder.size(); i++) {
+            Image im = folder.read(i).withChannels(cfg.channels());
+            if (cfg.valEvery() > 0 && i % cfg.valEvery() == cfg.valEvery() - 1) {
+                int m = degradation.patchMultiple();
+                Image v = im.crop(0, 0, im.height() - im.height() % m, im.width() - im.width() % m);
+                validation.add(v);
+                validationInputs.add(degradation.apply(v, new SplittableRandom(1000 + i)));
+            } else if (im.height() >= cfg.patch() && im.width() >= cfg.patch()) {
+                pool.add(im);
+            }
+        }
+        if (pool.isEmpty()) {
+            throw new RetouchException(folder.root() + ": no training image is at least " + cfg.patch() + " pixels on each side");
+        }
+    }
+
+    @Override
+    public Map<String, Float> step(StepContext ctx) {
+        NDManager m = ctx.manager();
+        Random r = ctx.random();
+        SplittableRandom degradeRng = new SplittableRandom(r.nextLong());
+        int p = cfg.patch(), c = cfg.channels(), n = p * p * c;
+        float[] in = new float[cfg.batch() * n];
+        float[] target = new float[cfg.batch() * n];
+        float[] levels = new float[cfg.batch()];
+        for (int b = 0; b < cfg.batch(); b++) {
+            Image im = pool.get(r.nextInt(pool.size()));
+            Image clean = PatchSampler.dihedral(im.crop(r.nextInt(im.height() - p + 1), r.nextInt(im.width() - p + 1), p, p), r.nextInt(8));
+            TaskDegradation.Sample s = degradation.apply(clean, degradeRng);
+            System.arraycopy(clean.data(), 0, target, b * n, n);
+            System.arraycopy(s.input().data(), 0, in, b * n, n);
+            levels[b] = s.level();
+        }
+        Shape shape = new Shape(cfg.batch(), c, p, p);
+        NDArray x = m.create(in, shape);
+        NDArray y = m.create(target, shape);
+        NDArray level = m.create(levels, new Shape(cfg.batch(), 1, 1, 1));
+        float loss;
+        try (GradientCollector gc = ctx.newGradientCollector()) {
+            NDArray out = block.forward(ctx.parameterStore(), new NDList(x, level), true).singletonOrThrow();
+            NDArray l = out.sub(y).square().mean();
+            gc.backward(l);
+            loss = l.getFloat();
+        }
+        adam.update();
+        Map<String, Float> metrics = new LinkedHashMap<>();
+        metrics.put("loss", loss);
+        metrics.put("lr", adam.lastLearningRate());
+        return metrics;
+    }
+
+    @Override
+    public Map<String, Float> validate(StepContext ctx) {
+        if (validation.isEmpty()) return Map.of();
+        double before = 0, after = 0;
+        try (Denoiser d = new Denoiser(block, meta, ctx.manager(), 256, false)) {
+            for (int i = 0; i < validation.size(); i++) {
+                TaskDegradation.Sample s = validationInputs.get(i);
+                before += Psnr.of(validation.get(i), s.input().clip());
+                after += Psnr.of(validation.get(i), d.apply(s.input(), s.level() * 255.0).clip());
+            }
+        }
+        Map<String, Float> out = new LinkedHashMap<>();
+        out.put("val_psnr_input", (float) (before / validation.size()));
+        out.put("val_psnr", (float) (after / validation.size()));
+        return out;
+    }
+
+    @Override
+    public void writeSamples(StepContext ctx, Path file) throws IOException {
+        if (validation.isEmpty()) return;
+        Image clean = validation.get(0);
+        TaskDegradation.Sample s = validationInputs.get(0);
+        Image restored;
+        try (Denoiser d = new Denoiser(block, meta, ctx.manager(), 256, false)) {
+            restored = d.apply(s.input(), s.level() * 255.0).clip();
+        }
+        Grids.writeStrip(List.of(s.input().clip(), restored, clean),
+                List.of(String.format("%s input %.2f dB", cfg.task(), Psnr.of(clean, s.input().clip())),
+                        String.format("step %d %.2f dB", ctx.step(), Psnr.of(clean, restored)), "clean"), file);
+    }
+}
