@@ -97,7 +97,16 @@ public final class RestoreCommand implements Callable<Integer> {
                 Image degraded = in.hasAlpha() ? ImageFiles.read(files.get(i), imageOptions.readOptions()) : in.image();
                 ClassicalMethod.Params p = ClassicalMethod.Params.ofSigma(s).withRadius(radius).withScale(scale);
                 if (maskPicture != null) p = p.withMask(Masks.fromImage(maskPicture, degraded.height(), degraded.width()));
-                Image restored = m.apply(degraded, p);
+                Image restored;
+                if (files.size() == 1 && m instanceof ModelRestorer mr && mr.passes(degraded) > 4) {
+                    // One big image: show progress over its tiles instead.
+                    try (Progress tiles = new Progress(files.get(i).getFileName().toString(), mr.passes(degraded), "tile")) {
+                        mr.onTile(() -> tiles.step(""));
+                        restored = m.apply(degraded, p);
+                    }
+                } else {
+                    restored = m.apply(degraded, p);
+                }
                 ImageFiles.writePng(restored, outs.get(i), in.info().bitDepth() == 16 ? 16 : 8);
                 bar.step(files.get(i).getFileName().toString());
                 if (files.size() == 1) {

@@ -32,6 +32,17 @@ public final class Tiler {
         return apply(in, f, 1);
     }
 
+    /** How many tiles {@link #apply} runs for an image of this size (for progress bars). */
+    public int tileCount(int height, int width) {
+        return positions(height) * positions(width);
+    }
+
+    private int positions(int len) {
+        if (len <= tile) return 1;
+        int step = tile - overlap;
+        return (len - tile + step - 1) / step + 1;
+    }
+
     /** Applies {@code f} tile by tile; the result is {@code scale} times the input size. */
     public Image apply(Image in, UnaryOperator<Image> f, int scale) {
         int h = in.height(), w = in.width();

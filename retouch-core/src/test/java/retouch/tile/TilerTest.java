@@ -58,4 +58,13 @@ class TilerTest {
         assertEquals(260, out.width());
         assertEquals(in.get(0, 45, 65), out.get(0, 90, 130), 1e-6f);
     }
+
+    @Test
+    void tileCountMatchesTilesRun() {
+        Tiler t = new Tiler(64, 16, 2);
+        int[] calls = {0};
+        t.apply(random(1, 301, 517), im -> { calls[0]++; return im; });
+        assertEquals(calls[0], t.tileCount(301, 517));
+        assertEquals(1, t.tileCount(64, 64));
+    }
 }

@@ -26,6 +26,7 @@ public final class Denoiser implements AutoCloseable {
     private final NDManager manager;
     private final Tiler tiler;
     private final FoldedConvStack folded;
+    private volatile Runnable onTile = () -> {};
 
     /**
      * @param fold run an inference copy with BatchNorm folded into the convolutions (same results,
@@ -80,7 +81,22 @@ public final class Denoiser implements AutoCloseable {
 
     private Image runSameChannels(Image in, double level255) {
         float level = (float) (level255 / 255.0);
-        return tiler.apply(in, t -> forward(t, level));
+        return tiler.apply(in, t -> {
+            Image out = forward(t, level);
+            onTile.run();
+            return out;
+        });
+    }
+
+    /** Network passes needed for an image of this shape (tiles × channel passes), for a progress bar. */
+    public long passes(int channels, int height, int width) {
+        int perPlane = tiler.tileCount(height, width);
+        return meta.inputChannels() == 1 && channels == 3 ? 3L * perPlane : perPlane;
+    }
+
+    /** Called after every tile (e.g. to step a progress bar); replaces the previous listener. */
+    public void onTile(Runnable listener) {
+        this.onTile = listener == null ? () -> {} : listener;
     }
 
     private Image forward(Image tile, float level) {

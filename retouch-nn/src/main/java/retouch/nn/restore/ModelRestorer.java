@@ -55,6 +55,17 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
         return name;
     }
 
+    /** Network passes (tiles) needed to restore {@code image}, for a progress bar. */
+    public long passes(Image image) {
+        int scale = Math.max(1, TaskDegradation.scaleOf(task()));
+        return denoiser.passes(image.channels(), image.height() * scale, image.width() * scale);
+    }
+
+    /** Called after each tile. */
+    public void onTile(Runnable listener) {
+        denoiser.onTile(listener);
+    }
+
     /** The model's task: denoise, deblur, sr2, sr3 or sr4. */
     public String task() {
         List<String> tasks = loaded.meta().tasks();
