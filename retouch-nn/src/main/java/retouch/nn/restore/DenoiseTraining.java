@@ -22,10 +22,8 @@ import retouch.image.Grids;
 import retouch.image.Image;
 import retouch.metrics.Psnr;
 import retouch.nn.ImageTensors;
-import retouch.nn.store.Architectures;
 import retouch.nn.store.ModelMeta;
 import retouch.nn.train.Adam;
-import retouch.nn.train.LrSchedule;
 import retouch.nn.train.StepContext;
 import retouch.nn.train.TrainContext;
 import retouch.nn.train.TrainingTask;
@@ -81,12 +79,12 @@ public final class DenoiseTraining implements TrainingTask {
     @Override
     public void init(TrainContext ctx) {
         meta = meta(cfg);
-        block = Architectures.buildInitialized(meta, ctx.manager());
-        adam = Adam.builder().optLearningRate(LrSchedule.cosine(cfg.lr(), cfg.lrMin(), cfg.steps())).build(block);
-        ctx.setModel(meta, block).addOptimizer("adam", adam);
+        TrainingSetup setup = TrainingSetup.create(ctx, meta, cfg.lr(), cfg.lrMin(), cfg.steps());
+        block = setup.block();
+        adam = setup.adam();
         for (int i = 0; i < folder.size(); i++) {
             Image im = folder.read(i).withChannels(cfg.channels());
-            if (cfg.valEvery() > 0 && i % cfg.valEvery() == cfg.valEvery() - 1) {
+            if (TrainingSetup.heldOut(i, cfg.valEvery())) {
                 validation.add(im);
             } else if (im.height() >= cfg.patch() && im.width() >= cfg.patch()) {
                 pool.add(ImageTensors.toArray(ctx.manager(), im));
