@@ -36,7 +36,8 @@ import retouch.nn.restore.ModelRestorer;
                 "Protocol: clean x in [0,1]; degraded y from --degrade (noise unclipped);",
                 "PSNR (peak 1) and SSIM of the clipped output, mean over the set."},
         footer = {"%nMethods: 'noisy' (the degraded input itself), the classical methods",
-                "  nlm, tv, gaussian, median, telea, ns, bicubic, nearest, and trained models (name or path).",
+                "  nlm, tv, gaussian, median, telea, ns, bicubic, nearest, and trained models (name or path,",
+                "  including TorchScript files: --methods nlm,my-model.pt).",
                 "%nExamples:",
                 "  retouch eval --set set12 --task denoise --sigma 15,25,50 --methods noisy,nlm,tv",
                 "  retouch eval --set set12 --task denoise --sigma 25 --methods nlm,denoise-gray --blind",
@@ -103,7 +104,11 @@ public final class EvalCommand implements Callable<Integer> {
     private ClassicalMethod resolve(String name, List<AutoCloseable> models) {
         if (ClassicalMethods.NAMES.contains(name.toLowerCase(java.util.Locale.ROOT))) return ClassicalMethods.byName(name);
         try {
-            ModelRestorer r = ModelRestorer.open(name, tile);
+            // A TorchScript model that keeps the size is told the SR task, so it gets the bicubic upscale.
+            String srTask = task != null && task.toLowerCase(java.util.Locale.ROOT).startsWith("sr") ? task.toLowerCase(java.util.Locale.ROOT) : null;
+            ModelRestorer r = retouch.nn.torchscript.TorchScriptModel.isTorchScript(name)
+                    ? ModelRestorer.open(name, tile, srTask, 0)
+                    : ModelRestorer.open(name, tile);
             models.add(r);
             return r;
         } catch (RetouchException e) {

@@ -29,6 +29,11 @@ import retouch.nn.restore.ModelRestorer;
                 "  retouch restore noisy.png -o clean.png --method nlm            (sigma estimated from the image)",
                 "  retouch restore holes.png --mask mask.png -o filled.png --method telea",
                 "  retouch restore photos/ -o restored/ --method tv",
+                "  retouch restore noisy.png -o clean.png --model denoise-gray --sigma 25",
+                "  retouch restore small.png -o big.png --model my-sr.pt --task sr4    (TorchScript)",
+                "%nTorchScript models (.pt): forward(x), x N×C×H×W float in [0,1], returning",
+                "  N×C×(sH)×(sW). Channels (1 or 3), scale and size multiple are probed;",
+                "  --task and --channels override. See docs/MODELS.md.",
                 ExitCodes.HELP_FOOTER})
 public final class RestoreCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -44,8 +49,17 @@ public final class RestoreCommand implements Callable<Integer> {
             completionCandidates = MethodNames.class)
     String method;
 
-    @Option(names = "--model", paramLabel = "NAME|PATH", description = "A trained restoration model (name from 'retouch models', folder or .zip).")
+    @Option(names = "--model", paramLabel = "NAME|PATH",
+            description = "A trained restoration model: name from 'retouch models', folder or .zip, or a TorchScript file (.pt).")
     String model;
+
+    @Option(names = "--task", paramLabel = "TASK",
+            description = "For TorchScript models: denoise, deblur, sr2, sr3 or sr4. Default: recorded in the file, else from the probed scale.")
+    String task;
+
+    @Option(names = "--channels", defaultValue = "0", paramLabel = "1|3",
+            description = "For TorchScript models: channels the model reads. Default: probed (1, then 3).")
+    int channels;
 
     @Option(names = "--tile", defaultValue = "256", description = "Tile side for models: memory grows with it, not with the image. Default: ${DEFAULT-VALUE}.")
     int tile;
@@ -75,7 +89,14 @@ public final class RestoreCommand implements Callable<Integer> {
             throw new RetouchException("say how to restore: --method NAME (classical) or --model NAME|PATH (trained), one of them");
         }
         if (tile < 32) throw new RetouchException("--tile must be at least 32, not " + tile);
-        try (ModelRestorer learned = model == null ? null : ModelRestorer.open(model, tile)) {
+        if (model == null && (task != null || channels != 0)) {
+            throw new RetouchException("--task and --channels describe a TorchScript model; give it with --model x.pt");
+        }
+        try (ModelRestorer learned = model == null ? null : ModelRestorer.open(model, tile, task, channels)) {
+            if (learned != null && learned.isTorchScript() && !Double.isNaN(parseSigma(sigma))) {
+                throw new RetouchException("TorchScript models take only the image, so --sigma does not apply; "
+                        + "bake the noise level into the model (e.g. 'retouch models export-torchscript MODEL -o x.pt --sigma 25')");
+            }
             return run(learned == null ? ClassicalMethods.byName(method) : learned);
         }
     }

@@ -148,4 +148,21 @@ public final class Layers {
     public static SequentialBlock upsampleShuffle(int channels, int r) {
         return new SequentialBlock().add(conv(channels * r * r, 3, true)).add(pixelShuffleBlock(r));
     }
+
+    /** Nearest-neighbour upsampling by {@code r} (each pixel becomes an r×r block); exact and differentiable. */
+    public static NDArray upsampleNearest(NDArray x, int r) {
+        Shape s = x.getShape();
+        long n = s.get(0), c = s.get(1), h = s.get(2), w = s.get(3);
+        return x.reshape(n, c, h, 1, w, 1).broadcast(new Shape(n, c, h, r, w, r)).reshape(n, c, h * r, w * r);
+    }
+
+    /** {@link #upsampleNearest} as a block. */
+    public static LambdaBlock upsampleNearestBlock(int r) {
+        return LambdaBlock.singleton(x -> upsampleNearest(x, r), "upsample_nearest");
+    }
+
+    /** Nearest ×{@code r} upsampling then a 3×3 convolution: the "resize-convolution" that replaces transposed convs. */
+    public static SequentialBlock upsampleConv(int filters, int r) {
+        return new SequentialBlock().add(upsampleNearestBlock(r)).add(conv(filters, 3, true));
+    }
 }

@@ -1,0 +1,90 @@
+package retouch.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import retouch.RetouchException;
+import retouch.image.Grids;
+import retouch.image.Image;
+import retouch.image.ImageFiles;
+import retouch.nn.synth.Generators;
+import retouch.nn.synth.ImageGenerator;
+import retouch.nn.vae.VaeGenerator;
+
+/** {@code retouch interpolate}: a strip of images along a straight line in latent space. */
+@Command(name = "interpolate", mixinStandardHelpOptions = true,
+        description = {"Walk the latent space between two points and write the images as one strip.",
+                "With two image files (VAE models): between their encodings. With --seed-a/--seed-b (any",
+                "generator): between the latent codes those seeds draw."},
+        footer = {"%nExamples:",
+                "  retouch interpolate a.png b.png --model vae-mnist --steps 10 -o strip.png",
+                "  retouch interpolate --model gan-fmnist --seed-a 1 --seed-b 2 -o walk.png",
+                ExitCodes.HELP_FOOTER})
+public final class InterpolateCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(arity = "0..2", paramLabel = "IMAGE", description = "Two images to interpolate between (VAE models).")
+    List<Path> images = new ArrayList<>();
+
+    @Option(names = "--model", required = true, description = "Generator name or model folder/zip.")
+    String model;
+
+    @Option(names = "--seed-a", description = "Seed of the first latent code.")
+    Long seedA;
+
+    @Option(names = "--seed-b", description = "Seed of the second latent code.")
+    Long seedB;
+
+    @Option(names = "--label", description = "Class for conditional models (default: the first class).")
+    String label;
+
+    @Option(names = "--steps", defaultValue = "10", description = "Images in the strip, ends included. Default: ${DEFAULT-VALUE}.")
+    int steps;
+
+    @Option(names = {"-o", "--output"}, required = true, description = "Strip PNG to write.")
+    Path output;
+
+    @Override
+    public Integer call() {
+        if (steps < 2 || steps > 1000) throw new RetouchException("--steps must be 2..1000, got " + steps);
+        Inputs.requirePng(output);
+        boolean fromImages = !images.isEmpty();
+        if (fromImages && images.size() != 2) throw new RetouchException("give two images (A.png B.png), or --seed-a/--seed-b");
+        if (!fromImages && (seedA == null || seedB == null)) throw new RetouchException("give two images, or both --seed-a and --seed-b");
+        try (ImageGenerator g = Generators.load(model)) {
+            int labelIndex = label != null ? g.labelIndex(label) : g.conditional() ? 0 : -1;
+            List<Image> strip;
+            if (fromImages) {
+                if (!(g instanceof VaeGenerator vae)) {
+                    throw new RetouchException(model + " cannot encode images (it is a GAN); use --seed-a/--seed-b, or a VAE model");
+                }
+                Image a = ImageFiles.read(images.get(0));
+                Image b = ImageFiles.read(images.get(1));
+                strip = new ArrayList<>();
+                strip.add(vae.fit(a));
+                strip.addAll(vae.interpolate(a, b, steps, labelIndex));
+                strip.add(vae.fit(b));
+            } else {
+                int d = g.latentSize();
+                float[] za = g.latents(1, seedA, 1f), zb = g.latents(1, seedB, 1f);
+                float[] line = new float[steps * d];
+                int[] labels = new int[steps];
+                for (int s = 0; s < steps; s++) {
+                    float t = s / (float) (steps - 1);
+                    for (int j = 0; j < d; j++) line[s * d + j] = (1 - t) * za[j] + t * zb[j];
+                    labels[s] = Math.max(labelIndex, 0);
+                }
+                strip = g.decode(line, labels);
+            }
+            Grids.writeGrid(strip, strip.size(), 2, 1f, output);
+            spec.commandLine().getOut().printf("wrote %s (%d images)%n", output, strip.size());
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,114 @@
+package retouch.nn.gan;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import retouch.RetouchException;
+import retouch.data.LabeledImages;
+import retouch.image.Image;
+import retouch.nn.ImageTensors;
+import retouch.nn.store.LoadedModel;
+import retouch.nn.store.ModelFile;
+import retouch.nn.store.ModelMeta;
+import retouch.nn.synth.ImageGenerator;
+import retouch.nn.vae.Vae;
+
+/**
+ * A trained GAN generator (the EMA weights) for use. Optional truncation (Brock et al. 2019):
+ * latent components beyond ±t are redrawn, trading variety for fidelity. Safe for concurrent
+ * callers (a child {@code NDManager} per call).
+ */
+public final class GanGenerator implements ImageGenerator {
+
+    private static final int CHUNK = 500;
+    private final LoadedModel model;
+    private final DcganGenerator g;
+    private volatile float truncation;
+
+    private GanGenerator(LoadedModel model) {
+        this.model = model;
+        this.g = (DcganGenerator) model.block();
+    }
+
+    /** Loads a GAN generator model file (folder or zip). */
+    public static GanGenerator load(Path location) {
+        return new GanGenerator(ModelFile.load(location, DcganGenerator.ARCHITECTURE));
+    }
+
+    @Override
+    public ModelMeta meta() {
+        return model.meta();
+    }
+
+    /** Sets the truncation threshold t (0 = none); later {@link #latents} redraw components with |z| > t. */
+    public GanGenerator withTruncation(float t) {
+        if (t < 0 || (t > 0 && t < 0.05f)) throw new RetouchException("--truncation must be 0 (off) or at least 0.05, got " + t);
+        this.truncation = t;
+        return this;
+    }
+
+    @Override
+    public int latentSize() {
+        return g.latent();
+    }
+
+    @Override
+    public float[] latents(int n, long seed, float temperature) {
+        Random r = new Random(seed);
+        float t = truncation;
+        float[] z = new float[n * g.latent()];
+        for (int i = 0; i < z.length; i++) {
+            double v = r.nextGaussian();
+            while (t > 0 && Math.abs(v) > t) v = r.nextGaussian();
+            z[i] = (float) v * temperature;
+        }
+        return z;
+    }
+
+    @Override
+    public List<Image> sample(int n, int label, long seed, float temperature) {
+        if (n < 1 || n > 100_000) throw new RetouchException("number of samples must be 1..100000, got " + n);
+        int classes = g.classes();
+        if (classes == 0 && label >= 0) throw new RetouchException(model.location() + " is an unconditional model; it takes no label");
+        if (classes > 0 && label >= classes) throw new RetouchException("label " + label + " out of range 0-" + (classes - 1));
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) labels[i] = classes == 0 ? 0 : label >= 0 ? label : i % classes;
+        return decode(latents(n, seed, temperature), labels);
+    }
+
+    @Override
+    public List<Image> decode(float[] z, int[] labels) {
+        int n = labels.length, d = g.latent();
+        List<Image> out = new ArrayList<>(n);
+        for (int from = 0; from < n; from += CHUNK) {
+            int to = Math.min(n, from + CHUNK);
+            try (NDManager m = model.manager().newSubManager()) {
+                NDArray zs = m.create(Arrays.copyOfRange(z, from * d, to * d), new Shape(to - from, d));
+                NDList in = g.classes() > 0 ? new NDList(zs, Vae.oneHot(m, Arrays.copyOfRange(labels, from, to), g.classes())) : new NDList(zs);
+                NDArray x = g.forward(new ParameterStore(m, false), in, false).singletonOrThrow();
+                out.addAll(ImageTensors.toImages(x.add(1f).mul(0.5f).clip(0f, 1f)));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public int labelIndex(String label) {
+        if (!conditional()) {
+            throw new RetouchException(model.location() + " is an unconditional model; drop --label (conditional models: cvae-*, cgan-*)");
+        }
+        return new LabeledImages(new byte[0], 0, 1, 1, new int[0], labels()).classIndex(label);
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

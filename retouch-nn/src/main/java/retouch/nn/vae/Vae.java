@@ -1,0 +1,200 @@
+package retouch.nn.vae;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.List;
+import retouch.nn.blocks.Layers;
+import retouch.nn.store.ModelFactory;
+import retouch.nn.store.ModelMeta;
+
+/**
+ * Convolutional variational autoencoder (Kingma &amp; Welling 2014, "Auto-Encoding Variational
+ * Bayes"), and its conditional form (CVAE, Sohn et al. 2015) when {@code classes > 0}: the one-hot
+ * label joins the encoder's features before q(z|x,y) and the latent code before p(x|z,y).
+ *
+ * <p>Encoder: per stage a stride-2 3×3 convolution (LeakyReLU 0.2), widths doubling from
+ * {@code width}; flatten; a linear layer to the mean and log-variance of a diagonal Gaussian
+ * q(z|x). Decoder: linear → reshape to the smallest grid → per stage nearest ×2 upsampling + 3×3
+ * convolution (ReLU) → a 3×3 convolution to the per-pixel parameters (logits) of p(x|z). There is
+ * no transposed convolution in the PyTorch engine of DJL, so upsampling is resize-convolution.
+ *
+ * <p>Hyper-parameters: {@code size} (28, 32 or 64; 28 uses a 7×7 grid and two stages, powers of
+ * two a 4×4 grid), {@code latent} (z dimensions), {@code width} (channels of the first stage),
+ * {@code classes} (0 = unconditional), {@code likelihood} (see {@link Likelihood}). With
+ * "gaussian" the block holds one learned log-σ shared by all pixels.
+ *
+ * <p>Inputs {@code (x)} or {@code (x, onehot)}; {@link #forward} returns {@code (mu, logvar, logits)}
+ * with z = mu (for shape inference and reconstruction). Training uses {@link #encode} /
+ * {@link #decode} with a sampled z.
+ */
+public final class Vae extends AbstractBlock {
+
+    /** The architecture name in {@code model.json}. */
+    public static final String ARCHITECTURE = "vae";
+
+    /** Rebuilds the block from a model file's meta. */
+    public static final ModelFactory FACTORY = new ModelFactory() {
+        @Override
+        public Block build(ModelMeta meta) {
+            return Vae.of(meta);
+        }
+
+        @Override
+        public Shape[] inputShapes(ModelMeta meta) {
+            int size = meta.intParam("size", 28);
+            Shape x = new Shape(1, meta.inputChannels(), size, size);
+            int classes = meta.intParam("classes", 0);
+            return classes > 0 ? new Shape[] {x, new Shape(1, classes)} : new Shape[] {x};
+        }
+    };
+
+    private final int channels;
+    private final int size;
+    private final int latent;
+    private final int classes;
+    private final int grid;
+    private final int topWidth;
+    private final Likelihood likelihood;
+    private final SequentialBlock encoderConv;
+    private final Block encoderHead;
+    private final Block decoderHead;
+    private final SequentialBlock decoderConv;
+    private final Parameter logScale;
+
+    /** A VAE; see the class comment for the meaning of each option. */
+    public Vae(int channels, int size, int latent, int width, int classes, Likelihood likelihood) {
+        super((byte) 1);
+        if (size != 28 && size != 32 && size != 64) {
+            throw new IllegalArgumentException("VAE image size must be 28, 32 or 64, got " + size);
+        }
+        this.channels = channels;
+        this.size = size;
+        this.latent = latent;
+        this.classes = classes;
+        this.likelihood = likelihood;
+        this.grid = size == 28 ? 7 : 4;
+        int stages = Integer.numberOfTrailingZeros(size / grid);
+        SequentialBlock enc = new SequentialBlock();
+        int w = width;
+        for (int s = 0; s < stages; s++) {
+            enc.add(Layers.conv(w, 3, 2, true)).add(Layers.leakyRelu(0.2f));
+            if (s < stages - 1) w = Math.min(w * 2, 512);
+        }
+        enc.add(Blocks.batchFlattenBlock());
+        this.topWidth = w;
+        this.encoderConv = addChildBlock("encoder", enc);
+        this.encoderHead = addChildBlock("encoder_head", Linear.builder().setUnits(2L * latent).build());
+        this.decoderHead = addChildBlock("decoder_head", Linear.builder().setUnits((long) topWidth * grid * grid).build());
+        SequentialBlock dec = new SequentialBlock();
+        for (int s = 0; s < stages; s++) {
+            w = Math.max(w / 2, width);
+            dec.add(Layers.upsampleConv(s == stages - 1 ? width : w, 2)).add(Layers.relu());
+        }
+        dec.add(Layers.conv(channels, 3, true));
+        this.decoderConv = addChildBlock("decoder", dec);
+        this.logScale = likelihood == Likelihood.GAUSSIAN
+                ? addParameter(Parameter.builder().setName("log_scale").setType(Parameter.Type.BIAS).optShape(new Shape(1)).build())
+                : null;
+    }
+
+    /** The VAE described by {@code meta}'s hyper-parameters. */
+    public static Vae of(ModelMeta meta) {
+        return new Vae(meta.inputChannels(), meta.intParam("size", 28), meta.intParam("latent", 16),
+                meta.intParam("width", 32), meta.intParam("classes", 0),
+                Likelihood.parse(meta.stringParam("likelihood", "bernoulli")));
+    }
+
+    public int latent() { return latent; }
+
+    public int classes() { return classes; }
+
+    public int size() { return size; }
+
+    public int channels() { return channels; }
+
+    public Likelihood likelihood() { return likelihood; }
+
+    /** The learned log σ of the Gaussian likelihood (shape (1)), or null for other likelihoods. */
+    public NDArray logScale(ParameterStore ps, NDManager manager) {
+        return logScale == null ? null : ps.getValue(logScale, manager.getDevice(), false);
+    }
+
+    /** q(z|x[,y]): returns (mu, logvar), each N×latent. {@code onehot} is null for unconditional models. */
+    public NDList encode(ParameterStore ps, NDArray x, NDArray onehot, boolean training) {
+        NDArray f = encoderConv.forward(ps, new NDList(x), training).singletonOrThrow();
+        if (classes > 0) f = f.concat(onehot, 1);
+        NDArray h = encoderHead.forward(ps, new NDList(f), training).singletonOrThrow();
+        NDList parts = h.split(2, 1);
+        // Keep log-variances in a range where exp() cannot overflow early in training.
+        return new NDList(parts.get(0), parts.get(1).clip(-12, 8));
+    }
+
+    /** p(x|z[,y]): the per-pixel logits, N×C×size×size. */
+    public NDArray decode(ParameterStore ps, NDArray z, NDArray onehot, boolean training) {
+        NDArray in = classes > 0 ? z.concat(onehot, 1) : z;
+        NDArray h = decoderHead.forward(ps, new NDList(in), training).singletonOrThrow();
+        h = ai.djl.nn.Activation.relu(h.reshape(h.getShape().get(0), topWidth, grid, grid));
+        return decoderConv.forward(ps, new NDList(h), training).singletonOrThrow();
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray onehot = classes > 0 ? inputs.get(1) : null;
+        NDList q = encode(ps, inputs.get(0), onehot, training);
+        NDArray logits = decode(ps, q.get(0), onehot, training);
+        if (logScale != null) {
+            // Touch the parameter so it is initialised and saved with the block.
+            ps.getValue(logScale, inputs.get(0).getDevice(), training);
+        }
+        return new NDList(q.get(0), q.get(1), logits);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        long n = inputShapes[0].get(0);
+        return new Shape[] {new Shape(n, latent), new Shape(n, latent), new Shape(n, channels, size, size)};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape x = inputShapes[0];
+        long n = x.get(0);
+        encoderConv.initialize(manager, dataType, x);
+        long flat = encoderConv.getOutputShapes(new Shape[] {x})[0].get(1);
+        encoderHead.initialize(manager, dataType, new Shape(n, flat + classes));
+        decoderHead.initialize(manager, dataType, new Shape(n, (long) latent + classes));
+        decoderConv.initialize(manager, dataType, new Shape(n, topWidth, grid, grid));
+    }
+
+    /** One-hot rows for class indices, N×classes, in {@code manager}. */
+    public static NDArray oneHot(NDManager manager, int[] labels, int classes) {
+        float[] v = new float[labels.length * classes];
+        for (int i = 0; i < labels.length; i++) v[i * classes + labels[i]] = 1f;
+        return manager.create(v, new Shape(labels.length, classes));
+    }
+
+    /** Meta for a VAE with these options (tasks: generate, reconstruct). */
+    public static ModelMeta.Builder meta(int channels, int size, int latent, int width, List<String> labels, Likelihood likelihood) {
+        return ModelMeta.builder(ARCHITECTURE)
+                .channels(channels, channels)
+                .hyper("size", size)
+                .hyper("latent", latent)
+                .hyper("width", width)
+                .hyper("classes", labels.size())
+                .hyper("likelihood", likelihood.id())
+                .labels(labels)
+                .valueRange(0, 1)
+                .tasks("generate", "reconstruct");
+    }
+}

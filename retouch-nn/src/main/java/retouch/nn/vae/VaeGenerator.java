@@ -1,0 +1,195 @@
+package retouch.nn.vae;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import retouch.RetouchException;
+import retouch.data.LabeledImages;
+import retouch.image.Image;
+import retouch.image.Resize;
+import retouch.nn.ImageTensors;
+import retouch.nn.store.LoadedModel;
+import retouch.nn.store.ModelFile;
+import retouch.nn.store.ModelMeta;
+import retouch.nn.synth.ImageGenerator;
+
+/**
+ * A trained {@link Vae} for use: sampling from the prior, reconstructing images and
+ * interpolating between them in latent space. Safe for concurrent callers: every call works in
+ * its own child {@code NDManager}.
+ */
+public final class VaeGenerator implements ImageGenerator {
+
+    private static final int CHUNK = 500;
+    private final LoadedModel model;
+    private final Vae vae;
+
+    private VaeGenerator(LoadedModel model) {
+        this.model = model;
+        this.vae = (Vae) model.block();
+    }
+
+    /** Loads a VAE model file (folder or zip). */
+    public static VaeGenerator load(Path location) {
+        return new VaeGenerator(ModelFile.load(location, Vae.ARCHITECTURE));
+    }
+
+    /** Wraps an already loaded VAE model (takes ownership). */
+    public static VaeGenerator of(LoadedModel model) {
+        if (!(model.block() instanceof Vae)) {
+            throw new RetouchException(model.location() + " is not a VAE");
+        }
+        return new VaeGenerator(model);
+    }
+
+    @Override
+    public ModelMeta meta() {
+        return model.meta();
+    }
+
+    /** The network (for evaluation code). */
+    public Vae vae() {
+        return vae;
+    }
+
+    /** The manager holding the weights; open child managers from it. */
+    public NDManager manager() {
+        return model.manager();
+    }
+
+    /** Standard-normal latents scaled by {@code temperature}, from a seeded Java generator (engine-independent). */
+    public static float[] latents(int n, int latent, long seed, float temperature) {
+        Random r = new Random(seed);
+        float[] z = new float[n * latent];
+        for (int i = 0; i < z.length; i++) z[i] = (float) r.nextGaussian() * temperature;
+        return z;
+    }
+
+    @Override
+    public int latentSize() {
+        return vae.latent();
+    }
+
+    @Override
+    public float[] latents(int n, long seed, float temperature) {
+        return latents(n, vae.latent(), seed, temperature);
+    }
+
+    @Override
+    public List<Image> sample(int n, int label, long seed, float temperature) {
+        checkCount(n);
+        int[] labels = labelsFor(n, label);
+        return decode(latents(n, vae.latent(), seed, temperature), labels);
+    }
+
+    /** Decodes latent rows ({@code labels.length} × latent, row-major) to mean images. */
+    @Override
+    public List<Image> decode(float[] z, int[] labels) {
+        int n = labels.length;
+        List<Image> out = new ArrayList<>(n);
+        for (int from = 0; from < n; from += CHUNK) {
+            int to = Math.min(n, from + CHUNK);
+            try (NDManager m = model.manager().newSubManager()) {
+                float[] part = java.util.Arrays.copyOfRange(z, from * vae.latent(), to * vae.latent());
+                NDArray zs = m.create(part, new Shape(to - from, vae.latent()));
+                NDArray logits = vae.decode(new ParameterStore(m, false), zs, onehot(m, java.util.Arrays.copyOfRange(labels, from, to)), false);
+                out.addAll(ImageTensors.toImages(vae.likelihood().mean(logits)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The posterior means E[z|x] of {@code images} (each resized to the model's size and turned
+     * gray/RGB as the model needs); rows of the result are latents.
+     */
+    public float[] encode(List<Image> images, int[] labels) {
+        int n = images.size();
+        float[] out = new float[n * vae.latent()];
+        for (int from = 0; from < n; from += CHUNK) {
+            int to = Math.min(n, from + CHUNK);
+            try (NDManager m = model.manager().newSubManager()) {
+                List<Image> part = new ArrayList<>();
+                for (int i = from; i < to; i++) part.add(fit(images.get(i)));
+                NDArray x = ImageTensors.toBatch(m, part);
+                NDList q = vae.encode(new ParameterStore(m, false), x, onehot(m, java.util.Arrays.copyOfRange(labels, from, to)), false);
+                float[] mu = q.get(0).toFloatArray();
+                System.arraycopy(mu, 0, out, from * vae.latent(), mu.length);
+            }
+        }
+        return out;
+    }
+
+    /** Encodes then decodes: the VAE's reconstruction of each image at the model's size. */
+    public List<Image> reconstruct(List<Image> images, int[] labels) {
+        return decode(encode(images, labels), labels);
+    }
+
+    /**
+     * {@code steps} images along the straight line between the latents of {@code a} and {@code b}
+     * (both ends included).
+     */
+    public List<Image> interpolate(Image a, Image b, int steps, int label) {
+        if (steps < 2 || steps > 1000) throw new RetouchException("--steps must be between 2 and 1000, got " + steps);
+        int[] two = labelsFor(2, label);
+        float[] z = encode(List.of(a, b), two);
+        int d = vae.latent();
+        float[] line = new float[steps * d];
+        for (int s = 0; s < steps; s++) {
+            float t = s / (float) (steps - 1);
+            for (int j = 0; j < d; j++) line[s * d + j] = (1 - t) * z[j] + t * z[d + j];
+        }
+        return decode(line, labelsFor(steps, label));
+    }
+
+    /** {@code image} as the model's input: gray or RGB as the model reads, resized (area/bicubic) to its size. */
+    public Image fit(Image image) {
+        Image im = image.withChannels(vae.channels());
+        if (im.height() != vae.size() || im.width() != vae.size()) {
+            boolean shrink = im.height() > vae.size() || im.width() > vae.size();
+            im = Resize.resize(im, vae.size(), vae.size(), shrink ? Resize.Method.AREA : Resize.Method.BICUBIC).clip();
+        }
+        return im;
+    }
+
+    private NDArray onehot(NDManager m, int[] labels) {
+        return vae.classes() > 0 ? Vae.oneHot(m, labels, vae.classes()) : null;
+    }
+
+    /** Labels for {@code n} samples: {@code label} repeated, or all classes in turn when it is -1. */
+    public int[] labelsFor(int n, int label) {
+        int classes = vae.classes();
+        if (classes == 0 && label >= 0) {
+            throw new RetouchException(model.location() + " is an unconditional model; it takes no label");
+        }
+        if (label >= classes && classes > 0) {
+            throw new RetouchException("label " + label + " out of range 0-" + (classes - 1));
+        }
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) labels[i] = classes == 0 ? 0 : label >= 0 ? label : i % classes;
+        return labels;
+    }
+
+    private static void checkCount(int n) {
+        if (n < 1 || n > 100_000) throw new RetouchException("number of samples must be 1..100000, got " + n);
+    }
+
+    @Override
+    public int labelIndex(String label) {
+        if (!conditional()) {
+            throw new RetouchException(model.location() + " is an unconditional model; drop --label (conditional models: cvae-*, cgan-*)");
+        }
+        return new LabeledImages(new byte[0], 0, 1, 1, new int[0], labels()).classIndex(label);
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

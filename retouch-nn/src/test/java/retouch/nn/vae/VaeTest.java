@@ -1,0 +1,174 @@
+package retouch.nn.vae;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import retouch.RetouchException;
+import retouch.data.LabeledImages;
+import retouch.image.Image;
+import retouch.metrics.Psnr;
+import retouch.nn.Engines;
+import retouch.nn.synth.Generators;
+import retouch.nn.synth.ImageGenerator;
+import retouch.nn.train.Trainer;
+
+class VaeTest {
+
+    @TempDir
+    static Path tmp;
+
+    static Path model;
+    static List<String> csv;
+
+    /** 1,200 synthetic 28×28 images of two classes: a horizontal or a vertical bar at a random place. */
+    static LabeledImages bars(long seed, int n) {
+        SplittableRandom r = new SplittableRandom(seed);
+        byte[] px = new byte[n * 784];
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            int cls = r.nextInt(2);
+            labels[i] = cls;
+            int pos = 4 + r.nextInt(20), from = 4 + r.nextInt(6), len = 10 + r.nextInt(8);
+            for (int a = from; a < Math.min(28, from + len); a++) {
+                for (int t = pos; t < pos + 3; t++) {
+                    int y = cls == 0 ? t : a, x = cls == 0 ? a : t;
+                    px[i * 784 + y * 28 + x] = (byte) 255;
+                }
+            }
+        }
+        return new LabeledImages(px, n, 28, 28, labels, List.of("horizontal", "vertical"));
+    }
+
+    @BeforeAll
+    static void train() throws IOException {
+        VaeTraining.Config cfg = new VaeTraining.Config(true, 8, 16, Likelihood.BERNOULLI, false, 1f, 0, 32,
+                3e-3f, 1e-4f, 400, 100, "synthetic bars");
+        Path run = tmp.resolve("run");
+        Trainer.builder().setRunDir(run).setSteps(400).optSeed(3).optLogEvery(1).optCheckpointEvery(200).optValidateEvery(50).optSampleEvery(400)
+                .optQuiet(true).optShutdownHook(false).optCommand("test").build().fit(new VaeTraining(cfg, bars(1, 1200)));
+        model = run.resolve(Trainer.CHECKPOINT);
+        csv = Files.readAllLines(run.resolve(Trainer.LOG_CSV));
+    }
+
+    private static double mean(List<String> lines, String col, int from, int to) {
+        int idx = List.of(lines.get(0).split(",")).indexOf(col);
+        return lines.subList(from, to).stream().map(l -> l.split(",", -1)[idx]).filter(s -> !s.isEmpty())
+                .mapToDouble(Double::parseDouble).average().orElseThrow();
+    }
+
+    @Test
+    void lossAndValidationElboFall() {
+        double first = mean(csv, "loss", 1, 11), last = mean(csv, "loss", 391, 401);
+        assertTrue(last < 0.6 * first, "negative ELBO should fall clearly: " + first + " -> " + last);
+        double val50 = mean(csv, "val_neg_elbo", 50, 51), val150 = mean(csv, "val_neg_elbo", 400, 401);
+        assertTrue(val150 < val50, "held-out -ELBO should fall: " + val50 + " -> " + val150);
+        assertTrue(mean(csv, "kl", 391, 401) > 0.5, "the latent code must carry information (KL > 0)");
+        assertTrue(Files.isRegularFile(model.getParent().resolve("samples/step-0000400.png")));
+    }
+
+    @Test
+    void conditionalSamplesFollowTheLabel() {
+        try (ImageGenerator g = Generators.load(model.toString())) {
+            assertEquals(List.of("horizontal", "vertical"), g.labels());
+            assertEquals(1, g.labelIndex("Vertical"));
+            RetouchException e = assertThrows(RetouchException.class, () -> g.labelIndex("diagonal"));
+            assertTrue(e.getMessage().contains("horizontal, vertical"), e.getMessage());
+            List<Image> h = g.sample(40, 0, 7, 1f), v = g.sample(40, 1, 7, 1f);
+            assertEquals(40, h.size());
+            assertEquals(List.of(1, 28, 28), List.of(h.get(0).channels(), h.get(0).height(), h.get(0).width()));
+            // The same latent codes decoded with each label: the label must turn the bars.
+            int right = 0;
+            for (int i = 0; i < 40; i++) {
+                right += orientation(h.get(i)) > orientation(v.get(i)) ? 1 : 0;
+                for (float f : h.get(i).data()) assertTrue(f >= 0 && f <= 1);
+            }
+            assertTrue(right >= 30, "the label should decide the bar orientation: " + right + "/40");
+            // same seed, same images; other seed, other images
+            assertEquals(h.get(3).data()[400], g.sample(40, 0, 7, 1f).get(3).data()[400], 0f);
+            assertNotEquals(h.get(3).data()[400], g.sample(40, 0, 8, 1f).get(3).data()[400]);
+        }
+    }
+
+    /** Positive for a horizontal bar (row profile peakier than column profile), negative for vertical. */
+    private static double orientation(Image im) {
+        double[] rows = new double[28], cols = new double[28];
+        for (int y = 0; y < 28; y++) for (int x = 0; x < 28; x++) { rows[y] += im.get(0, y, x); cols[x] += im.get(0, y, x); }
+        return spread(rows) - spread(cols);
+    }
+
+    private static double spread(double[] v) {
+        double max = 0, sum = 0;
+        for (double d : v) { max = Math.max(max, d); sum += d; }
+        return sum == 0 ? 0 : max / sum;
+    }
+
+    @Test
+    void reconstructsHeldOutImagesAndBoundsAreConsistent() {
+        LabeledImages test = bars(99, 64);
+        try (VaeGenerator g = VaeGenerator.load(model)) {
+            List<Image> in = new java.util.ArrayList<>();
+            for (int i = 0; i < 16; i++) in.add(test.image(i));
+            List<Image> rec = g.reconstruct(in, java.util.Arrays.copyOf(test.labels(), 16));
+            double psnr = 0, blank = 0;
+            for (int i = 0; i < 16; i++) {
+                psnr += Psnr.of(in.get(i), rec.get(i)) / 16;
+                blank += Psnr.of(in.get(i), new Image(1, 28, 28, new float[784])) / 16;
+            }
+            assertTrue(psnr > blank + 3, "reconstruction " + psnr + " dB vs blank image " + blank + " dB");
+            VaeEvaluation.Result r1 = VaeEvaluation.evaluate(g, test, 1, false, 5, null);
+            VaeEvaluation.Result r50 = VaeEvaluation.evaluate(g, test, 50, false, 5, null);
+            assertEquals(64, r50.images());
+            assertTrue(Double.isFinite(r50.iwNll()) && r50.iwNll() > 0);
+            // k = 1 is the ELBO itself; more samples tighten the bound.
+            assertEquals(r1.negElbo(), r1.iwNll(), 1e-3);
+            assertTrue(r50.iwNll() < r50.negElbo(), r50.iwNll() + " should be below " + r50.negElbo());
+        }
+    }
+
+    @Test
+    void likelihoodKnownAnswers() {
+        Engines.init();
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray logits = m.create(new float[] {2f, -1f, 0f, 1e-4f}, new Shape(1, 4));
+            NDArray x = m.create(new float[] {1f, 0.25f, 0.5f, 0.3f}, new Shape(1, 4));
+            // Bernoulli: softplus(l) - x*l = 0.126928 + 0.563262 + 0.693147 + 0.693197 - 0.00003
+            assertEquals(2.076504, Likelihood.BERNOULLI.nll(logits, x, null).getFloat(0), 1e-4);
+            // continuous Bernoulli subtracts log(l/tanh(l/2)): 0.965489 + 0.771937 + 2*0.693147
+            assertEquals(2.076504 - 0.965489 - 0.771937 - 2 * 0.693147, Likelihood.CONTINUOUS_BERNOULLI.nll(logits, x, null).getFloat(0), 1e-4);
+            float[] mean = Likelihood.CONTINUOUS_BERNOULLI.mean(logits).toFloatArray();
+            assertEquals(0.656524, mean[0], 1e-5); // λ/(2λ-1) + 1/(2 atanh(1-2λ)) at λ = sigmoid(2)
+            assertEquals(0.5, mean[2], 1e-6);
+            // Gaussian with σ = 1: 0.5 (x - sigmoid(l))² + log √(2π) per pixel
+            NDArray logScale = m.zeros(new Shape(1));
+            double g = 0.5 * (Math.pow(1 - 0.880797, 2) + Math.pow(0.25 - 0.268941, 2) + 0 + Math.pow(0.3 - 0.500025, 2)) + 4 * 0.918939;
+            assertEquals(g, Likelihood.GAUSSIAN.nll(logits, x, logScale).getFloat(0), 1e-4);
+        }
+    }
+
+    @Test
+    void wrongModelsFailClearly() throws IOException {
+        RetouchException e = assertThrows(RetouchException.class, () -> Generators.load(tmp.resolve("nope").toString()));
+        assertTrue(e.getMessage().contains("does not exist") || e.getMessage().contains("no model"), e.getMessage());
+        Path broken = tmp.resolve("broken");
+        Files.createDirectories(broken);
+        for (Path p : Files.list(model).toList()) Files.copy(p, broken.resolve(p.getFileName()));
+        Path weights = broken.resolve("weights.params");
+        byte[] w = Files.readAllBytes(weights);
+        Files.write(weights, java.util.Arrays.copyOf(w, w.length / 2));
+        e = assertThrows(RetouchException.class, () -> Generators.load(broken.toString()));
+        assertTrue(e.getMessage().contains("broken"), e.getMessage());
+    }
+}
