@@ -57,6 +57,9 @@ public final class DemoCommand implements Callable<Integer> {
             new Case("inpaint", "camera.png", "mask:free:0.1-0.2", List.of("telea", "ns"), null));
 
     /** The restorers of a case: its classical methods, then its model when one is installed. */
+    /** Shipped generators the demo samples from when installed. */
+    private static final List<String> GENERATORS = List.of("cvae-fmnist", "cgan-fmnist");
+
     private static List<ClassicalMethod> restorers(Case c, List<AutoCloseable> toClose) {
         List<ClassicalMethod> list = new ArrayList<>();
         for (String name : c.methods()) list.add(ClassicalMethods.byName(name));
@@ -130,6 +133,17 @@ public final class DemoCommand implements Callable<Integer> {
             entry.put("methods", methods);
             entry.put("strip", strip.toString());
             summary.add(entry);
+        }
+        for (String gen : GENERATORS) {
+            if (!installed(gen)) continue;
+            try (retouch.nn.synth.ImageGenerator g = retouch.nn.synth.Generators.load(gen)) {
+                // Conditional models: one column per class; otherwise an 8×8 grid.
+                int cols = g.conditional() ? g.labels().size() : 8;
+                Path grid = out.resolve("generated-" + gen + ".png");
+                Grids.writeGrid(g.sample(cols * 8, -1, seed, 1f), cols, 2, 1f, grid);
+                o.printf("generated %d images with %s -> %s%n", cols * 8, gen, grid);
+                summary.add(Map.of("case", "generate", "model", gen, "grid", grid.toString()));
+            }
         }
         AtomicFiles.writeString(out.resolve("summary.json"), Json.write(summary));
         o.printf("%nWrote %d before/after strips and summary.json to %s%n", CASES.size(), out.toAbsolutePath());

@@ -34,6 +34,11 @@ final class Progress implements AutoCloseable {
         }
     }
 
+    /** Moves the bar to {@code done} items. */
+    void stepTo(long done) {
+        if (bar != null) bar.stepTo(done);
+    }
+
     @Override
     public void close() {
         if (bar != null) bar.close();

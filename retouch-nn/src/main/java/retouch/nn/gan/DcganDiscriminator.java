@@ -91,7 +91,7 @@ public final class DcganDiscriminator extends AbstractBlock {
     }
 
     private NDArray embedMatrix(ParameterStore ps, NDArray h, boolean training) {
-        return ((SpectralNormLayer) embed).normalizedWeight(ps, h.getDevice(), training);
+        return ((SpectralNormLayer) embed).normalizedWeight(ps, h.getDevice(), training, h.getManager());
     }
 
     @Override

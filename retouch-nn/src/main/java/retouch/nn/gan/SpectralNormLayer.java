@@ -78,7 +78,7 @@ public final class SpectralNormLayer extends AbstractBlock {
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        NDArray wSn = normalizedWeight(ps, x.getDevice(), training);
+        NDArray wSn = normalizedWeight(ps, x.getDevice(), training, x.getManager());
         NDArray b = biasParam == null ? null : ps.getValue(biasParam, x.getDevice(), training);
         return conv
                 ? Conv2d.conv2d(x, wSn, b, new Shape(stride, stride), new Shape(padding, padding), new Shape(1, 1), 1)
@@ -90,18 +90,32 @@ public final class SpectralNormLayer extends AbstractBlock {
      * step (stored in place). Gradients flow into W through both W and σ.
      */
     public NDArray normalizedWeight(ParameterStore ps, ai.djl.Device device, boolean training) {
+        return normalizedWeight(ps, device, training, null);
+    }
+
+    /**
+     * As {@link #normalizedWeight(ParameterStore, ai.djl.Device, boolean)}, with every temporary in
+     * {@code scope} (the step's or request's manager). Results of operations on a parameter array
+     * would otherwise belong to the parameter's long-lived manager and pile up every step.
+     */
+    public NDArray normalizedWeight(ParameterStore ps, ai.djl.Device device, boolean training, ai.djl.ndarray.NDManager scope) {
         NDArray w = ps.getValue(weight, device, training);
         NDArray uVec = ps.getValue(u, device, false);
         NDArray wMat = w.reshape(outputs, -1);
+        NDArray uCol = uVec.reshape(-1, 1);
+        if (scope != null) {
+            wMat.attach(scope);
+            uCol.attach(scope);
+        }
         NDArray wFixed = wMat.stopGradient();
-        NDArray v = normalize(wFixed.transpose().matMul(uVec.reshape(-1, 1)).reshape(-1));
+        NDArray v = normalize(wFixed.transpose().matMul(uCol).reshape(-1));
         NDArray uNext = normalize(wFixed.matMul(v.reshape(-1, 1)).reshape(-1));
         if (training) {
             // In place, so the estimate carries over to the next step (and into checkpoints).
             uVec.set(uNext.toFloatArray());
         }
         NDArray sigma = uNext.dot(wMat.matMul(v.reshape(-1, 1)).reshape(-1));
-        return w.div(sigma);
+        return wMat.div(sigma).reshape(w.getShape());
     }
 
     private static NDArray normalize(NDArray v) {

@@ -75,6 +75,23 @@ public final class Trainer {
     private final PrintStream err;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
 
+    /** With RETOUCH_DEBUG_ARRAYS set, each step prints how many arrays the long-lived manager holds (leak hunting). */
+    private static final boolean DEBUG_ARRAYS = System.getenv("RETOUCH_DEBUG_ARRAYS") != null;
+
+    /** Resources (arrays, sub-managers) held by {@code m} and its sub-managers, via DJL's internal map. */
+    static int resourceCount(NDManager m) {
+        try {
+            java.lang.reflect.Field f = ai.djl.ndarray.BaseNDManager.class.getDeclaredField("resources");
+            f.setAccessible(true);
+            Map<?, ?> res = (Map<?, ?>) f.get(m);
+            int n = 0;
+            for (Object o : res.values()) n += o instanceof NDManager sub ? 1 + resourceCount(sub) : 1;
+            return n;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     private Trainer(Builder b) {
         runDir = b.runDir.toAbsolutePath().normalize();
         steps = b.steps;
@@ -196,6 +213,9 @@ public final class Trainer {
                     }
                 }
                 step = s;
+                if (DEBUG_ARRAYS) {
+                    err.printf(Locale.ROOT, "step %d: %d native resources held by the run's manager%n", s, resourceCount(root));
+                }
                 last.putAll(metrics);
                 double wall = priorWall + (System.nanoTime() - t0) / 1e9;
                 if (s % logEvery == 0 || s == end || validated || s == start + 1) {

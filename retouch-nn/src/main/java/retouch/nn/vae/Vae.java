@@ -127,7 +127,11 @@ public final class Vae extends AbstractBlock {
 
     /** The learned log σ of the Gaussian likelihood (shape (1)), or null for other likelihoods. */
     public NDArray logScale(ParameterStore ps, NDManager manager) {
-        return logScale == null ? null : ps.getValue(logScale, manager.getDevice(), false);
+        if (logScale == null) return null;
+        // A view in the caller's manager, so arithmetic on it does not allocate in the weights' manager.
+        NDArray v = ps.getValue(logScale, manager.getDevice(), true).reshape(1);
+        v.attach(manager);
+        return v;
     }
 
     /** q(z|x[,y]): returns (mu, logvar), each N×latent. {@code onehot} is null for unconditional models. */

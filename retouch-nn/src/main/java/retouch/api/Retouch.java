@@ -1,0 +1,271 @@
+package retouch.api;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import retouch.RetouchException;
+import retouch.baseline.ClassicalMethod;
+import retouch.image.Image;
+import retouch.image.ImageFiles;
+import retouch.nn.restore.ModelRestorer;
+import retouch.nn.store.ModelMeta;
+import retouch.nn.store.ModelStore;
+
+/**
+ * The Java front door to Retouch's trained restoration models: load a model once, restore many
+ * images, close it.
+ *
+ * <pre>{@code
+ * try (Retouch r = Retouch.load("denoise-gray")) {
+ *     BufferedImage clean = r.restore(noisy);                 // noise level estimated from the image
+ *     BufferedImage cleaner = r.restore(noisy, 25);           // or given, on the 0-255 scale
+ * }
+ * try (Retouch r = Retouch.forTask("sr4")) {                  // whichever installed model does the task
+ *     Image big = r.restore(small);                           // 4x larger
+ * }
+ * }</pre>
+ *
+ * <p>A model is a name from {@code retouch models} (see {@link ModelStore}) or a model folder /
+ * {@code .zip}. What {@link #restore} does follows the model's task: {@code denoise} (sigma given
+ * or estimated), {@code deblur}, {@code sr2}/{@code sr3}/{@code sr4} (the output is that many
+ * times larger). Gray models restore RGB images channel by channel. Large images are processed in
+ * overlapping tiles ({@link Options#tile()}), so memory depends on the tile, not on the image.
+ *
+ * <p><b>Threads.</b> One instance may be shared by any number of threads: every call works in its
+ * own native memory scope (a child {@code NDManager} per tile) over read-only weights. On a CPU,
+ * PyTorch already uses several cores per call, so concurrency adds little throughput; bound it
+ * (e.g. a small pool) rather than running many calls at once.
+ *
+ * <p><b>Closing</b> frees the weights' native memory. It waits for calls in progress to finish;
+ * calls made after it fail with {@link IllegalStateException}. Closing twice is harmless.
+ */
+public final class Retouch implements AutoCloseable {
+
+    /** Tasks a restoration model can have, as written in its model.json. */
+    public static final List<String> TASKS = List.of("denoise", "deblur", "sr2", "sr3", "sr4");
+
+    /**
+     * How a model is loaded and run.
+     *
+     * @param task the task the caller expects (e.g. "denoise"); loading fails when the model does
+     *     something else. {@code null}: whatever the model does
+     * @param sigma default noise level on the 0-255 scale for {@link #restore(Image)};
+     *     {@code NaN} estimates it from each image ("auto")
+     * @param tile tile side in pixels (32 or more); memory grows with it, not with the image
+     */
+    public record Options(String task, double sigma, int tile) {
+        /** Default tile side. */
+        public static final int DEFAULT_TILE = 256;
+
+        /** Checks the values. */
+        public Options {
+            if (task != null) {
+                task = task.trim().toLowerCase(Locale.ROOT);
+                if (!TASKS.contains(task)) {
+                    throw new RetouchException("unknown restoration task '" + task + "'; use one of " + String.join(", ", TASKS));
+                }
+            }
+            checkSigma(sigma);
+            if (tile < 32) throw new RetouchException("tile must be at least 32 pixels, not " + tile);
+        }
+
+        /** Any task, sigma estimated from each image, tiles of {@value #DEFAULT_TILE}. */
+        public static Options defaults() {
+            return new Options(null, Double.NaN, DEFAULT_TILE);
+        }
+
+        /** These options expecting {@code t} ({@code null}: any task). */
+        public Options withTask(String t) {
+            return new Options(t, sigma, tile);
+        }
+
+        /** These options with a fixed noise level (0-255). */
+        public Options withSigma(double s) {
+            return new Options(task, s, tile);
+        }
+
+        /** These options estimating the noise level from each image. */
+        public Options withAutoSigma() {
+            return new Options(task, Double.NaN, tile);
+        }
+
+        /** These options with another tile side. */
+        public Options withTile(int t) {
+            return new Options(task, sigma, t);
+        }
+    }
+
+    private final ModelRestorer restorer;
+    private final Options options;
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    private Retouch(ModelRestorer restorer, Options options) {
+        this.restorer = restorer;
+        this.options = options;
+    }
+
+    /**
+     * Loads a restoration model with {@link Options#defaults()}.
+     *
+     * @param nameOrPath a model name from the model store, or a model folder / .zip
+     * @throws RetouchException when the model is missing, broken or not a restoration model
+     */
+    public static Retouch load(String nameOrPath) {
+        return load(nameOrPath, Options.defaults());
+    }
+
+    /**
+     * Loads a restoration model.
+     *
+     * @throws RetouchException when the model is missing, broken, not a restoration model, or not
+     *     for {@code options.task()}
+     */
+    public static Retouch load(String nameOrPath, Options options) {
+        Options o = options == null ? Options.defaults() : options;
+        ModelRestorer r = ModelRestorer.open(nameOrPath, o.tile());
+        if (o.task() != null && !o.task().equals(r.task())) {
+            String t = r.task();
+            r.close();
+            throw new RetouchException("model '" + nameOrPath + "' does " + t + ", not " + o.task()
+                    + "; pick a " + o.task() + " model from 'retouch models'" + suggestion(o.task()));
+        }
+        return new Retouch(r, o);
+    }
+
+    /** Loads a restoration model from a folder or .zip. */
+    public static Retouch load(Path location, Options options) {
+        return load(location.toString(), options);
+    }
+
+    /**
+     * Loads the first model on the model-store search path that does {@code task}.
+     *
+     * @throws RetouchException when no installed model does it
+     */
+    public static Retouch forTask(String task) {
+        return forTask(task, Options.defaults());
+    }
+
+    /** {@link #forTask(String)} with options (their task is replaced by {@code task}). */
+    public static Retouch forTask(String task, Options options) {
+        Options o = (options == null ? Options.defaults() : options).withTask(task);
+        String name = modelFor(o.task());
+        if (name == null) {
+            throw new RetouchException("no installed model does " + o.task() + "; 'retouch models' lists what is installed"
+                    + " (train one with 'retouch train', or add a model folder with -Dretouch.models / RETOUCH_MODELS)");
+        }
+        return load(name, o);
+    }
+
+    /** Name of the first model on the search path whose main task is {@code task}, or {@code null}. */
+    public static String modelFor(String task) {
+        for (ModelStore.Entry e : ModelStore.list()) {
+            if (e.problem() == null && !e.tasks().isEmpty() && e.tasks().get(0).equals(task)) return e.name();
+        }
+        return null;
+    }
+
+    private static String suggestion(String task) {
+        String m = modelFor(task);
+        return m == null ? "" : " (e.g. " + m + ")";
+    }
+
+    /** The model's name. */
+    public String name() {
+        return restorer.name();
+    }
+
+    /** The model's task: denoise, deblur, sr2, sr3 or sr4. */
+    public String task() {
+        return restorer.task();
+    }
+
+    /** The model's model.json (architecture, training, figures). */
+    public ModelMeta meta() {
+        return restorer.meta();
+    }
+
+    /** The options it was loaded with. */
+    public Options options() {
+        return options;
+    }
+
+    /**
+     * Restores an image with the default noise level of {@link #options()}.
+     *
+     * @param degraded gray or RGB, values in [0, 1]
+     * @return values in [0, 1], the input's channels; super-resolution models scale it up
+     */
+    public Image restore(Image degraded) {
+        return restore(degraded, options.sigma());
+    }
+
+    /**
+     * Restores an image.
+     *
+     * @param sigma noise level on the 0-255 scale (denoising; the condition for deblurring), or
+     *     {@code NaN} to estimate it from the image
+     */
+    public Image restore(Image degraded, double sigma) {
+        if (degraded == null) throw new IllegalArgumentException("image is null");
+        checkSigma(sigma);
+        lifecycle.readLock().lock();
+        try {
+            if (closed) throw new IllegalStateException("Retouch model '" + name() + "' is closed");
+            return restorer.apply(degraded, ClassicalMethod.Params.ofSigma(sigma));
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /**
+     * Restores a Java2D image with the default noise level. Gray images stay gray, others come
+     * back as RGB (alpha is flattened onto white); 16-bit gray or RGB input gives 16-bit output,
+     * anything else 8-bit.
+     */
+    public BufferedImage restore(BufferedImage degraded) {
+        return restore(degraded, options.sigma());
+    }
+
+    /** {@link #restore(BufferedImage)} with a given noise level (0-255; {@code NaN}: estimated). */
+    public BufferedImage restore(BufferedImage degraded, double sigma) {
+        if (degraded == null) throw new IllegalArgumentException("image is null");
+        Image out = restore(ImageFiles.fromBufferedImage(degraded), sigma);
+        int bits = degraded.getColorModel().getComponentSize(0) > 8 ? 16 : 8;
+        return ImageFiles.toBufferedImage(out, bits);
+    }
+
+    /** Reads {@code in}, restores it and writes a PNG to {@code out} (atomically, in the input's bit depth). */
+    public void restore(Path in, Path out) {
+        var loaded = ImageFiles.readWithAlpha(in, retouch.image.ReadOptions.defaults());
+        Image im = loaded.hasAlpha() ? ImageFiles.read(in) : loaded.image();
+        ImageFiles.writePng(restore(im), out, loaded.info().bitDepth() == 16 ? 16 : 8);
+    }
+
+    private static void checkSigma(double sigma) {
+        if (!Double.isNaN(sigma) && (sigma < 0 || sigma > 255 || Double.isInfinite(sigma))) {
+            throw new RetouchException("sigma must be from 0 to 255 (noise level on the 8-bit scale) or NaN for auto, not " + sigma);
+        }
+    }
+
+    /** Frees the model's native memory after calls in progress finish. */
+    @Override
+    public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            if (closed) return;
+            closed = true;
+            restorer.close();
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Retouch[" + name() + ", " + task() + "]";
+    }
+}

@@ -1,0 +1,224 @@
+package retouch.server;
+
+import io.javalin.http.Context;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import retouch.RetouchException;
+import retouch.api.Retouch;
+import retouch.baseline.ClassicalMethod;
+import retouch.baseline.ClassicalMethods;
+import retouch.degrade.Masks;
+import retouch.image.Image;
+import retouch.image.ImageInfo;
+
+/**
+ * {@code POST /v1/restore}: multipart form with {@code image} (file), {@code task}, optional
+ * {@code mask} (file, white = hole), {@code sigma} (0-255 or "auto"), {@code model} (name) and
+ * {@code method} (a classical method instead of a model). Answers a PNG; headers say what ran.
+ *
+ * <p>The cheap checks (form, field values, image header, pixel budget, model name) run on the
+ * HTTP thread and fail fast; decoding, the model and encoding run in the bounded {@link WorkQueue}.
+ */
+final class RestoreEndpoint {
+    /** Tasks the endpoint accepts. */
+    static final List<String> TASKS = List.of("denoise", "deblur", "sr2", "sr3", "sr4", "inpaint", "gan-inpaint");
+
+    /** Classical methods allowed per task (first = the fallback where one is used automatically). */
+    static final Map<String, List<String>> CLASSICAL = Map.of(
+            "denoise", List.of("nlm", "tv", "gaussian", "median"),
+            "deblur", List.of(),
+            "sr2", List.of("bicubic", "nearest"),
+            "sr3", List.of("bicubic", "nearest"),
+            "sr4", List.of("bicubic", "nearest"),
+            "inpaint", List.of("telea", "ns"),
+            "gan-inpaint", List.of());
+
+    private static final Map<String, String> TASK_WORDS = Map.of(
+            "denoise", "denoising", "deblur", "deblurring", "sr2", "x2 super-resolution", "sr3", "x3 super-resolution",
+            "sr4", "x4 super-resolution", "inpaint", "inpainting", "gan-inpaint", "GAN inpainting");
+
+    /** What runs for a request: a model or a classical method, and a note for the client. */
+    record Plan(String task, ModelCatalog.Entry model, ClassicalMethod classical, String note) {
+        String methodName() { return model != null ? model.name() : classical.name(); }
+
+        String kind() { return model != null ? "model" : "classical"; }
+    }
+
+    private final ServerConfig config;
+    private final ModelCatalog catalog;
+    private final WorkQueue queue;
+    private final Path tmpDir;
+
+    RestoreEndpoint(ServerConfig config, ModelCatalog catalog, WorkQueue queue, Path tmpDir) {
+        this.config = config;
+        this.catalog = catalog;
+        this.queue = queue;
+        this.tmpDir = tmpDir;
+    }
+
+    void handle(Context ctx) throws Exception {
+        long deadline = System.nanoTime() + config.timeout().toNanos();
+        try (Multipart form = Multipart.parse(ctx, tmpDir, config.maxUploadBytes())) {
+            Multipart.Upload image = form.requireFile("image", "attach the picture to restore, e.g. curl -F image=@photo.png");
+            String task = parseTask(form.field("task"));
+            double sigma = parseSigma(form.field("sigma"));
+            Plan plan = plan(task, form.field("model"), form.field("method"));
+            ImageInfo info = Uploads.probe(image, config.maxPixels());
+            int scale = scaleOf(task);
+            if (info.pixels() * scale * scale > config.maxPixels()) {
+                throw new ApiException(413, "image_too_large", String.format(Locale.ROOT,
+                        "the x%d result of a %dx%d image would have %.1f megapixels, above this server's limit of %.1f",
+                        scale, info.width(), info.height(), info.pixels() * scale * scale / 1e6, config.maxPixels() / 1e6));
+            }
+            Multipart.Upload mask = null;
+            if (task.equals("inpaint")) {
+                mask = form.requireFile("mask", "inpainting needs a mask image (white = hole to fill, black = keep), e.g. curl -F mask=@mask.png");
+                Uploads.probe(mask, config.maxPixels());
+            }
+            Multipart.Upload maskUpload = mask;
+            int bitDepth = info.bitDepth() == 16 ? 16 : 8;
+            long t0 = System.nanoTime();
+            byte[] png = queue.run(() -> run(plan, image, maskUpload, sigma, scale, bitDepth), deadline);
+            ctx.header("X-Retouch-Task", task);
+            ctx.header("X-Retouch-Method", plan.methodName());
+            ctx.header("X-Retouch-Method-Kind", plan.kind());
+            if (plan.note() != null) ctx.header("X-Retouch-Note", plan.note());
+            ctx.header("X-Retouch-Sigma", Double.isNaN(sigma) ? "auto" : Double.toString(sigma));
+            ctx.header("X-Retouch-Elapsed-Ms", Long.toString((System.nanoTime() - t0) / 1_000_000));
+            ctx.contentType("image/png").result(png);
+        }
+    }
+
+    private byte[] run(Plan plan, Multipart.Upload image, Multipart.Upload maskUpload, double sigma, int scale, int bitDepth) {
+        Image in = Uploads.read(image, config.maxPixels(), 1f);
+        Image out;
+        if (plan.model() != null) {
+            Retouch r = catalog.restorer(plan.model());
+            out = r.restore(in, sigma);
+        } else {
+            ClassicalMethod.Params p = ClassicalMethod.Params.ofSigma(sigma).withScale(Math.max(1, scale));
+            if (maskUpload != null) {
+                Image maskPicture = Uploads.read(maskUpload, config.maxPixels(), 0f);
+                p = p.withMask(Masks.fromImage(maskPicture, in.height(), in.width()));
+            }
+            try {
+                out = plan.classical().apply(in, p);
+            } catch (RetouchException e) {
+                throw ApiException.badRequest("bad_input", e.getMessage());
+            }
+        }
+        return Uploads.png(out, bitDepth);
+    }
+
+    static String parseTask(String s) {
+        if (s == null) return "denoise";
+        String t = s.toLowerCase(Locale.ROOT);
+        if (t.equals("super-resolve") || t.equals("sr")) t = "sr2";
+        if (!TASKS.contains(t)) {
+            throw ApiException.badRequest("bad_parameter", "task must be one of " + String.join(", ", TASKS) + ", not '" + s + "'");
+        }
+        return t;
+    }
+
+    static double parseSigma(String s) {
+        if (s == null || s.equalsIgnoreCase("auto")) return Double.NaN;
+        try {
+            double v = Double.parseDouble(s);
+            if (!(v >= 0 && v <= 255)) throw new NumberFormatException();
+            return v;
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("bad_parameter", "sigma must be a number from 0 to 255 (noise level on the 8-bit scale) or 'auto', not '" + s + "'");
+        }
+    }
+
+    static int scaleOf(String task) {
+        return switch (task) {
+            case "sr2" -> 2;
+            case "sr3" -> 3;
+            case "sr4" -> 4;
+            default -> 1;
+        };
+    }
+
+    /** Decides what runs, or fails with a message saying what is installed and what to send instead. */
+    Plan plan(String task, String modelName, String methodName) {
+        if (modelName != null && methodName != null) {
+            throw ApiException.badRequest("bad_parameter", "give either model or method, not both");
+        }
+        List<String> classical = CLASSICAL.getOrDefault(task, List.of());
+        if (methodName != null) {
+            String m = methodName.toLowerCase(Locale.ROOT);
+            if (!classical.contains(m)) {
+                throw ApiException.badRequest("bad_parameter", "method '" + methodName + "' does not do " + TASK_WORDS.get(task)
+                        + (classical.isEmpty() ? "; no classical method does, use a model" : "; use one of " + String.join(", ", classical)));
+            }
+            return new Plan(task, null, ClassicalMethods.byName(m), null);
+        }
+        if (modelName != null) {
+            ModelCatalog.Entry e = catalog.find(modelName);
+            if (!e.tasks().contains(task)) {
+                throw ApiException.badRequest("wrong_task", "model '" + modelName + "' does " + (e.tasks().isEmpty() ? "nothing known" : String.join("/", e.tasks()))
+                        + ", not " + task + available(task));
+            }
+            return modelPlan(task, e);
+        }
+        ModelCatalog.Entry e = catalog.firstFor(task);
+        if (e != null) return modelPlan(task, e);
+        if (task.equals("inpaint")) {
+            return new Plan(task, null, ClassicalMethods.byName("telea"), "no inpainting model is installed; filled with the classical OpenCV Telea method");
+        }
+        throw new ApiException(404, "no_model", noModelMessage(task));
+    }
+
+    private Plan modelPlan(String task, ModelCatalog.Entry e) {
+        if (task.equals("inpaint") || task.equals("gan-inpaint")) {
+            throw new ApiException(501, "not_implemented", "model '" + e.name() + "' is an inpainting model, which this server cannot run yet;"
+                    + " send task=inpaint without a model for the classical Telea fill");
+        }
+        if (!Retouch.TASKS.contains(task)) {
+            throw new ApiException(501, "not_implemented", "task " + task + " cannot run on this server");
+        }
+        return new Plan(task, e, null, null);
+    }
+
+    /** The message for a task without a model. */
+    static String noModelMessage(String task) {
+        String what = TASK_WORDS.getOrDefault(task, task);
+        List<String> classical = CLASSICAL.getOrDefault(task, List.of());
+        String alt = switch (task) {
+            case "gan-inpaint" -> "; send task=inpaint for the classical Telea fill";
+            default -> classical.isEmpty() ? "" : "; a classical method works without one: method=" + String.join(" or method=", classical);
+        };
+        return "no " + what + " model is installed on this server" + alt + " (GET /v1/models lists what is installed)";
+    }
+
+    private String available(String task) {
+        ModelCatalog.Entry e = catalog.firstFor(task);
+        return e == null ? "" : "; for " + task + " use model '" + e.name() + "'";
+    }
+
+    /** Per task: what a request without model or method would run, for GET /v1/models and the web page. */
+    Map<String, Object> taskSummary() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (String task : TASKS) {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("label", TASK_WORDS.get(task));
+            t.put("classical_methods", CLASSICAL.get(task));
+            try {
+                Plan p = plan(task, null, null);
+                t.put("available", true);
+                t.put("kind", p.kind());
+                t.put("method", p.methodName());
+                if (p.note() != null) t.put("note", p.note());
+            } catch (ApiException e) {
+                t.put("available", false);
+                t.put("message", e.getMessage());
+            }
+            out.put(task, t);
+        }
+        return out;
+    }
+}
