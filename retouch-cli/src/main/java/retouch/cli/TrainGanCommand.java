@@ -77,6 +77,10 @@ public final class TrainGanCommand implements Callable<Integer> {
     @Option(names = "--betas", defaultValue = "0,0.9", split = ",", description = "Adam β1,β2 (e.g. 0,0.9 or 0.5,0.999). Default: ${DEFAULT-VALUE}.")
     float[] betas;
 
+    @Option(names = "--aux-weight", defaultValue = "0",
+            description = "Conditional models: weight of an auxiliary classifier loss (AC-GAN) on top of the projection discriminator; 0 = off. Default: ${DEFAULT-VALUE}.")
+    float auxWeight;
+
     @Option(names = "--batch", defaultValue = "64", description = "Images per step. Default: ${DEFAULT-VALUE}.")
     int batch;
 
@@ -133,7 +137,7 @@ public final class TrainGanCommand implements Callable<Integer> {
         String description = name + " (" + gd.size() + " training images, " + gd.imageSize() + "px, " + gd.channels() + " channel(s), scaled to [-1,1])";
         GanTraining.SampleScorer scorer = EvaluatorScorer.forDataset(name, gd.imageSize(), gd.channels(), spec.commandLine().getErr());
         GanTraining task = new GanTraining(new GanTraining.Config(gd.channels(), gd.imageSize(), cond, latent, gWidth, dWidth, lossFn,
-                nDis, lrG, lrD, betas[0], betas[1], batch, steps, ema, scorer == null ? 0 : evalSamples, description), gd, scorer);
+                nDis, lrG, lrD, betas[0], betas[1], batch, steps, ema, scorer == null ? 0 : evalSamples, description, auxWeight), gd, scorer);
         Trainer trainer = Trainer.builder()
                 .setRunDir(out)
                 .setSteps(steps)

@@ -49,8 +49,18 @@ public final class DcganDiscriminator extends AbstractBlock {
     private final SequentialBlock features;
     private final Block score;
     private final Block embed;
+    private final Block aux;
 
     public DcganDiscriminator(int channels, int size, int width, int classes) {
+        this(channels, size, width, classes, false);
+    }
+
+    /**
+     * As above; {@code auxClassifier} adds a class-logits head on the same features (AC-GAN, Odena
+     * et al. 2017), returned as a second output, which the training uses to make G's samples
+     * unmistakably of their class.
+     */
+    public DcganDiscriminator(int channels, int size, int width, int classes, boolean auxClassifier) {
         super((byte) 1);
         this.classes = classes;
         int stages = size == 28 ? 2 : Integer.numberOfTrailingZeros(size / 4);
@@ -65,13 +75,14 @@ public final class DcganDiscriminator extends AbstractBlock {
         this.features = addChildBlock("features", f);
         this.score = addChildBlock("score", SpectralNormLayer.linear(1, true));
         this.embed = classes > 0 ? addChildBlock("embed", SpectralNormLayer.linear(classes, false)) : null;
+        this.aux = classes > 0 && auxClassifier ? addChildBlock("aux", SpectralNormLayer.linear(classes, true)) : null;
         if (channels < 1) throw new IllegalArgumentException("channels must be positive");
     }
 
     /** The discriminator described by {@code meta}. */
     public static DcganDiscriminator of(ModelMeta meta) {
         return new DcganDiscriminator(meta.inputChannels(), meta.intParam("size", 28), meta.intParam("width", 32),
-                meta.intParam("classes", 0));
+                meta.intParam("classes", 0), meta.boolParam("aux_classifier", false));
     }
 
     @Override
@@ -80,6 +91,9 @@ public final class DcganDiscriminator extends AbstractBlock {
         NDArray out = score.forward(ps, new NDList(h), training).singletonOrThrow();
         if (classes > 0) {
             out = out.add(projection(ps, h, inputs.get(1), training));
+        }
+        if (aux != null) {
+            return new NDList(out, aux.forward(ps, new NDList(h), training).singletonOrThrow());
         }
         return new NDList(out);
     }
@@ -108,6 +122,9 @@ public final class DcganDiscriminator extends AbstractBlock {
         if (embed != null) {
             // A classes × F matrix: initialise as a "linear" layer with `classes` outputs on F inputs.
             embed.initialize(manager, dataType, flat);
+        }
+        if (aux != null) {
+            aux.initialize(manager, dataType, flat);
         }
     }
 }

@@ -50,7 +50,20 @@ public final class GanTraining implements TrainingTask {
     /** Settings of one run; recorded in model.json. */
     public record Config(int channels, int size, boolean conditional, int latent, int gWidth, int dWidth, GanLoss loss,
                          int nDis, float lrG, float lrD, float beta1, float beta2, int batch, long steps, float emaDecay,
-                         int scoreSamples, String dataDescription) {}
+                         int scoreSamples, String dataDescription, float auxWeight) {
+
+        /** The settings without an auxiliary classifier loss. */
+        public Config(int channels, int size, boolean conditional, int latent, int gWidth, int dWidth, GanLoss loss,
+                      int nDis, float lrG, float lrD, float beta1, float beta2, int batch, long steps, float emaDecay,
+                      int scoreSamples, String dataDescription) {
+            this(channels, size, conditional, latent, gWidth, dWidth, loss, nDis, lrG, lrD, beta1, beta2, batch, steps, emaDecay,
+                    scoreSamples, dataDescription, 0f);
+        }
+
+        boolean auxiliary() {
+            return conditional && auxWeight > 0;
+        }
+    }
 
     private final Config cfg;
     private final GanData data;
@@ -84,6 +97,7 @@ public final class GanTraining implements TrainingTask {
                 .hyper("batch", cfg.batch())
                 .hyper("ema_decay", cfg.emaDecay())
                 .hyper("spectral_norm", true)
+                .hyper("aux_weight", cfg.auxiliary() ? cfg.auxWeight() : 0f)
                 .labels(cfg.conditional() ? data.classNames() : List.of())
                 .valueRange(-1, 1)
                 .tasks("generate")
@@ -94,7 +108,8 @@ public final class GanTraining implements TrainingTask {
     private ModelMeta discriminatorMeta() {
         return ModelMeta.builder(DcganDiscriminator.ARCHITECTURE).channels(cfg.channels(), 1)
                 .hyper("size", cfg.size()).hyper("width", cfg.dWidth())
-                .hyper("classes", cfg.conditional() ? data.classNames().size() : 0).build();
+                .hyper("classes", cfg.conditional() ? data.classNames().size() : 0)
+                .hyper("aux_classifier", cfg.auxiliary()).build();
     }
 
     @Override
@@ -140,9 +155,15 @@ public final class GanTraining implements TrainingTask {
             NDArray fake = g.forward(ps, inputs(m.randomNormal(new Shape(cfg.batch(), cfg.latent())), ohFake), true)
                     .singletonOrThrow().stopGradient();
             try (GradientCollector gc = ctx.newGradientCollector()) {
-                NDArray sReal = d.forward(ps, inputs(real.images(), onehot(m, real.labels())), true).singletonOrThrow();
-                NDArray sFake = d.forward(ps, inputs(fake, ohFake), true).singletonOrThrow();
+                NDArray ohReal = onehot(m, real.labels());
+                NDList outReal = d.forward(ps, inputs(real.images(), ohReal), true);
+                NDArray sReal = outReal.get(0);
+                NDArray sFake = d.forward(ps, inputs(fake, ohFake), true).get(0);
                 NDArray l = cfg.loss().discriminator(sReal, sFake);
+                if (cfg.auxiliary()) {
+                    // AC-GAN: D's class head learns the labels of real images only.
+                    l = l.add(crossEntropy(outReal.get(1), ohReal).mul(cfg.auxWeight()));
+                }
                 gc.backward(l);
                 lossD += l.getFloat() / cfg.nDis();
                 realScore += sReal.mean().getFloat() / cfg.nDis();
@@ -154,12 +175,18 @@ public final class GanTraining implements TrainingTask {
         NDArray oh = onehot(m, randomLabels(r));
         try (GradientCollector gc = ctx.newGradientCollector()) {
             NDArray fake = g.forward(ps, inputs(m.randomNormal(new Shape(cfg.batch(), cfg.latent())), oh), true).singletonOrThrow();
-            NDArray l = cfg.loss().generator(d.forward(ps, inputs(fake, oh), true).singletonOrThrow());
+            // D's weights are frozen for this pass: gradients flow through D into G only.
+            NDList outFake = d.forward(new FrozenParameterStore(m), inputs(fake, oh), true);
+            NDArray l = cfg.loss().generator(outFake.get(0));
+            if (cfg.auxiliary()) {
+                // ... and G is rewarded when that head recognises the intended class in its samples.
+                l = l.add(crossEntropy(outFake.get(1), oh).mul(cfg.auxWeight()));
+            }
             gc.backward(l);
             lossG = l.getFloat();
         }
         adamG.update();
-        adamD.zeroGradients(); // the G step filled D's gradients; they must not leak into the next D update
+        adamD.zeroGradients(); // cheap safety: nothing from the G step may reach the next D update
         emaUpdate(ctx.step());
         Map<String, Float> out = new LinkedHashMap<>();
         out.put("loss_d", lossD);
@@ -167,6 +194,11 @@ public final class GanTraining implements TrainingTask {
         out.put("d_real", realScore);
         out.put("d_fake", fakeScore);
         return out;
+    }
+
+    /** Mean cross-entropy of class logits against one-hot targets. */
+    private static NDArray crossEntropy(NDArray logits, NDArray onehot) {
+        return logits.logSoftmax(1).mul(onehot).sum(new int[] {1}).mean().neg();
     }
 
     /** ema ← β·ema + (1-β)·g over all parameters (BatchNorm running statistics included); β warms up as (1+t)/(10+t). */

@@ -71,10 +71,17 @@ public final class Vae extends AbstractBlock {
     private final Block decoderHead;
     private final SequentialBlock decoderConv;
     private final Parameter logScale;
+    private final boolean softClamp;
 
     /** A VAE; see the class comment for the meaning of each option. */
     public Vae(int channels, int size, int latent, int width, int classes, Likelihood likelihood) {
+        this(channels, size, latent, width, classes, likelihood, true);
+    }
+
+    /** As above; {@code softClamp} false reproduces models trained with the earlier hard log-variance clip. */
+    public Vae(int channels, int size, int latent, int width, int classes, Likelihood likelihood, boolean softClamp) {
         super((byte) 1);
+        this.softClamp = softClamp;
         if (size != 28 && size != 32 && size != 64) {
             throw new IllegalArgumentException("VAE image size must be 28, 32 or 64, got " + size);
         }
@@ -112,7 +119,8 @@ public final class Vae extends AbstractBlock {
     public static Vae of(ModelMeta meta) {
         return new Vae(meta.inputChannels(), meta.intParam("size", 28), meta.intParam("latent", 16),
                 meta.intParam("width", 32), meta.intParam("classes", 0),
-                Likelihood.parse(meta.stringParam("likelihood", "bernoulli")));
+                Likelihood.parse(meta.stringParam("likelihood", "bernoulli")),
+                "soft".equals(meta.stringParam("logvar_clamp", "hard")));
     }
 
     public int latent() { return latent; }
@@ -140,8 +148,11 @@ public final class Vae extends AbstractBlock {
         if (classes > 0) f = f.concat(onehot, 1);
         NDArray h = encoderHead.forward(ps, new NDList(f), training).singletonOrThrow();
         NDList parts = h.split(2, 1);
-        // Keep log-variances in a range where exp() cannot overflow early in training.
-        return new NDList(parts.get(0), parts.get(1).clip(-12, 8));
+        // Keep log-variances in a range where exp() cannot overflow. A hard clip has no gradient at
+        // its bounds: a unit pushed there once stays there (seen: every unit stuck at -12, +170 nats
+        // of KL). Newer models use a soft bound 10·tanh(x/10), which keeps a gradient everywhere.
+        NDArray logvar = softClamp ? parts.get(1).div(10f).tanh().mul(10f) : parts.get(1).clip(-12, 8);
+        return new NDList(parts.get(0), logvar);
     }
 
     /** p(x|z[,y]): the per-pixel logits, N×C×size×size. */
@@ -197,6 +208,7 @@ public final class Vae extends AbstractBlock {
                 .hyper("width", width)
                 .hyper("classes", labels.size())
                 .hyper("likelihood", likelihood.id())
+                .hyper("logvar_clamp", "soft")
                 .labels(labels)
                 .valueRange(0, 1)
                 .tasks("generate", "reconstruct");
