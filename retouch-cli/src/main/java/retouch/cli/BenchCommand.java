@@ -7,49 +7,88 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import retouch.RetouchException;
+import retouch.data.Datasets;
+import retouch.data.LabeledImages;
 import retouch.nn.Engines;
 import retouch.nn.blocks.FoldedConvStack;
+import retouch.nn.gan.DcganDiscriminator;
+import retouch.nn.gan.GanData;
+import retouch.nn.gan.GanLoss;
+import retouch.nn.gan.GanTraining;
 import retouch.nn.restore.DenoiseTraining;
 import retouch.nn.restore.DnCnn;
 import retouch.nn.restore.FfdNet;
 import retouch.nn.restore.RestoreNets;
 import retouch.nn.store.Architectures;
 import retouch.nn.store.ModelMeta;
+import retouch.nn.store.AtomicFiles;
 import retouch.nn.train.Adam;
+import retouch.nn.train.StepContext;
+import retouch.nn.train.TrainContext;
+import retouch.nn.train.Trainer;
+import retouch.nn.train.TrainingTask;
+import retouch.nn.vae.Likelihood;
+import retouch.nn.vae.VaeTraining;
 
 /**
- * {@code retouch bench restore}: training patches/s and 512² inference time of a restoration
- * network on random data, printed as one JSON line in the same shape as the PyTorch reference
- * {@code bench/peers/restore_nets.py}, so bench/restore-bench.sh can put the two side by side.
+ * {@code retouch bench}: training throughput of a network on fixed-shape data, printed as one JSON
+ * line in the same shape as its PyTorch reference, so a script can put the two side by side.
+ *
+ * <ul>
+ *   <li>Restoration ({@code --arch ffdnet|dncnn}, bench/peers/restore_nets.py,
+ *       bench/restore-bench.sh): training patches/s on random data and median 512² inference time.</li>
+ *   <li>Synthesis ({@code --arch vae|cvae|dcgan|cdcgan}, bench/peers/vae.py and dcgan.py,
+ *       bench/synth-bench.sh): training images/s of {@link VaeTraining} / {@link GanTraining}
+ *       steps run by the shared {@link Trainer} (per-step memory scope, seeding and logging
+ *       included, as in {@code retouch train}), timed after {@code --warmup} steps.</li>
+ * </ul>
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measure training throughput and inference time of a restoration network on random data",
-                "(same settings as bench/peers/restore_nets.py; see bench/restore-bench.sh)."},
-        footer = {"%nExample:", "  retouch bench --arch ffdnet --batch 32 --patch 64 --steps 20", ExitCodes.HELP_FOOTER})
+        description = {"Measure training throughput of a network: restoration nets (also 512x512 inference time)",
+                "on random data, or the VAE / DCGAN training step on Fashion-MNIST-shaped data",
+                "(same settings as bench/peers/*.py; see bench/restore-bench.sh and bench/synth-bench.sh)."},
+        footer = {"%nExamples:", "  retouch bench --arch ffdnet --batch 32 --patch 64 --steps 20",
+                "  retouch bench --arch vae --steps 30            # latent 32, width 32, batch 128, binarised",
+                "  retouch bench --arch cdcgan --steps 30         # latent 64, g/d width 16, batch 64, hinge",
+                ExitCodes.HELP_FOOTER})
 public final class BenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--arch", defaultValue = "ffdnet") String arch;
-    @Option(names = "--depth", defaultValue = "15") int depth;
-    @Option(names = "--width", defaultValue = "64") int width;
-    @Option(names = "--channels", defaultValue = "1") int channels;
-    @Option(names = "--batch", defaultValue = "32") int batch;
-    @Option(names = "--patch", defaultValue = "64") int patch;
-    @Option(names = "--steps", defaultValue = "20") int steps;
-    @Option(names = "--warmup", defaultValue = "3") int warmup;
+    @Option(names = "--arch", defaultValue = "ffdnet", description = "ffdnet, dncnn, vae, cvae, dcgan or cdcgan. Default: ${DEFAULT-VALUE}.")
+    String arch;
+    @Option(names = "--depth", defaultValue = "15", description = "Restoration: layers. Default: ${DEFAULT-VALUE}.") int depth;
+    @Option(names = "--width", description = "Channels: restoration 64, VAE 32 (first stage).") Integer width;
+    @Option(names = "--channels", defaultValue = "1", description = "Restoration: image channels. Default: ${DEFAULT-VALUE}.") int channels;
+    @Option(names = "--batch", description = "Images per step: restoration 32, VAE 128, GAN 64.") Integer batch;
+    @Option(names = "--patch", defaultValue = "64", description = "Restoration: patch size. Default: ${DEFAULT-VALUE}.") int patch;
+    @Option(names = "--steps", description = "Timed training steps: restoration 20, synthesis 30.") Integer steps;
+    @Option(names = "--warmup", description = "Untimed steps first: restoration 3, synthesis 5.") Integer warmup;
     @Option(names = "--infer-size", defaultValue = "512") int inferSize;
     @Option(names = "--infer-runs", defaultValue = "5") int inferRuns;
     @Option(names = "--no-fold", description = "Time inference through the training graph (BatchNorm not folded).") boolean noFold;
+    @Option(names = "--latent", description = "Synthesis: latent dimensions (VAE 32, GAN 64).") Integer latent;
+    @Option(names = "--g-width", defaultValue = "16", description = "GAN generator width. Default: ${DEFAULT-VALUE}.") int gWidth;
+    @Option(names = "--d-width", defaultValue = "16", description = "GAN discriminator width. Default: ${DEFAULT-VALUE}.") int dWidth;
+    @Option(names = "--no-binarize", description = "VAE: gray levels instead of dynamically binarised images.") boolean noBinarize;
+    @Option(names = "--data", defaultValue = "fashion-mnist",
+            description = "Synthesis: fashion-mnist (its 60,000 training images) or random (10,000 uniform 28x28 images). Default: ${DEFAULT-VALUE}.")
+    String data;
 
     private static NDArray inStep(NDArray a, NDManager m) {
         NDArray c = a.duplicate();
@@ -58,7 +97,20 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
+        Map<String, Object> r = switch (arch) {
+            case "vae", "cvae" -> benchVae();
+            case "dcgan", "cdcgan" -> benchGan();
+            case "ffdnet", "dncnn" -> benchRestore();
+            default -> throw new RetouchException("unknown --arch '" + arch + "'; choose ffdnet, dncnn, vae, cvae, dcgan or cdcgan");
+        };
+        spec.commandLine().getOut().println(Json.write(r).replaceAll("\\s*\\n\\s*", " "));
+        return ExitCodes.OK;
+    }
+
+    private Map<String, Object> benchRestore() {
+        int width = orDefault(this.width, 64), batch = orDefault(this.batch, 32);
+        int steps = orDefault(this.steps, 20), warmup = warmupOrDefault(this.warmup, 3);
         var engine = Engines.init();
         ModelMeta meta = DenoiseTraining.meta(new DenoiseTraining.Config(arch, channels, depth, width, patch, batch, 0, 55,
                 1e-4f, 1e-4f, steps, "l2", 0, "random"));
@@ -116,7 +168,191 @@ public final class BenchCommand implements Callable<Integer> {
                 if (folded != null) folded.close();
             }
         }
-        spec.commandLine().getOut().println(Json.write(r).replaceAll("\\s*\\n\\s*", " "));
-        return ExitCodes.OK;
+        return r;
+    }
+
+    private Map<String, Object> benchVae() throws IOException {
+        int latent = orDefault(this.latent, 32), width = orDefault(this.width, 32), batch = orDefault(this.batch, 128);
+        int steps = orDefault(this.steps, 30), warmup = warmupOrDefault(this.warmup, 5);
+        boolean conditional = arch.equals("cvae");
+        var engine = Engines.init();
+        LabeledImages images = synthImages();
+        // The settings of the shipped runs (retouch train vae --binarize): Bernoulli likelihood, β = 1,
+        // Adam with a cosine schedule from 1e-3 to 1e-5.
+        VaeTraining task = new VaeTraining(new VaeTraining.Config(conditional, latent, width, Likelihood.BERNOULLI, !noBinarize,
+                1f, 0, batch, 1e-3f, 1e-5f, warmup + steps, 500, "retouch bench: " + data), images);
+        long params;
+        try (NDManager m = engine.newBaseManager()) {
+            params = trainableParameters(Architectures.buildInitialized(task.meta(), m));
+        }
+        Timed timed = time(task, warmup, steps);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("engine", engineName());
+        r.put("arch", arch);
+        r.put("latent", latent);
+        r.put("width", width);
+        r.put("batch", batch);
+        r.put("size", images.h());
+        r.put("steps", steps);
+        r.put("data", data);
+        r.put("binarized", !noBinarize);
+        r.put("threads", ai.djl.pytorch.jni.JniUtils.getNumThreads());
+        r.put("images_per_s", batch * steps / timed.seconds());
+        r.put("step_ms", timed.seconds() * 1000 / steps);
+        // On a shared machine wall time depends on what else runs; CPU time much less so.
+        r.put("images_per_cpu_s", batch * steps / timed.cpuSeconds());
+        r.put("params", params);
+        r.put("loss", timed.lastMetrics.get("loss"));
+        return r;
+    }
+
+    private Map<String, Object> benchGan() throws IOException {
+        int latent = orDefault(this.latent, 64), batch = orDefault(this.batch, 64);
+        int steps = orDefault(this.steps, 30), warmup = warmupOrDefault(this.warmup, 5);
+        boolean conditional = arch.equals("cdcgan");
+        var engine = Engines.init();
+        GanData gd = GanData.of(synthImages());
+        // The settings of the shipped runs (retouch train gan|cgan --g-width 16 --d-width 16): hinge
+        // loss, one D step per G step, TTUR learning rates, Adam betas (0, 0.9), EMA 0.999.
+        GanTraining task = new GanTraining(new GanTraining.Config(gd.channels(), gd.imageSize(), conditional, latent, gWidth, dWidth,
+                GanLoss.HINGE, 1, 1e-4f, 4e-4f, 0f, 0.9f, batch, warmup + steps, 0.999f, 0, "retouch bench: " + data), gd, null);
+        long gParams, dParams;
+        try (NDManager m = engine.newBaseManager()) {
+            gParams = trainableParameters(Architectures.buildInitialized(task.meta(), m));
+            ModelMeta dMeta = ModelMeta.builder(DcganDiscriminator.ARCHITECTURE).channels(gd.channels(), 1)
+                    .hyper("size", gd.imageSize()).hyper("width", dWidth)
+                    .hyper("classes", conditional ? gd.classNames().size() : 0).build();
+            dParams = trainableParameters(Architectures.buildInitialized(dMeta, m));
+        }
+        Timed timed = time(task, warmup, steps);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("engine", engineName());
+        r.put("arch", arch);
+        r.put("latent", latent);
+        r.put("g_width", gWidth);
+        r.put("d_width", dWidth);
+        r.put("batch", batch);
+        r.put("size", gd.imageSize());
+        r.put("steps", steps);
+        r.put("data", data);
+        r.put("threads", ai.djl.pytorch.jni.JniUtils.getNumThreads());
+        r.put("images_per_s", batch * steps / timed.seconds());
+        r.put("step_ms", timed.seconds() * 1000 / steps);
+        r.put("images_per_cpu_s", batch * steps / timed.cpuSeconds());
+        r.put("g_params", gParams);
+        r.put("d_params", dParams);
+        r.put("loss_d", timed.lastMetrics.get("loss_d"));
+        r.put("loss_g", timed.lastMetrics.get("loss_g"));
+        return r;
+    }
+
+    /** {@code v}, or {@code dflt} when the option was not given; warm-up may be 0, the rest must be positive. */
+    private static int orDefault(Integer v, int dflt) {
+        if (v != null && v < 1) throw new RetouchException("--width, --batch, --steps and --latent must be positive, got " + v);
+        return v == null ? dflt : v;
+    }
+
+    private static int warmupOrDefault(Integer v, int dflt) {
+        if (v != null && v < 0) throw new RetouchException("--warmup cannot be negative, got " + v);
+        return v == null ? dflt : v;
+    }
+
+    private static String engineName() {
+        return "retouch djl " + ai.djl.engine.Engine.getDjlVersion() + " / pytorch " + Engines.init().getVersion();
+    }
+
+    /** Fashion-MNIST's training split, or as many uniform-noise images of its shape (labels uniform too). */
+    private LabeledImages synthImages() {
+        if (data.equals("random")) {
+            Random rnd = new Random(0);
+            int n = 10_000;
+            byte[] px = new byte[n * 28 * 28];
+            rnd.nextBytes(px);
+            int[] y = new int[n];
+            for (int i = 0; i < n; i++) y[i] = rnd.nextInt(10);
+            return new LabeledImages(px, n, 28, 28, y, Datasets.FASHION_CLASSES);
+        }
+        var ds = Datasets.resolve(data, null);
+        if (!ds.isLabeled()) throw new RetouchException("--data " + data + " is not a labeled MNIST-style set; use fashion-mnist, mnist or random");
+        return ds.train();
+    }
+
+    /** Number of trainable weights (PyTorch's {@code parameters()}: no BatchNorm statistics, no power-iteration vectors). */
+    private static long trainableParameters(Block block) {
+        long n = 0;
+        for (ai.djl.nn.Parameter p : block.getParameters().values()) {
+            if (p.requiresGradient()) n += p.getArray().size();
+        }
+        return n;
+    }
+
+    /**
+     * Runs {@code warmup + steps} steps of {@code task} with the shared trainer in a temporary run
+     * folder (quiet, no checkpoint until the end) and times the last {@code steps}: from the start
+     * of the first timed step to the end of the last, so the trainer's work between steps counts.
+     */
+    private static Timed time(TrainingTask task, int warmup, int steps) throws IOException {
+        Timed t = new Timed(task, warmup + 1L, (long) warmup + steps);
+        Path dir = Files.createTempDirectory("retouch-bench-");
+        try {
+            Trainer.builder().setRunDir(dir).setSteps(warmup + steps).optCheckpointEvery(0).optResume(false)
+                    .optQuiet(true).optShutdownHook(false).build().fit(t);
+        } finally {
+            AtomicFiles.deleteRecursively(dir);
+        }
+        return t;
+    }
+
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
+    }
+
+    /** A task that notes when its timed steps start and end (wall clock and process CPU time). */
+    private static final class Timed implements TrainingTask {
+        private final TrainingTask task;
+        private final long first;
+        private final long last;
+        private long t0;
+        private long t1;
+        private long cpu0;
+        private long cpu1;
+        private Map<String, Float> lastMetrics = Map.of();
+
+        Timed(TrainingTask task, long first, long last) {
+            this.task = task;
+            this.first = first;
+            this.last = last;
+        }
+
+        double seconds() {
+            return (t1 - t0) / 1e9;
+        }
+
+        /** CPU seconds the whole process used over the timed steps (all threads). */
+        double cpuSeconds() {
+            return (cpu1 - cpu0) / 1e9;
+        }
+
+        @Override
+        public void init(TrainContext ctx) throws IOException {
+            task.init(ctx);
+        }
+
+        @Override
+        public Map<String, Float> step(StepContext ctx) {
+            if (ctx.step() == first) {
+                cpu0 = processCpuNanos();
+                t0 = System.nanoTime();
+            }
+            Map<String, Float> m = task.step(ctx);
+            if (ctx.step() == last) {
+                t1 = System.nanoTime();
+                cpu1 = processCpuNanos();
+                lastMetrics = m;
+            }
+            return m;
+        }
     }
 }
+
