@@ -58,7 +58,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** The restorers of a case: its classical methods, then its model when one is installed. */
     /** Shipped generators the demo samples from when installed. */
-    private static final List<String> GENERATORS = List.of("cvae-fmnist", "cgan-fmnist");
+    private static final List<String> GENERATORS = List.of("vae-fmnist", "gan-fmnist");
 
     private static List<ClassicalMethod> restorers(Case c, List<AutoCloseable> toClose) {
         List<ClassicalMethod> list = new ArrayList<>();

