@@ -36,7 +36,7 @@ public final class TrainVaeCommand implements Callable<Integer> {
     @Option(names = "--export", description = "Also save the final model here (folder or .zip) when the run completes.")
     Path export;
 
-    @Option(names = "--conditional", description = "Condition encoder and decoder on the class label (CVAE).")
+    @Option(names = "--conditional", description = "Condition encoder and decoder on the class label (CVAE; implied by 'train cvae').")
     boolean conditional;
 
     @Option(names = "--latent", defaultValue = "32", description = "Latent dimensions. Default: ${DEFAULT-VALUE}.")
@@ -87,6 +87,8 @@ public final class TrainVaeCommand implements Callable<Integer> {
         if (width < 4 || width > 512) throw new RetouchException("--width must be 4..512");
         if (batch < 1 || epochs <= 0) throw new RetouchException("--batch and --epochs must be positive");
         Likelihood lik = Likelihood.parse(likelihood);
+        // 'train cvae' means a conditional VAE.
+        boolean conditional = this.conditional || spec.commandLine().getParseResult().originalArgs().contains("cvae");
         Dataset ds = Datasets.resolve(data, null);
         if (!ds.isLabeled()) throw new RetouchException(data + " is not a labeled MNIST-style set; use mnist, fashion-mnist or an IDX folder");
         LabeledImages train = ds.train().shuffled(seed);
