@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import retouch.RetouchException;
-import retouch.data.LabeledImages;
 import retouch.image.Image;
 import retouch.nn.ImageTensors;
 import retouch.nn.store.LoadedModel;
@@ -97,14 +96,6 @@ public final class GanGenerator implements ImageGenerator {
             }
         }
         return out;
-    }
-
-    @Override
-    public int labelIndex(String label) {
-        if (!conditional()) {
-            throw new RetouchException(model.location() + " is an unconditional model; drop --label (conditional models: cvae-*, cgan-*)");
-        }
-        return new LabeledImages(new byte[0], 0, 1, 1, new int[0], labels()).classIndex(label);
     }
 
     @Override

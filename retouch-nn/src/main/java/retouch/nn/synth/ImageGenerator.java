@@ -49,7 +49,12 @@ public interface ImageGenerator extends AutoCloseable {
     List<Image> decode(float[] z, int[] labels);
 
     /** The class index for a user-given label name or number (case-insensitive), with a clear error otherwise. */
-    int labelIndex(String label);
+    default int labelIndex(String label) {
+        if (!conditional()) {
+            throw new retouch.RetouchException(meta().name() + " is an unconditional model; drop --label (conditional models: cvae-*, cgan-*)");
+        }
+        return new retouch.data.LabeledImages(new byte[0], 0, 1, 1, new int[0], labels()).classIndex(label);
+    }
 
     @Override
     void close();

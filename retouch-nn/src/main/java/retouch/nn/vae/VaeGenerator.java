@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import retouch.RetouchException;
-import retouch.data.LabeledImages;
 import retouch.image.Image;
 import retouch.image.Resize;
 import retouch.nn.ImageTensors;
@@ -178,14 +177,6 @@ public final class VaeGenerator implements ImageGenerator {
 
     private static void checkCount(int n) {
         if (n < 1 || n > 100_000) throw new RetouchException("number of samples must be 1..100000, got " + n);
-    }
-
-    @Override
-    public int labelIndex(String label) {
-        if (!conditional()) {
-            throw new RetouchException(model.location() + " is an unconditional model; drop --label (conditional models: cvae-*, cgan-*)");
-        }
-        return new LabeledImages(new byte[0], 0, 1, 1, new int[0], labels()).classIndex(label);
     }
 
     @Override
