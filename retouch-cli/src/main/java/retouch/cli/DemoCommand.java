@@ -54,7 +54,8 @@ public final class DemoCommand implements Callable<Integer> {
     private static final List<Case> CASES = List.of(
             new Case("denoise-gray", "camera.png", "noise:gauss:25", List.of("nlm", "tv"), "denoise-gray"),
             new Case("denoise-color", "chelsea.png", "noise:gauss:25", List.of("nlm"), "denoise-gray"),
-            new Case("inpaint", "camera.png", "mask:free:0.1-0.2", List.of("telea", "ns"), null));
+            new Case("inpaint", "camera.png", "mask:free:0.1-0.2", List.of("telea", "ns"), "inpaint-gray"),
+            new Case("inpaint-color", "chelsea.png", "mask:free:0.1-0.2", List.of("telea"), "inpaint-gray"));
 
     /** The restorers of a case: its classical methods, then its model when one is installed. */
     /** Shipped generators the demo samples from when installed. */
@@ -122,7 +123,8 @@ public final class DemoCommand implements Callable<Integer> {
                 double ps = Psnr.of(clean, restored);
                 double ss = Ssim.of(clean, restored);
                 panels.add(restored);
-                captions.add(String.format("%s %.2f dB", name, ps));
+                captions.add(d.hasMask() ? String.format("%s hole %.2f dB", name, Psnr.inMask(clean, restored, d.mask()))
+                        : String.format("%s %.2f dB", name, ps));
                 o.printf("%-14s %-22s %-10s %10.2f %8.4f%n", c.name(), c.degrade(), name, ps, ss);
                 methods.put(name, Map.of("psnr", Json.round(ps, 4), "ssim", Json.round(ss, 6), "seconds", Json.round(secs, 3)));
             }

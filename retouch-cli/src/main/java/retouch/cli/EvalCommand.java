@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import retouch.RetouchException;
+import retouch.degrade.Masks;
 import retouch.baseline.ClassicalMethod;
 import retouch.baseline.ClassicalMethods;
 import retouch.data.Datasets;
@@ -132,6 +133,9 @@ public final class EvalCommand implements Callable<Integer> {
                 Degradation deg = degradations.get(di);
                 double[][] psnr = new double[methods.size()][n];
                 double[][] ssim = new double[methods.size()][n];
+                // Inpainting: PSNR over the hole pixels only (NaN for an image whose mask has no hole).
+                double[][] hole = new double[methods.size()][n];
+                boolean anyHole = false;
                 List<String> names = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
                     Image clean = folder.read(i);
@@ -152,9 +156,12 @@ public final class EvalCommand implements Callable<Integer> {
                         int border = scale > 1 ? scale : 0;
                         psnr[mi][i] = Psnr.of(clean, clipped, border);
                         ssim[mi][i] = Ssim.of(clean, clipped, 1.0, border);
+                        hole[mi][i] = d.mask() != null && Masks.coverage(d.mask()) > 0 ? Psnr.inMask(clean, clipped, d.mask()) : Double.NaN;
+                        anyHole |= !Double.isNaN(hole[mi][i]);
                         if (i == 0) {
                             panels.add(clipped);
-                            captions.add(String.format("%s %.2f dB", methods.get(mi), psnr[mi][i]));
+                            captions.add(Double.isNaN(hole[mi][i]) ? String.format("%s %.2f dB", methods.get(mi), psnr[mi][i])
+                                    : String.format("%s hole %.2f dB", methods.get(mi), hole[mi][i]));
                         }
                     }
                     if (i == 0 && strips != null) {
@@ -172,18 +179,25 @@ public final class EvalCommand implements Callable<Integer> {
                     r.put("method", methods.get(mi));
                     r.put("psnr", Json.round(mean(psnr[mi]), 4));
                     r.put("ssim", Json.round(mean(ssim[mi]), 6));
+                    if (anyHole) r.put("hole_psnr", Json.round(meanFinite(hole[mi]), 4));
                     List<Map<String, Object>> per = new ArrayList<>();
                     for (int i = 0; i < n; i++) {
                         Map<String, Object> e = new LinkedHashMap<>();
                         e.put("image", names.get(i));
                         e.put("psnr", Json.round(psnr[mi][i], 4));
                         e.put("ssim", Json.round(ssim[mi][i], 6));
+                        if (!Double.isNaN(hole[mi][i])) e.put("hole_psnr", Json.round(hole[mi][i], 4));
                         per.add(e);
                     }
                     r.put("images", per);
                     results.add(r);
                 }
                 if (!json) printTable(out, deg.spec(), names, psnr, ssim);
+                if (!json && anyHole) {
+                    StringBuilder row = new StringBuilder(String.format("%-24s", "mean hole PSNR (dB)"));
+                    for (int mi = 0; mi < methods.size(); mi++) row.append(String.format(" %18.2f", meanFinite(hole[mi])));
+                    out.println(row);
+                }
             }
         }
         if (json) {
@@ -251,6 +265,18 @@ public final class EvalCommand implements Callable<Integer> {
 
     private static String safe(String spec) {
         return spec.replaceAll("[^A-Za-z0-9.-]+", "_");
+    }
+
+    private static double meanFinite(double[] v) {
+        double s = 0;
+        int k = 0;
+        for (double x : v) {
+            if (!Double.isNaN(x)) {
+                s += x;
+                k++;
+            }
+        }
+        return k == 0 ? Double.NaN : s / k;
     }
 
     private static double mean(double[] v) {

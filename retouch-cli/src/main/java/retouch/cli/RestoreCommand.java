@@ -28,6 +28,8 @@ import retouch.nn.restore.ModelRestorer;
                 "  retouch restore noisy.png -o clean.png --method nlm --sigma 25",
                 "  retouch restore noisy.png -o clean.png --method nlm            (sigma estimated from the image)",
                 "  retouch restore holes.png --mask mask.png -o filled.png --method telea",
+                "  retouch restore photo.png --task inpaint --mask mask.png -o filled.png     (shipped inpaint-gray)",
+                "  retouch restore blurred.png --task deblur-gan -o sharp.png",
                 "  retouch restore photos/ -o restored/ --method tv",
                 "  retouch restore noisy.png -o clean.png --model denoise-gray --sigma 25",
                 "  retouch restore small.png -o big.png --model my-sr.pt --task sr4    (TorchScript)",
@@ -54,7 +56,9 @@ public final class RestoreCommand implements Callable<Integer> {
     String model;
 
     @Option(names = "--task", paramLabel = "TASK",
-            description = "For TorchScript models: denoise, deblur, sr2, sr3 or sr4. Default: recorded in the file, else from the probed scale.")
+            description = {"denoise, deblur, sr2, sr4, inpaint or deblur-gan. Without --model or --method it picks the shipped",
+                    "model for the task (e.g. inpaint -> inpaint-gray). For TorchScript models it says what the file does",
+                    "(default: recorded in the file, else from the probed scale)."})
     String task;
 
     @Option(names = "--channels", defaultValue = "0", paramLabel = "1|3",
@@ -79,17 +83,41 @@ public final class RestoreCommand implements Callable<Integer> {
 
     @Mixin ImageOptions imageOptions;
 
+    /** The shipped model each task uses when neither --model nor --method is given. */
+    static final java.util.Map<String, String> DEFAULT_MODELS = new java.util.LinkedHashMap<>();
+
+    static {
+        DEFAULT_MODELS.put("denoise", "denoise-gray");
+        DEFAULT_MODELS.put("deblur", "deblur-gray");
+        DEFAULT_MODELS.put("sr2", "sr2-gray");
+        DEFAULT_MODELS.put("sr4", "sr4-gray");
+        DEFAULT_MODELS.put("inpaint", "inpaint-gray");
+        DEFAULT_MODELS.put("deblur-gan", "deblur-gan-gray");
+    }
+
     static final class MethodNames implements Iterable<String> {
         @Override public java.util.Iterator<String> iterator() { return ClassicalMethods.NAMES.iterator(); }
     }
 
     @Override
     public Integer call() {
+        if (method == null && model == null && task != null) {
+            model = DEFAULT_MODELS.get(task.toLowerCase(java.util.Locale.ROOT));
+            if (model == null) {
+                throw new RetouchException("unknown task '" + task + "'; choose one of " + String.join(", ", DEFAULT_MODELS.keySet()));
+            }
+            try {
+                retouch.nn.store.ModelStore.resolve(model);
+            } catch (RetouchException e) {
+                throw new RetouchException("no model for --task " + task + ": '" + model + "' is not installed (see 'retouch models'); "
+                        + "give one with --model, or use a classical method" + (task.equals("inpaint") ? " (--method telea)" : ""));
+            }
+        }
         if ((method == null) == (model == null)) {
-            throw new RetouchException("say how to restore: --method NAME (classical) or --model NAME|PATH (trained), one of them");
+            throw new RetouchException("say how to restore: --method NAME (classical), --model NAME|PATH (trained) or --task TASK (shipped model), one of them");
         }
         if (tile < 32) throw new RetouchException("--tile must be at least 32, not " + tile);
-        if (model == null && (task != null || channels != 0)) {
+        if (model == null && channels != 0) {
             throw new RetouchException("--task and --channels describe a TorchScript model; give it with --model x.pt");
         }
         try (ModelRestorer learned = model == null ? null : ModelRestorer.open(model, tile, task, channels)) {
@@ -97,15 +125,18 @@ public final class RestoreCommand implements Callable<Integer> {
                 throw new RetouchException("TorchScript models take only the image, so --sigma does not apply; "
                         + "bake the noise level into the model (e.g. 'retouch models export-torchscript MODEL -o x.pt --sigma 25')");
             }
+            if (learned != null && !learned.isTorchScript()) task = null; // a Retouch model knows its task; it was checked on open
             return run(learned == null ? ClassicalMethods.byName(method) : learned);
         }
     }
 
     private Integer run(ClassicalMethod m) {
         double s = parseSigma(sigma);
-        boolean inpainting = m.name().equals("telea") || m.name().equals("ns");
+        boolean inpainting = m.name().equals("telea") || m.name().equals("ns")
+                || (m instanceof ModelRestorer mr && mr.task().equals("inpaint"));
         if (inpainting && mask == null) {
-            throw new RetouchException("method " + m.name() + " fills holes: give the hole mask with --mask MASK.png (white = missing)");
+            throw new RetouchException((m instanceof ModelRestorer ? "model " : "method ") + m.name()
+                    + " fills holes: give the hole mask with --mask MASK.png (white = missing)");
         }
         if (scale < 1 || scale > 8) throw new RetouchException("--scale must be between 1 and 8, not " + scale);
         Image maskPicture = mask == null ? null : ImageFiles.read(mask, imageOptions.readOptions()).toGray();

@@ -25,6 +25,7 @@ import retouch.RetouchException;
                 ReconstructCommand.class,
                 InterpolateCommand.class,
                 EvalGenCommand.class,
+                EvalInpaintCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"%nExamples:",
                 "  retouch demo",

@@ -56,6 +56,33 @@ public final class Psnr {
         return s / ((double) c * (h - 2 * border) * (w - 2 * border));
     }
 
+    /**
+     * PSNR with peak 1 over the pixels where {@code mask} ≥ 0.5 only (all channels): the inpainting
+     * "hole PSNR", which the known pixels cannot inflate.
+     *
+     * @throws IllegalArgumentException when the shapes differ or the mask has no hole
+     */
+    public static double inMask(Image a, Image b, Image mask) {
+        MetricSupport.check(a, b, 0);
+        if (mask.height() != a.height() || mask.width() != a.width()) {
+            throw new IllegalArgumentException("mask " + mask.shapeString() + " does not match image " + a.shapeString());
+        }
+        float[] x = a.data(), y = b.data(), m = mask.data();
+        int n = a.pixels();
+        double s = 0;
+        long count = 0;
+        for (int i = 0; i < n; i++) {
+            if (m[i] < 0.5f) continue;
+            for (int ch = 0; ch < a.channels(); ch++) {
+                double d = (double) x[ch * n + i] - y[ch * n + i];
+                s += d * d;
+            }
+            count += a.channels();
+        }
+        if (count == 0) throw new IllegalArgumentException("the mask has no hole pixels");
+        return fromMse(s / count, 1.0);
+    }
+
     /** {@code 10·log10(peak²/mse)}. */
     public static double fromMse(double mse, double peak) {
         return mse == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(peak * peak / mse);

@@ -90,4 +90,24 @@ class MetricsTest {
         for (int i = 0; i < o.data().length; i++) o.data()[i] *= f;
         return o;
     }
+
+    @Test
+    void holePsnrCountsOnlyMaskedPixels() {
+        // 2-channel-free case: RGB 4x4, hole = left half; hole error 0.1 everywhere -> 20 dB,
+        // while the known half carries a large error that must not count.
+        Image a = new Image(3, 4, 4);
+        Image b = new Image(3, 4, 4);
+        Image mask = new Image(1, 4, 4);
+        for (int y = 0; y < 4; y++) {
+            for (int x = 0; x < 4; x++) {
+                boolean hole = x < 2;
+                mask.set(0, y, x, hole ? 1f : 0f);
+                for (int c = 0; c < 3; c++) b.set(c, y, x, hole ? 0.1f : 0.9f);
+            }
+        }
+        assertEquals(20.0, Psnr.inMask(a, b, mask), 1e-4);
+        assertTrue(Psnr.of(a, b) < 5, "the whole-image figure includes the known half");
+        assertThrows(IllegalArgumentException.class, () -> Psnr.inMask(a, b, new Image(1, 4, 4)), "no hole");
+        assertThrows(IllegalArgumentException.class, () -> Psnr.inMask(a, b, new Image(1, 3, 4)), "size");
+    }
 }

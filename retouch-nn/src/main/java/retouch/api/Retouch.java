@@ -44,7 +44,7 @@ import retouch.nn.store.ModelStore;
 public final class Retouch implements AutoCloseable {
 
     /** Tasks a restoration model can have, as written in its model.json. */
-    public static final List<String> TASKS = List.of("denoise", "deblur", "sr2", "sr3", "sr4");
+    public static final List<String> TASKS = List.of("denoise", "deblur", "sr2", "sr3", "sr4", "inpaint", "deblur-gan");
 
     /**
      * How a model is loaded and run.
@@ -216,6 +216,27 @@ public final class Retouch implements AutoCloseable {
         try {
             if (closed) throw new IllegalStateException("Retouch model '" + name() + "' is closed");
             return restorer.apply(degraded, ClassicalMethod.Params.ofSigma(sigma));
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /**
+     * Fills the holes of an image with an inpainting model (task "inpaint"); every pixel outside the
+     * hole is returned unchanged.
+     *
+     * @param mask gray, white (≥ 0.5) = missing; another size is resized (nearest) to the image. A
+     *     mask without holes returns the image as it is; one that is all hole is refused.
+     */
+    public Image inpaint(Image image, Image mask) {
+        if (image == null || mask == null) throw new IllegalArgumentException("image and mask are required");
+        lifecycle.readLock().lock();
+        try {
+            if (closed) throw new IllegalStateException("Retouch model '" + name() + "' is closed");
+            if (!restorer.task().equals("inpaint")) {
+                throw new RetouchException("model '" + name() + "' does " + restorer.task() + ", not inpainting; load an inpainting model such as inpaint-gray");
+            }
+            return restorer.apply(image, ClassicalMethod.Params.defaults().withMask(mask.toGray()));
         } finally {
             lifecycle.readLock().unlock();
         }

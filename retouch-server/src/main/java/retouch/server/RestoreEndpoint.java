@@ -74,7 +74,7 @@ final class RestoreEndpoint {
                         scale, info.width(), info.height(), info.pixels() * scale * scale / 1e6, config.maxPixels() / 1e6));
             }
             Multipart.Upload mask = null;
-            if (task.equals("inpaint")) {
+            if (task.equals("inpaint") || task.equals("gan-inpaint")) {
                 mask = form.requireFile("mask", "inpainting needs a mask image (white = hole to fill, black = keep), e.g. curl -F mask=@mask.png");
                 Uploads.probe(mask, config.maxPixels());
             }
@@ -97,7 +97,15 @@ final class RestoreEndpoint {
         Image out;
         if (plan.model() != null) {
             Retouch r = catalog.restorer(plan.model());
-            out = r.restore(in, sigma);
+            if (maskUpload != null) {
+                try {
+                    out = r.inpaint(in, Uploads.read(maskUpload, config.maxPixels(), 0f));
+                } catch (RetouchException e) {
+                    throw ApiException.badRequest("bad_input", e.getMessage());
+                }
+            } else {
+                out = r.restore(in, sigma);
+            }
         } else {
             ClassicalMethod.Params p = ClassicalMethod.Params.ofSigma(sigma).withScale(Math.max(1, scale));
             if (maskUpload != null) {
@@ -159,13 +167,14 @@ final class RestoreEndpoint {
         }
         if (modelName != null) {
             ModelCatalog.Entry e = catalog.find(modelName);
-            if (!e.tasks().contains(task)) {
+            if (!e.tasks().contains(task.equals("gan-inpaint") ? "inpaint" : task)) {
                 throw ApiException.badRequest("wrong_task", "model '" + modelName + "' does " + (e.tasks().isEmpty() ? "nothing known" : String.join("/", e.tasks()))
                         + ", not " + task + available(task));
             }
             return modelPlan(task, e);
         }
-        ModelCatalog.Entry e = catalog.firstFor(task);
+        // Inpainting models are trained with a discriminator, so they serve "gan-inpaint" too.
+        ModelCatalog.Entry e = catalog.firstFor(task.equals("gan-inpaint") ? "inpaint" : task);
         if (e != null) return modelPlan(task, e);
         if (task.equals("inpaint")) {
             return new Plan(task, null, ClassicalMethods.byName("telea"), "no inpainting model is installed; filled with the classical OpenCV Telea method");
@@ -174,11 +183,7 @@ final class RestoreEndpoint {
     }
 
     private Plan modelPlan(String task, ModelCatalog.Entry e) {
-        if (task.equals("inpaint") || task.equals("gan-inpaint")) {
-            throw new ApiException(501, "not_implemented", "model '" + e.name() + "' is an inpainting model, which this server cannot run yet;"
-                    + " send task=inpaint without a model for the classical Telea fill");
-        }
-        if (!Retouch.TASKS.contains(task)) {
+        if (!Retouch.TASKS.contains(task) && !task.equals("gan-inpaint")) {
             throw new ApiException(501, "not_implemented", "task " + task + " cannot run on this server");
         }
         return new Plan(task, e, null, null);

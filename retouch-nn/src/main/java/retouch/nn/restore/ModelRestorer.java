@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.List;
 import retouch.degrade.NoiseEstimator;
 import retouch.RetouchException;
+import retouch.nn.inpaint.Inpainter;
+import retouch.nn.inpaint.UNet;
 import retouch.baseline.ClassicalMethod;
 import retouch.image.Image;
 import retouch.nn.Engines;
@@ -27,17 +29,22 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
     private final String name;
     /** Set instead of loaded/denoiser for a TorchScript model. */
     private final TorchScriptRestorer external;
+    /** Set instead of the denoiser for a U-Net (inpainting, GAN deblurring). */
+    private final Inpainter inpainter;
 
     private ModelRestorer(LoadedModel loaded, String name, int tile) {
         this.loaded = loaded;
         this.name = name;
-        this.denoiser = new Denoiser(loaded.block(), loaded.meta(), loaded.manager(), tile, true);
+        boolean unet = loaded.block() instanceof UNet;
+        this.denoiser = unet ? null : new Denoiser(loaded.block(), loaded.meta(), loaded.manager(), tile, true);
+        this.inpainter = unet ? new Inpainter((UNet) loaded.block(), loaded.meta(), loaded.manager(), tile) : null;
         this.external = null;
     }
 
     private ModelRestorer(TorchScriptRestorer external, String name) {
         this.loaded = null;
         this.denoiser = null;
+        this.inpainter = null;
         this.name = name;
         this.external = external;
     }
@@ -80,9 +87,9 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
         if (task != null && !task.equalsIgnoreCase(own)) {
             throw new RetouchException("model " + location + " is trained for " + own + ", not " + task + "; drop --task or pick a " + task + " model");
         }
-        if (!RestoreNets.ARCHITECTURES.contains(meta.architecture())) {
+        if (!RestoreNets.ARCHITECTURES.contains(meta.architecture()) && !UNet.ARCHITECTURE.equals(meta.architecture())) {
             throw new RetouchException("model " + location + " is a '" + meta.architecture() + "' model, but restore needs one of "
-                    + String.join(", ", RestoreNets.ARCHITECTURES) + "; pick a restoration model from 'retouch models'");
+                    + String.join(", ", RestoreNets.ARCHITECTURES) + ", " + UNet.ARCHITECTURE + "; pick a restoration model from 'retouch models'");
         }
         LoadedModel lm = ModelFile.load(location, meta.architecture());
         String n = meta.name() != null ? meta.name() : location.getFileName().toString();
@@ -111,6 +118,7 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
     /** Network passes (tiles) needed to restore {@code image}, for a progress bar. */
     public long passes(Image image) {
         if (external != null) return external.passes(image);
+        if (inpainter != null) return inpainter.passes(image);
         int scale = Math.max(1, TaskDegradation.scaleOf(task()));
         return denoiser.passes(image.channels(), image.height() * scale, image.width() * scale);
     }
@@ -119,12 +127,14 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
     public void onTile(Runnable listener) {
         if (external != null) {
             external.onTile(listener);
+        } else if (inpainter != null) {
+            inpainter.onTile(listener);
         } else {
             denoiser.onTile(listener);
         }
     }
 
-    /** The model's task: denoise, deblur, sr2, sr3 or sr4. */
+    /** The model's task: denoise, deblur, sr2, sr3, sr4, inpaint or deblur-gan. */
     public String task() {
         if (external != null) return external.task();
         List<String> tasks = loaded.meta().tasks();
@@ -139,6 +149,9 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
     @Override
     public Image apply(Image degraded, Params params) {
         if (external != null) return external.restore(degraded); // one input: the image; σ does not apply
+        if (inpainter != null) {
+            return task().equals("inpaint") ? inpainter.inpaint(degraded, params == null ? null : params.mask()) : inpainter.restore(degraded);
+        }
         double sigma = params == null ? Double.NaN : params.sigma();
         String task = task();
         if (task.equals("denoise")) {
@@ -161,7 +174,7 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
             external.close();
             return;
         }
-        denoiser.close();
+        if (denoiser != null) denoiser.close();
         loaded.close();
     }
 }

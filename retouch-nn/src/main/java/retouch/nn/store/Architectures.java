@@ -28,6 +28,8 @@ public final class Architectures {
         register(retouch.nn.vae.Vae.ARCHITECTURE, retouch.nn.vae.Vae.FACTORY);
         register(retouch.nn.gan.DcganGenerator.ARCHITECTURE, retouch.nn.gan.DcganGenerator.FACTORY);
         register(retouch.nn.gan.DcganDiscriminator.ARCHITECTURE, retouch.nn.gan.DcganDiscriminator.FACTORY);
+        register(retouch.nn.inpaint.UNet.ARCHITECTURE, retouch.nn.inpaint.UNet.FACTORY);
+        register(retouch.nn.inpaint.PatchDiscriminator.ARCHITECTURE, retouch.nn.inpaint.PatchDiscriminator.FACTORY);
     }
 
     private Architectures() {}

@@ -1,0 +1,124 @@
+package retouch.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import retouch.degrade.Masks;
+import retouch.image.Image;
+import retouch.image.ImageFiles;
+import retouch.nn.Engines;
+import retouch.nn.inpaint.UNet;
+import retouch.nn.store.Architectures;
+import retouch.nn.store.ModelFile;
+import retouch.nn.store.ModelMeta;
+
+/**
+ * {@code restore --mask} with an inpainting model on a large RGB photo, and the awkward masks:
+ * another size, no hole, all hole, none given. A small untrained U-Net stands in for the shipped
+ * model: these checks are about the pipeline (sizes, channels, untouched known pixels, errors).
+ */
+class InpaintCliTest {
+    @TempDir static Path dir;
+    static Path model;
+    static Path photo;
+    static Image photoImage;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        Engines.init();
+        ModelMeta meta = ModelMeta.builder(UNet.ARCHITECTURE).name("inpaint-tiny").channels(1, 1).hyper("levels", 2)
+                .hyper("width", 16).hyper("mask", true).tasks("inpaint").valueRange(0, 1).build();
+        model = dir.resolve("inpaint-tiny");
+        try (NDManager m = NDManager.newBaseManager()) {
+            ModelFile.save(model, meta, Architectures.buildInitialized(meta, m));
+        }
+        // A 1024x768 RGB "photo": smooth colour gradients with some texture, 8-bit.
+        Image im = new Image(3, 768, 1024);
+        SplittableRandom r = new SplittableRandom(1);
+        for (int y = 0; y < 768; y++) {
+            for (int x = 0; x < 1024; x++) {
+                im.set(0, y, x, (float) (x / 1024.0));
+                im.set(1, y, x, (float) (y / 768.0));
+                im.set(2, y, x, (float) (0.5 + 0.2 * Math.sin(x / 9.0) + 0.05 * r.nextDouble()));
+            }
+        }
+        photoImage = im.quantize8();
+        photo = dir.resolve("photo.png");
+        ImageFiles.writePng(photoImage, photo, 8);
+    }
+
+    private static Path mask(String name, Image m) {
+        Path p = dir.resolve(name);
+        ImageFiles.writePng(m, p, 8);
+        return p;
+    }
+
+    @Test
+    void largeRgbPhotoKeepsEveryPixelOutsideTheHandDrawnMask() throws Exception {
+        Image strokes = Masks.freeForm(768, 1024, 0.05, 0.15, new SplittableRandom(7));
+        Path out = dir.resolve("filled.png");
+        Cli.Result r = Cli.run("restore", photo.toString(), "--mask", mask("strokes.png", strokes).toString(), "-o", out.toString(),
+                "--model", model.toString());
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        Image filled = ImageFiles.read(out);
+        assertEquals(3, filled.channels());
+        assertEquals(768, filled.height());
+        assertEquals(1024, filled.width());
+        int n = 768 * 1024, inside = 0;
+        float maxOutside = 0;
+        for (int c = 0; c < 3; c++) {
+            for (int i = 0; i < n; i++) {
+                float d = Math.abs(filled.data()[c * n + i] - photoImage.data()[c * n + i]);
+                if (strokes.data()[i] >= 0.5f) {
+                    if (d > 0) inside++;
+                } else {
+                    maxOutside = Math.max(maxOutside, d);
+                }
+            }
+        }
+        assertTrue(maxOutside <= 1f / 255 + 1e-6, "pixels outside the mask changed by up to " + maxOutside * 255 + "/255");
+        assertTrue(inside > 1000, "the hole was filled: " + inside + " samples changed");
+    }
+
+    @Test
+    void awkwardMasksGiveAResultOrAClearError() throws Exception {
+        // Another size: resized to the photo.
+        Path out = dir.resolve("a.png");
+        Cli.Result r = Cli.run("restore", photo.toString(), "--mask", mask("small.png", Masks.centerBox(96, 128, 0.3)).toString(),
+                "-o", out.toString(), "--model", model.toString());
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        assertEquals(1024, ImageFiles.read(out).width());
+        // No hole: the photo comes back as it was.
+        Path same = dir.resolve("same.png");
+        r = Cli.run("restore", photo.toString(), "--mask", mask("none.png", new Image(1, 768, 1024)).toString(), "-o", same.toString(),
+                "--model", model.toString());
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        assertTrue(java.util.Arrays.equals(photoImage.data(), ImageFiles.read(same).data()));
+        // All hole: refused with a reason, nothing written.
+        Path none = dir.resolve("none-out.png");
+        r = Cli.run("restore", photo.toString(), "--mask", mask("all.png", Image.filled(1, 768, 1024, 1f)).toString(), "-o", none.toString(),
+                "--model", model.toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
+        assertTrue(r.err().contains("every pixel"), r.err());
+        assertFalse(Files.exists(none));
+        // No mask at all.
+        r = Cli.run("restore", photo.toString(), "-o", none.toString(), "--model", model.toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
+        assertTrue(r.err().contains("--mask"), r.err());
+        // A corrupt mask file.
+        Path junk = dir.resolve("junk.png");
+        Files.write(junk, new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
+        r = Cli.run("restore", photo.toString(), "--mask", junk.toString(), "-o", none.toString(), "--model", model.toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
+        assertTrue(r.err().contains("junk.png"), r.err());
+        assertFalse(r.err().contains("Exception"), r.err());
+    }
+}

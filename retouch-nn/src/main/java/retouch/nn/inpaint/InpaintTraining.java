@@ -1,0 +1,310 @@
+package retouch.nn.inpaint;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.SplittableRandom;
+import retouch.RetouchException;
+import retouch.baseline.ClassicalMethod;
+import retouch.baseline.ClassicalMethods;
+import retouch.data.PatchSampler;
+import retouch.degrade.MaskDegradation;
+import retouch.degrade.Masks;
+import retouch.image.Grids;
+import retouch.image.Image;
+import retouch.metrics.Psnr;
+import retouch.nn.gan.FrozenParameterStore;
+import retouch.nn.gan.GanLoss;
+import retouch.nn.restore.TaskDegradation;
+import retouch.nn.store.Architectures;
+import retouch.nn.store.ModelMeta;
+import retouch.nn.train.Adam;
+import retouch.nn.train.LrSchedule;
+import retouch.nn.train.StepContext;
+import retouch.nn.train.TrainContext;
+import retouch.nn.train.TrainingTask;
+
+/**
+ * Trains a {@link UNet} for inpainting ({@code task = "inpaint"}) or deblurring
+ * ({@code "deblur-gan"}), with a spectrally normalised {@link PatchDiscriminator} when
+ * {@code advWeight > 0} (the GAN model) or with the reconstruction loss alone when it is 0 (the
+ * ablation that shows what the discriminator adds).
+ *
+ * <p>Generator loss: L1, weighted {@code holeWeight} inside the hole and 1 outside (pixels
+ * averaged over the image, as in Liu et al. 2018), plus {@code advWeight} × the hinge generator
+ * loss on the composite (known pixels from the input, hole pixels from the network — what the user
+ * gets). Discriminator: hinge loss, real images against composites, with the mask as a second
+ * channel. Masks per sample: free-form strokes (half), 1–3 random boxes (a quarter), a centre box
+ * with sides 25–60% of the crop (a quarter); coverage within [{@code minHole}, {@code maxHole}].
+ * Deblurring damages crops with {@link TaskDegradation} ("deblur": Gaussian and motion blur, mild
+ * noise) and applies L1 and the adversarial loss to the whole image.
+ *
+ * <p>Validation each epoch on held-out images with fixed seeded masks (free-form 10–30%):
+ * hole PSNR of the network and, computed once, of OpenCV Telea; for deblurring, PSNR of the
+ * input and the output.
+ */
+public final class InpaintTraining implements TrainingTask {
+
+    /** Settings of one run; recorded in model.json. */
+    public record Config(String task, int channels, int size, int levels, int width, int dWidth, float advWeight,
+                         float holeWeight, double minHole, double maxHole, boolean dihedral, int batch, float lr,
+                         float lrMin, long steps, String dataDescription) {
+        boolean inpaint() {
+            return task.equals("inpaint");
+        }
+
+        boolean adversarial() {
+            return advWeight > 0;
+        }
+    }
+
+    private final Config cfg;
+    private final List<Image> pool;
+    private final List<Image> validation;
+    private final List<Image> validationMasks = new ArrayList<>();
+    private final List<Image> validationInputs = new ArrayList<>();
+    private final TaskDegradation blur;
+    private double teleaHolePsnr = Double.NaN;
+    private UNet g;
+    private PatchDiscriminator d;
+    private Adam adamG;
+    private Adam adamD;
+    private ModelMeta meta;
+
+    /** {@code train}: images at least {@code size} on each side (crops are cut from them); {@code validation}: held out. */
+    public InpaintTraining(Config cfg, List<Image> train, List<Image> validation) {
+        if (!cfg.task().equals("inpaint") && !cfg.task().equals("deblur-gan")) {
+            throw new RetouchException("unknown GAN restoration task '" + cfg.task() + "'; use inpaint or deblur-gan");
+        }
+        int multiple = 1 << cfg.levels();
+        if (cfg.size() % multiple != 0 && cfg.size() % 4 != 0) {
+            throw new RetouchException("--size " + cfg.size() + " must be a multiple of " + multiple + " for a U-Net with " + cfg.levels() + " levels");
+        }
+        this.cfg = cfg;
+        this.pool = train.stream().filter(im -> im.height() >= cfg.size() && im.width() >= cfg.size())
+                .map(im -> im.withChannels(cfg.channels())).toList();
+        if (pool.isEmpty()) throw new RetouchException("no training image is at least " + cfg.size() + " pixels on each side");
+        this.validation = validation.stream().map(im -> im.withChannels(cfg.channels())).toList();
+        this.blur = cfg.inpaint() ? null : new TaskDegradation("deblur", 5);
+    }
+
+    /** Meta of the exported generator. */
+    public ModelMeta meta() {
+        return ModelMeta.builder(UNet.ARCHITECTURE)
+                .channels(cfg.channels(), cfg.channels())
+                .hyper("levels", cfg.levels())
+                .hyper("width", cfg.width())
+                .hyper("mask", cfg.inpaint())
+                .hyper("size", cfg.size())
+                .hyper("adv_weight", cfg.advWeight())
+                .hyper("adv_loss", cfg.adversarial() ? GanLoss.HINGE.id() : "none")
+                .hyper("d_width", cfg.dWidth())
+                .hyper("hole_weight", cfg.holeWeight())
+                .hyper("hole_range", List.of(cfg.minHole(), cfg.maxHole()))
+                .hyper("batch", cfg.batch())
+                .hyper("lr", cfg.lr())
+                .hyper("lr_min", cfg.lrMin())
+                .valueRange(0, 1)
+                .tasks(cfg.task())
+                .trainingData(cfg.dataDescription())
+                .build();
+    }
+
+    private ModelMeta discriminatorMeta() {
+        int strides = cfg.size() >= 64 ? 3 : 2;
+        return ModelMeta.builder(PatchDiscriminator.ARCHITECTURE).channels(cfg.channels(), 1)
+                .hyper("width", cfg.dWidth()).hyper("strides", strides).hyper("mask", cfg.inpaint()).build();
+    }
+
+    @Override
+    public void init(TrainContext ctx) {
+        meta = meta();
+        NDManager m = ctx.manager();
+        g = (UNet) Architectures.buildInitialized(meta, m);
+        adamG = Adam.builder().optLearningRate(LrSchedule.cosine(cfg.lr(), cfg.lrMin(), cfg.steps()))
+                .optBeta1(0.5f).optBeta2(0.999f).build(g);
+        ctx.setModel(meta, g).addOptimizer("adam_g", adamG);
+        if (cfg.adversarial()) {
+            d = (PatchDiscriminator) Architectures.buildInitialized(discriminatorMeta(), m);
+            adamD = Adam.builder().optLearningRate(LrSchedule.cosine(cfg.lr(), cfg.lrMin(), cfg.steps()))
+                    .optBeta1(0.5f).optBeta2(0.999f).build(d);
+            ctx.addBlock("discriminator", d).addOptimizer("adam_d", adamD);
+        }
+        for (int i = 0; i < validation.size(); i++) {
+            Image v = validation.get(i);
+            SplittableRandom r = new SplittableRandom(1000 + i);
+            if (cfg.inpaint()) {
+                Image mask = Masks.freeForm(v.height(), v.width(), 0.1, 0.3, r);
+                validationMasks.add(mask);
+                validationInputs.add(MaskDegradation.applyMask(v, mask, 0f));
+            } else {
+                validationInputs.add(blur.apply(v, r).input().clip());
+            }
+        }
+    }
+
+    /** A training mask for one crop (see the class comment for the mix). */
+    Image trainingMask(int h, int w, SplittableRandom r) {
+        double kind = r.nextDouble();
+        if (kind < 0.5) return Masks.freeForm(h, w, cfg.minHole(), cfg.maxHole(), r);
+        if (kind < 0.75) return Masks.randomBoxes(h, w, 1 + r.nextInt(3), cfg.minHole(), cfg.maxHole(), r);
+        double side = 0.25 + 0.35 * r.nextDouble();
+        return Masks.centerBox(h, w, side);
+    }
+
+    @Override
+    public Map<String, Float> step(StepContext ctx) {
+        NDManager m = ctx.manager();
+        Random r = ctx.random();
+        SplittableRandom maskRng = new SplittableRandom(r.nextLong());
+        int s = cfg.size(), c = cfg.channels(), n = s * s * c, b = cfg.batch();
+        float[] clean = new float[b * n];
+        float[] input = new float[b * n];
+        float[] masks = cfg.inpaint() ? new float[b * s * s] : null;
+        for (int i = 0; i < b; i++) {
+            Image im = pool.get(r.nextInt(pool.size()));
+            Image crop = im.crop(r.nextInt(im.height() - s + 1), r.nextInt(im.width() - s + 1), s, s);
+            if (cfg.dihedral()) crop = PatchSampler.dihedral(crop, r.nextInt(8));
+            else if (r.nextBoolean()) crop = PatchSampler.dihedral(crop, 4); // mirror only, for upright objects
+            System.arraycopy(crop.data(), 0, clean, i * n, n);
+            if (cfg.inpaint()) {
+                Image mask = trainingMask(s, s, maskRng);
+                System.arraycopy(mask.data(), 0, masks, i * s * s, s * s);
+                System.arraycopy(crop.data(), 0, input, i * n, n);
+            } else {
+                System.arraycopy(blur.apply(crop, maskRng).input().clip().data(), 0, input, i * n, n);
+            }
+        }
+        NDArray y = m.create(clean, new Shape(b, c, s, s));
+        NDArray x = m.create(input, new Shape(b, c, s, s));
+        NDArray mask = cfg.inpaint() ? m.create(masks, new Shape(b, 1, s, s)) : null;
+        ParameterStore ps = ctx.parameterStore();
+        Map<String, Float> out = new LinkedHashMap<>();
+
+        NDArray fakeForD = null;
+        if (cfg.adversarial()) {
+            NDArray fake = composite(g.forward(ps, inputs(x, mask), true).singletonOrThrow(), y, mask).stopGradient();
+            try (GradientCollector gc = ctx.newGradientCollector()) {
+                NDArray real = d.forward(ps, inputs(y, mask), true).singletonOrThrow();
+                NDArray sFake = d.forward(ps, inputs(fake, mask), true).singletonOrThrow();
+                NDArray l = GanLoss.HINGE.discriminator(real, sFake);
+                gc.backward(l);
+                out.put("loss_d", l.getFloat());
+                out.put("d_real", real.mean().getFloat());
+                out.put("d_fake", sFake.mean().getFloat());
+            }
+            adamD.update();
+            fakeForD = fake;
+        }
+        try (GradientCollector gc = ctx.newGradientCollector()) {
+            NDArray pred = g.forward(ps, inputs(x, mask), true).singletonOrThrow();
+            NDArray err = pred.sub(y).abs();
+            NDArray rec;
+            if (cfg.inpaint()) {
+                NDArray holes = err.mul(mask).mean();
+                NDArray known = err.mul(mask.neg().add(1f)).mean();
+                rec = holes.mul(cfg.holeWeight()).add(known);
+                out.put("l1_hole", holes.getFloat());
+            } else {
+                rec = err.mean();
+            }
+            NDArray l = rec;
+            if (cfg.adversarial()) {
+                NDArray score = d.forward(new FrozenParameterStore(m), inputs(composite(pred, y, mask), mask), true).singletonOrThrow();
+                NDArray adv = GanLoss.HINGE.generator(score);
+                l = l.add(adv.mul(cfg.advWeight()));
+                out.put("loss_adv", adv.getFloat());
+            }
+            gc.backward(l);
+            out.put("loss", l.getFloat());
+            out.put("l1", rec.getFloat());
+        }
+        adamG.update();
+        if (adamD != null) adamD.zeroGradients(); // the G pass must not leak into D's next update
+        out.put("lr", adamG.lastLearningRate());
+        return out;
+    }
+
+    private static NDList inputs(NDArray x, NDArray mask) {
+        return mask == null ? new NDList(x) : new NDList(x, mask);
+    }
+
+    /** Known pixels from the clean image, hole pixels from the prediction (the prediction itself without a mask). */
+    private static NDArray composite(NDArray pred, NDArray clean, NDArray mask) {
+        if (mask == null) return pred;
+        return pred.mul(mask).add(clean.mul(mask.neg().add(1f)));
+    }
+
+    private Inpainter inpainter(StepContext ctx) {
+        return new Inpainter(g, meta, ctx.manager(), 256);
+    }
+
+    private Image restore(Inpainter ip, int i) {
+        return cfg.inpaint() ? ip.inpaint(validationInputs.get(i), validationMasks.get(i)) : ip.restore(validationInputs.get(i));
+    }
+
+    @Override
+    public Map<String, Float> validate(StepContext ctx) {
+        if (validation.isEmpty()) return Map.of();
+        Inpainter ip = inpainter(ctx);
+        double sum = 0, base = 0;
+        boolean needTelea = cfg.inpaint() && Double.isNaN(teleaHolePsnr);
+        ClassicalMethod telea = needTelea ? ClassicalMethods.byName("telea") : null;
+        for (int i = 0; i < validation.size(); i++) {
+            Image clean = validation.get(i);
+            Image restored = restore(ip, i);
+            if (cfg.inpaint()) {
+                sum += Psnr.inMask(clean, restored, validationMasks.get(i));
+                if (needTelea) {
+                    Image t = telea.apply(validationInputs.get(i), ClassicalMethod.Params.defaults().withMask(validationMasks.get(i)));
+                    base += Psnr.inMask(clean, t, validationMasks.get(i));
+                }
+            } else {
+                sum += Psnr.of(clean, restored);
+                base += Psnr.of(clean, validationInputs.get(i));
+            }
+        }
+        int k = validation.size();
+        Map<String, Float> out = new LinkedHashMap<>();
+        if (cfg.inpaint()) {
+            if (needTelea) teleaHolePsnr = base / k;
+            out.put("val_hole_psnr", (float) (sum / k));
+            out.put("val_hole_psnr_telea", (float) teleaHolePsnr);
+        } else {
+            out.put("val_psnr", (float) (sum / k));
+            out.put("val_psnr_input", (float) (base / k));
+        }
+        return out;
+    }
+
+    @Override
+    public void writeSamples(StepContext ctx, Path file) throws IOException {
+        if (validation.isEmpty()) return;
+        Inpainter ip = inpainter(ctx);
+        List<Image> panels = new ArrayList<>();
+        List<String> captions = new ArrayList<>();
+        for (int i = 0; i < Math.min(3, validation.size()); i++) {
+            Image clean = validation.get(i);
+            Image restored = restore(ip, i);
+            panels.add(validationInputs.get(i));
+            captions.add(cfg.inpaint() ? "input" : String.format("input %.2f dB", Psnr.of(clean, validationInputs.get(i))));
+            panels.add(restored);
+            captions.add(cfg.inpaint()
+                    ? String.format("step %d hole %.2f dB", ctx.step(), Psnr.inMask(clean, restored, validationMasks.get(i)))
+                    : String.format("step %d %.2f dB", ctx.step(), Psnr.of(clean, restored)));
+            panels.add(clean);
+            captions.add("clean");
+        }
+        Grids.writeStrip(panels, captions, file);
+    }
+}

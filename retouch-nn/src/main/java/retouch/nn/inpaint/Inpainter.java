@@ -1,0 +1,154 @@
+package retouch.nn.inpaint;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.List;
+import retouch.RetouchException;
+import retouch.baseline.ClassicalMethod;
+import retouch.degrade.Masks;
+import retouch.image.Image;
+import retouch.nn.ImageTensors;
+import retouch.nn.store.ModelMeta;
+import retouch.tile.Tiler;
+
+/**
+ * Runs a {@link UNet} on images of any size: in tiles (bounded memory), skipping tiles without a
+ * hole, then keeps every known pixel exactly as it was — only hole pixels (mask ≥ 0.5) change.
+ * A gray model restores RGB images channel by channel (the hole is the same in each); an RGB model
+ * given a gray image works on it as RGB and returns gray. Residual (non-mask) U-Nets, such as the
+ * GAN deblurrer, run tile by tile on the whole image.
+ *
+ * <p>Masks: a mask of another size is resized (nearest) to the image; a mask without holes returns
+ * the image unchanged; a mask that is all hole is refused (nothing to inpaint from).
+ * Not thread-safe (one instance per thread, or synchronise).
+ */
+public final class Inpainter {
+    private final UNet net;
+    private final ModelMeta meta;
+    private final NDManager manager;
+    private final Tiler tiler;
+    private Runnable onTile = () -> {};
+
+    /** @param manager holds the weights; each tile works in a child of it */
+    public Inpainter(UNet net, ModelMeta meta, NDManager manager, int tile) {
+        this.net = net;
+        this.meta = meta;
+        this.manager = manager;
+        this.tiler = new Tiler(Math.max(tile, 2 * net.multiple()), Math.min(32, tile / 4), net.multiple());
+    }
+
+    public ModelMeta meta() { return meta; }
+
+    /** Called after each tile that ran the network. */
+    public void onTile(Runnable listener) {
+        this.onTile = listener == null ? () -> {} : listener;
+    }
+
+    /** Network passes (at most) for an image, for progress bars. */
+    public long passes(Image image) {
+        int perPlane = tiler.tileCount(image.height(), image.width());
+        return meta.inputChannels() == 1 && image.channels() == 3 ? 3L * perPlane : perPlane;
+    }
+
+    /** Fills the holes of {@code image}; see the class comment for masks of other sizes, empty and full masks. */
+    public Image inpaint(Image image, Image mask) {
+        if (!net.takesMask()) throw new RetouchException("model " + meta.name() + " does not inpaint (its task is " + meta.tasks() + ")");
+        if (mask == null) throw new RetouchException("inpainting needs a hole mask: --mask MASK.png (white = missing)");
+        Image m = mask.height() == image.height() && mask.width() == image.width() && mask.channels() == 1
+                ? binary(mask) : Masks.fromImage(mask, image.height(), image.width());
+        double coverage = Masks.coverage(m);
+        if (coverage == 0) return image.copy();
+        if (coverage == 1) {
+            throw new RetouchException("the mask marks every pixel as missing, so there is nothing to inpaint from; "
+                    + "white must mark only the holes (use 'retouch generate' to make an image from nothing)");
+        }
+        Image filled = perChannel(image, x -> tiler.apply(markHoles(x, m), this::fillTile));
+        // Known pixels are copied back bit for bit: the network only decides the holes.
+        float[] out = filled.data(), in = image.data(), md = m.data();
+        int n = image.pixels();
+        for (int c = 0; c < image.channels(); c++) {
+            for (int i = 0; i < n; i++) {
+                out[c * n + i] = md[i] >= 0.5f ? Math.min(1f, Math.max(0f, out[c * n + i])) : in[c * n + i];
+            }
+        }
+        return filled;
+    }
+
+    /** Restores a whole image with a residual (non-mask) U-Net, such as the GAN deblurrer. */
+    public Image restore(Image image) {
+        if (net.takesMask()) throw new RetouchException("model " + meta.name() + " inpaints: give a hole mask (--task inpaint --mask MASK.png)");
+        return perChannel(image, x -> tiler.apply(x, t -> {
+            Image y = forward(t, null);
+            onTile.run();
+            return y;
+        })).clip();
+    }
+
+    /**
+     * The hole travels through the tiler inside the image itself, as NaN samples (their values are
+     * never used: the network blanks the hole), so tiles, padding and mask always line up.
+     */
+    private static Image markHoles(Image x, Image mask) {
+        Image out = x.copy();
+        float[] o = out.data(), m = mask.data();
+        int n = x.pixels();
+        for (int c = 0; c < x.channels(); c++) {
+            for (int i = 0; i < n; i++) if (m[i] >= 0.5f) o[c * n + i] = Float.NaN;
+        }
+        return out;
+    }
+
+    private Image fillTile(Image marked) {
+        int n = marked.pixels();
+        float[] d = marked.data();
+        float[] md = new float[n];
+        boolean any = false;
+        for (int i = 0; i < n; i++) {
+            if (Float.isNaN(d[i])) {
+                md[i] = 1f;
+                any = true;
+            }
+        }
+        if (!any) return marked; // nothing missing here: skip the network
+        Image x = marked.copy();
+        float[] xd = x.data();
+        for (int i = 0; i < xd.length; i++) if (Float.isNaN(xd[i])) xd[i] = 0f;
+        Image y = forward(x, new Image(1, marked.height(), marked.width(), md));
+        onTile.run();
+        return y;
+    }
+
+    private interface PlaneOp {
+        Image apply(Image x);
+    }
+
+    private Image perChannel(Image image, PlaneOp op) {
+        int mc = meta.inputChannels();
+        if (mc == 1 && image.channels() == 3) {
+            List<Image> planes = new ArrayList<>();
+            for (int c = 0; c < 3; c++) planes.add(op.apply(image.channel(c)));
+            return Image.stack(planes.toArray(new Image[0]));
+        }
+        Image x = image.channels() == mc ? image : image.withChannels(mc);
+        Image y = op.apply(x);
+        return y.channels() == image.channels() ? y : y.withChannels(image.channels());
+    }
+
+    private Image forward(Image x, Image mask) {
+        try (NDManager m = manager.newSubManager()) {
+            NDArray in = ImageTensors.toBatch(m, x);
+            NDList inputs = mask == null ? new NDList(in) : new NDList(in, ImageTensors.toBatch(m, mask));
+            NDArray y = net.forward(new ParameterStore(m, false), inputs, false).singletonOrThrow();
+            return ImageTensors.toImage(y.get(0));
+        }
+    }
+
+    private static Image binary(Image mask) {
+        float[] d = mask.data(), o = new float[d.length];
+        for (int i = 0; i < d.length; i++) o[i] = d[i] >= 0.5f ? 1f : 0f;
+        return new Image(1, mask.height(), mask.width(), o);
+    }
+}

@@ -1,0 +1,172 @@
+package retouch.nn.inpaint;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.List;
+import retouch.nn.blocks.Layers;
+import retouch.nn.store.ModelFactory;
+import retouch.nn.store.ModelMeta;
+
+/**
+ * U-Net generator for image-to-image restoration with a discriminator (Ronneberger et al. 2015;
+ * the encoder–decoder with skips of pix2pix and of most inpainting networks).
+ *
+ * <p>Levels: at full resolution two 3×3 convolutions; then per level a stride-2 3×3 convolution
+ * and a 3×3 convolution, widths doubling from {@code width} (at most 256). At the bottom two
+ * dilated 3×3 convolutions (dilation 2 and 4) widen the receptive field, which inpainting needs to
+ * see across a hole. Decoder: nearest ×2 upsampling, concatenation with the encoder's features of
+ * that level, two 3×3 convolutions (resize-convolution: this engine has no transposed
+ * convolution). LeakyReLU 0.2 throughout, no normalisation (so the result does not depend on the
+ * batch or on the size of the image at inference).
+ *
+ * <p>Two modes, chosen by {@code mask}: <b>inpainting</b> takes {@code (image, mask)} with
+ * mask 1 = hole; the block zeroes the hole after centring (so holes read as mid-gray, and their
+ * content cannot leak in), appends the mask as a channel and predicts the whole image. The
+ * caller keeps the known pixels (see {@link Inpainter}). <b>Restoration</b> (e.g. GAN
+ * deblurring) takes {@code (image)} and predicts a residual added to it.
+ * Images are in [0,1]; the input size must be a multiple of 2^levels (inference pads).
+ */
+public final class UNet extends AbstractBlock {
+
+    /** The architecture name in {@code model.json}. */
+    public static final String ARCHITECTURE = "unet";
+
+    /** Rebuilds the block from a model file's meta. */
+    public static final ModelFactory FACTORY = new ModelFactory() {
+        @Override
+        public Block build(ModelMeta meta) {
+            return of(meta);
+        }
+
+        @Override
+        public Shape[] inputShapes(ModelMeta meta) {
+            int side = 1 << meta.intParam("levels", 3);
+            Shape x = new Shape(1, meta.inputChannels(), side * 2, side * 2);
+            return meta.boolParam("mask", true) ? new Shape[] {x, new Shape(1, 1, side * 2, side * 2)} : new Shape[] {x};
+        }
+    };
+
+    private final int channels;
+    private final int levels;
+    private final boolean mask;
+    private final List<Block> down = new ArrayList<>();
+    private final Block bottom;
+    private final List<Block> up = new ArrayList<>();
+    private final Block head;
+
+    /**
+     * @param channels image channels (1 gray, 3 RGB)
+     * @param levels   number of ×2 downsamplings
+     * @param width    channels at full resolution
+     * @param mask     inpainting mode (a mask input) instead of residual restoration
+     */
+    public UNet(int channels, int levels, int width, boolean mask) {
+        super((byte) 1);
+        if (levels < 1 || levels > 6) throw new IllegalArgumentException("U-Net levels must be 1 to 6, got " + levels);
+        this.channels = channels;
+        this.levels = levels;
+        this.mask = mask;
+        for (int l = 0; l <= levels; l++) {
+            int w = widthAt(width, l);
+            SequentialBlock b = new SequentialBlock();
+            b.add(l == 0 ? Layers.conv(w, 3, true) : Layers.conv(w, 3, 2, true)).add(Layers.leakyRelu(0.2f));
+            b.add(Layers.conv(w, 3, true)).add(Layers.leakyRelu(0.2f));
+            down.add(addChildBlock("down" + l, b));
+        }
+        int wb = widthAt(width, levels);
+        this.bottom = addChildBlock("bottom", new SequentialBlock()
+                .add(dilated(wb, 2)).add(Layers.leakyRelu(0.2f))
+                .add(dilated(wb, 4)).add(Layers.leakyRelu(0.2f)));
+        for (int l = levels - 1; l >= 0; l--) {
+            int w = widthAt(width, l);
+            up.add(addChildBlock("up" + l, new SequentialBlock()
+                    .add(Layers.conv(w, 3, true)).add(Layers.leakyRelu(0.2f))
+                    .add(Layers.conv(w, 3, true)).add(Layers.leakyRelu(0.2f))));
+        }
+        this.head = addChildBlock("head", Layers.conv(channels, 3, true));
+    }
+
+    private static int widthAt(int width, int level) {
+        return Math.min(width << level, 256);
+    }
+
+    private static Block dilated(int filters, int d) {
+        return Layers.withTorchInit(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(d, d))
+                .optDilation(new Shape(d, d)).setFilters(filters).build());
+    }
+
+    /** The network described by {@code meta}. */
+    public static UNet of(ModelMeta meta) {
+        return new UNet(meta.inputChannels(), meta.intParam("levels", 3), meta.intParam("width", 32), meta.boolParam("mask", true));
+    }
+
+    public int levels() { return levels; }
+
+    public boolean takesMask() { return mask; }
+
+    public int channels() { return channels; }
+
+    /** Sizes must be multiples of this. */
+    public int multiple() { return 1 << levels; }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray image = inputs.get(0);
+        NDArray h = image.sub(0.5f);
+        if (mask) {
+            NDArray m = inputs.get(1);
+            h = h.mul(m.neg().add(1f)).concat(m, 1);
+        }
+        List<NDArray> skips = new ArrayList<>();
+        for (Block b : down) {
+            h = b.forward(ps, new NDList(h), training).singletonOrThrow();
+            skips.add(h);
+        }
+        h = bottom.forward(ps, new NDList(h), training).singletonOrThrow();
+        for (int i = 0; i < up.size(); i++) {
+            NDArray skip = skips.get(levels - 1 - i);
+            h = Layers.upsampleNearest(h, 2).concat(skip, 1);
+            h = up.get(i).forward(ps, new NDList(h), training).singletonOrThrow();
+        }
+        NDArray out = head.forward(ps, new NDList(h), training).singletonOrThrow();
+        return new NDList(mask ? out.add(0.5f) : image.add(out));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape s = inputShapes[0];
+        return new Shape[] {new Shape(s.get(0), channels, s.get(2), s.get(3))};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape s = inputShapes[0];
+        long n = s.get(0), hgt = s.get(2), wid = s.get(3);
+        Shape cur = new Shape(n, channels + (mask ? 1 : 0), hgt, wid);
+        List<Shape> skipShapes = new ArrayList<>();
+        for (Block b : down) {
+            b.initialize(manager, dataType, cur);
+            cur = b.getOutputShapes(new Shape[] {cur})[0];
+            skipShapes.add(cur);
+        }
+        bottom.initialize(manager, dataType, cur);
+        cur = bottom.getOutputShapes(new Shape[] {cur})[0];
+        for (int i = 0; i < up.size(); i++) {
+            Shape skip = skipShapes.get(levels - 1 - i);
+            Shape in = new Shape(n, cur.get(1) + skip.get(1), skip.get(2), skip.get(3));
+            up.get(i).initialize(manager, dataType, in);
+            cur = up.get(i).getOutputShapes(new Shape[] {in})[0];
+        }
+        head.initialize(manager, dataType, cur);
+    }
+}

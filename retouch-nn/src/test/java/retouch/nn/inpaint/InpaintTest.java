@@ -1,0 +1,149 @@
+package retouch.nn.inpaint;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import retouch.RetouchException;
+import retouch.baseline.ClassicalMethod;
+import retouch.degrade.Masks;
+import retouch.image.Image;
+import retouch.nn.Engines;
+import retouch.nn.restore.ModelRestorer;
+import retouch.nn.store.Architectures;
+import retouch.nn.store.ModelMeta;
+import retouch.nn.train.Trainer;
+
+class InpaintTest {
+
+    @TempDir
+    Path tmp;
+
+    /** Smooth ramps in random directions: a hole in them is predictable from its border. */
+    static List<Image> ramps(int n, int size, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        List<Image> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            double a = r.nextDouble() * 2 * Math.PI, base = 0.2 + 0.3 * r.nextDouble(), slope = 0.5 / size;
+            Image im = new Image(1, size, size);
+            for (int y = 0; y < size; y++) {
+                for (int x = 0; x < size; x++) {
+                    im.set(0, y, x, (float) (base + slope * (x * Math.cos(a) + y * Math.sin(a))));
+                }
+            }
+            out.add(im);
+        }
+        return out;
+    }
+
+    private static InpaintTraining.Config config(float adv, long steps) {
+        return new InpaintTraining.Config("inpaint", 1, 32, 2, 16, 16, adv, 6f, 0.1, 0.4, true, 8, 1e-3f, 1e-4f, steps, "ramps");
+    }
+
+    private static Trainer trainer(Path dir, long steps, long stopAt) {
+        return Trainer.builder().setRunDir(dir).setSteps(steps).optSeed(3).optLogEvery(1).optCheckpointEvery(10)
+                .optValidateEvery(steps).optSampleEvery(steps).optStopAt(stopAt).optQuiet(true).optShutdownHook(false)
+                .optCommand("test").build();
+    }
+
+    private static double column(List<String> csv, String name, int from, int to) {
+        int col = List.of(csv.get(0).split(",")).indexOf(name);
+        double s = 0;
+        for (int i = from; i < to; i++) s += Double.parseDouble(csv.get(1 + i).split(",")[col]);
+        return s / (to - from);
+    }
+
+    @Test
+    void l1TrainingLowersTheHoleErrorAndBeatsAGrayFill() throws IOException {
+        Path run = tmp.resolve("l1");
+        List<Image> val = ramps(4, 40, 2);
+        trainer(run, 80, 0).fit(new InpaintTraining(config(0f, 80), ramps(64, 48, 1), val));
+        List<String> csv = Files.readAllLines(run.resolve(Trainer.LOG_CSV));
+        double early = column(csv, "l1_hole", 0, 5), late = column(csv, "l1_hole", 75, 80);
+        assertTrue(late < 0.5 * early, "hole L1 should fall: first steps " + early + ", last " + late);
+        String last = csv.get(csv.size() - 1);
+        int holeCol = List.of(csv.get(0).split(",")).indexOf("val_hole_psnr");
+        // The same held-out masks as the training's validation, filled with mid-gray (what the network sees in the hole).
+        double flat = 0;
+        for (int i = 0; i < val.size(); i++) {
+            Image mask = Masks.freeForm(40, 40, 0.1, 0.3, new SplittableRandom(1000 + i));
+            flat += retouch.metrics.Psnr.inMask(val.get(i), Image.filled(1, 40, 40, 0.5f), mask) / val.size();
+        }
+        double net = Double.parseDouble(last.split(",")[holeCol]);
+        assertTrue(net > flat + 3, "network hole PSNR " + net + " vs flat fill " + flat);
+        assertTrue(Files.isRegularFile(run.resolve("samples/step-0000080.png")));
+    }
+
+    @Test
+    void ganTrainingRunsResumesAndLoadsForRestore() throws IOException {
+        Path run = tmp.resolve("gan");
+        trainer(run, 20, 12).fit(new InpaintTraining(config(0.05f, 20), ramps(32, 40, 1), ramps(2, 32, 2)));
+        trainer(run, 20, 0).fit(new InpaintTraining(config(0.05f, 20), ramps(32, 40, 1), ramps(2, 32, 2)));
+        List<String> csv = Files.readAllLines(run.resolve(Trainer.LOG_CSV));
+        assertTrue(csv.get(0).contains("loss_d") && csv.get(0).contains("loss_adv"), csv.get(0));
+        for (String line : csv.subList(1, csv.size())) {
+            for (String f : line.split(",")) if (!f.isEmpty()) assertTrue(Double.isFinite(Double.parseDouble(f)), line);
+        }
+        assertEquals("20", csv.get(csv.size() - 1).split(",")[0]);
+        try (ModelRestorer r = ModelRestorer.open(run.resolve(Trainer.CHECKPOINT).toString(), 64)) {
+            assertEquals("inpaint", r.task());
+            Image im = ramps(1, 50, 9).get(0);
+            Image mask = Masks.centerBox(50, 50, 0.4);
+            Image out = r.apply(im, ClassicalMethod.Params.defaults().withMask(mask));
+            assertEquals(50, out.height());
+            assertThrows(RetouchException.class, () -> r.apply(im, ClassicalMethod.Params.defaults()), "no mask");
+        }
+    }
+
+    @Test
+    void inpainterChangesOnlyTheHoleAtAnySize() {
+        Engines.init();
+        ModelMeta meta = ModelMeta.builder(UNet.ARCHITECTURE).channels(1, 1).hyper("levels", 2).hyper("width", 16)
+                .hyper("mask", true).tasks("inpaint").build();
+        try (NDManager m = NDManager.newBaseManager()) {
+            UNet net = (UNet) Architectures.buildInitialized(meta, m);
+            Inpainter ip = new Inpainter(net, meta, m, 32); // tiles of 32 on a 45x70 image: several tiles
+            SplittableRandom r = new SplittableRandom(4);
+            Image rgb = new Image(3, 45, 70);
+            for (int i = 0; i < rgb.data().length; i++) rgb.data()[i] = (float) r.nextDouble();
+            Image mask = Masks.freeForm(45, 70, 0.1, 0.3, r);
+            Image out = ip.inpaint(rgb, mask);
+            assertEquals(3, out.channels());
+            assertEquals(45, out.height());
+            assertEquals(70, out.width());
+            boolean changed = false;
+            for (int c = 0; c < 3; c++) {
+                for (int i = 0; i < 45 * 70; i++) {
+                    float o = out.data()[c * 45 * 70 + i], in = rgb.data()[c * 45 * 70 + i];
+                    if (mask.data()[i] < 0.5f) assertEquals(in, o, 0f, "known pixel " + i + " changed");
+                    else {
+                        assertTrue(o >= 0 && o <= 1, "hole pixel out of range: " + o);
+                        changed |= o != in;
+                    }
+                }
+            }
+            assertTrue(changed, "the hole should be filled by the network");
+
+            Image small = Masks.centerBox(9, 14, 0.5); // a mask of another size is resized to the image
+            Image resized = ip.inpaint(rgb, small);
+            assertEquals(rgb.data()[0], resized.data()[0], 0f);
+            assertFalse(rgb.data()[22 * 70 + 35] == resized.data()[22 * 70 + 35], "the centre lies in the resized hole");
+
+            Image none = ip.inpaint(rgb, new Image(1, 45, 70));
+            assertTrue(java.util.Arrays.equals(rgb.data(), none.data()), "no hole: the image comes back unchanged");
+            RetouchException e = assertThrows(RetouchException.class, () -> ip.inpaint(rgb, Image.filled(1, 45, 70, 1f)));
+            assertTrue(e.getMessage().contains("every pixel"), e.getMessage());
+            assertThrows(RetouchException.class, () -> ip.restore(rgb), "an inpainting net needs a mask");
+        }
+    }
+}
