@@ -12,7 +12,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import retouch.nn.store.ModelStore;
 
 /** {@code retouch models}: the models Retouch can find, shipped and local. */
-@Command(name = "models", mixinStandardHelpOptions = true, subcommands = {ModelsExportCommand.class, ModelsExportTorchScriptCommand.class},
+@Command(name = "models", mixinStandardHelpOptions = true, subcommands = {ModelsExportCommand.class, ModelsExportTorchScriptCommand.class, ModelsFitPriorCommand.class},
         description = {"List shipped and local models: name, architecture, tasks, size, location.",
                 "Search path: -Dretouch.models / RETOUCH_MODELS, the repository's models/, ~/.retouch/models."},
         footer = {"%nExamples:", "  retouch models --json",

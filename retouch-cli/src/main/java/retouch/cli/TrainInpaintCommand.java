@@ -25,7 +25,7 @@ import retouch.nn.train.Trainer;
                 "the hole more. --adv-weight 0 trains the L1-only ablation. Masks: free-form strokes, random boxes",
                 "and centre boxes covering --hole of each crop. Running it again on the same --out resumes."},
         footer = {"%nExamples:",
-                "  retouch train inpaint --data train400 --size 64 --steps 20000 --out runs/inpaint-gray",
+                "  retouch train inpaint --data train400 --size 96 --batch 8 --mask-dir ../shared/data/masks --steps 2500 --out runs/inpaint-gray",
                 "  retouch train inpaint --data fashion-mnist --size 28 --levels 2 --steps 6000 --out runs/inpaint-fmnist",
                 "  retouch train inpaint --data fashion-mnist --size 28 --levels 2 --adv-weight 0 --out runs/inpaint-fmnist-l1",
                 "  retouch train deblur-gan --data train400 --size 64 --steps 20000 --out runs/deblur-gan-gray",
@@ -69,6 +69,11 @@ public final class TrainInpaintCommand implements Callable<Integer> {
 
     @Option(names = "--hole", defaultValue = "0.05-0.5", description = "Hole coverage range of training masks. Default: ${DEFAULT-VALUE}.")
     String hole;
+
+    @Option(names = "--mask-dir", paramLabel = "DIR",
+            description = "Also draw a third of the training masks from this folder of mask pictures (white = hole), e.g. the NVIDIA "
+                    + "irregular masks in ../shared/data/masks; files numbered 4 mod 5 are left out for evaluation.")
+    Path maskDir;
 
     @Option(names = "--batch", defaultValue = "16", description = "Crops per step. Default: ${DEFAULT-VALUE}.")
     int batch;
@@ -132,7 +137,8 @@ public final class TrainInpaintCommand implements Callable<Integer> {
                 ? "; masks: free-form strokes / 1-3 boxes / centre box, " + hole + " of the crop"
                 : "; Gaussian σ 0.5-3 or motion 5-21 px blur, noise σ 0-5";
         var cfg = new InpaintTraining.Config(t, channels, size, levels, width, dWidth, advWeight, holeWeight, range[0], range[1],
-                natural, batch, lr, lrMin, steps, description);
+                natural, batch, lr, lrMin, steps, description + (maskDir == null ? "" : "; a third of the masks from " + maskDir
+                + " (files numbered 4 mod 5 held out)"), maskDir);
         Trainer trainer = Trainer.builder()
                 .setRunDir(out)
                 .setSteps(steps)

@@ -57,6 +57,14 @@ public final class TrainVaeCommand implements Callable<Integer> {
     @Option(names = "--warmup-epochs", defaultValue = "0", description = "Ramp β linearly from 0 over this many epochs. Default: ${DEFAULT-VALUE}.")
     double warmupEpochs;
 
+    @Option(names = "--beta-start", defaultValue = "0", description = {"β at step 0 when --warmup-epochs is set: β moves linearly from here to --beta.",
+            "Above --beta (e.g. 4) it makes a CVAE read its label: a dear latent code cannot carry the class early on. Default: ${DEFAULT-VALUE}."})
+    float betaStart;
+
+    @Option(names = "--label-everywhere", description = "CVAE: also feed the label to every decoder convolution (as constant channels), not only to the linear layers.")
+    boolean labelEverywhere;
+
+
     @Option(names = "--epochs", defaultValue = "30", description = "Passes over the training images. Default: ${DEFAULT-VALUE}.")
     double epochs;
 
@@ -98,7 +106,8 @@ public final class TrainVaeCommand implements Callable<Integer> {
                 + Math.min(heldOut, train.size() / 5) + " after a seed-" + seed + " shuffle held out for validation)"
                 + (binarize ? ", dynamically binarised" : ", gray levels in [0,1]");
         VaeTraining task = new VaeTraining(new VaeTraining.Config(conditional, latent, width, lik, binarize, beta,
-                Math.round(warmupEpochs * stepsPerEpoch), batch, lr, lrMin, steps, heldOut, description), train);
+                Math.round(warmupEpochs * stepsPerEpoch), batch, lr, lrMin, steps, heldOut, description, betaStart,
+                labelEverywhere), train);
         Trainer trainer = Trainer.builder()
                 .setRunDir(out)
                 .setSteps(steps)
@@ -114,6 +123,11 @@ public final class TrainVaeCommand implements Callable<Integer> {
         Trainer.Result r = trainer.fit(task);
         spec.commandLine().getOut().printf("%s at step %d/%d (%.1f epochs, %.0f s in all); checkpoint %s%n",
                 r.completed() ? "finished" : "stopped", r.step(), steps, r.step() / (double) stepsPerEpoch, r.wallSeconds(), r.checkpoint());
+        if (r.completed() && export != null && conditional) {
+            // The class prior is what makes samples follow --label (see ClassLatentPrior).
+            ModelsFitPriorCommand.fitInto(export, data);
+            spec.commandLine().getOut().printf("fitted the class prior of %s on the training images%n", export);
+        }
         return r.completed() || stopAt > 0 ? ExitCodes.OK : ExitCodes.INTERRUPTED;
     }
 }

@@ -25,6 +25,7 @@ import retouch.image.Resize;
  *   mask:boxes:N[:LO-HI]                    N random boxes (optional coverage range)
  *   mask:free[:LO-HI]                       free-form strokes, coverage range (default 0.05-0.5)
  *   mask:file:PATH                          mask picture, white = hole (PATH must not contain a comma)
+ *   mask:dir:PATH                           per image a random mask picture from a folder (seeded)
  * </pre>
  * Mask steps accept a trailing {@code :fill=V} (for {@code mask:file}: {@code mask:file:fill=V:PATH}).
  * {@link Degradation#spec()} of a parsed degradation parses back to an equal one.
@@ -37,7 +38,7 @@ public final class DegradationSpec {
             "noise:gauss:SIGMA", "noise:gauss:LO-HI", "noise:poisson:PEAK", "noise:sp:AMOUNT",
             "blur:gauss:SIGMA", "blur:motion:LENGTH:ANGLE", "down:bicubic|area|nearest:K", "sr:K",
             "jpeg:QUALITY", "mask:box:FRACTION", "mask:box:WxH", "mask:boxes:N[:LO-HI]",
-            "mask:free[:LO-HI]", "mask:file:PATH");
+            "mask:free[:LO-HI]", "mask:file:PATH", "mask:dir:PATH");
 
     /** Parses one step or a comma-separated chain; a single step is returned unwrapped. */
     public static Degradation parse(String spec) {
@@ -109,8 +110,9 @@ public final class DegradationSpec {
     }
 
     private static Degradation parseMask(String step, String whole) {
-        if (step.regionMatches(true, 0, "mask:file:", 0, 10)) {
-            String rest = step.substring(10);
+        boolean dir = step.regionMatches(true, 0, "mask:dir:", 0, 9);
+        if (dir || step.regionMatches(true, 0, "mask:file:", 0, 10)) {
+            String rest = step.substring(dir ? 9 : 10);
             float fill = 0f;
             if (rest.startsWith("fill=")) {
                 int c = rest.indexOf(':');
@@ -119,7 +121,7 @@ public final class DegradationSpec {
                 rest = rest.substring(c + 1);
             }
             if (rest.isEmpty()) throw error(whole, "'" + step + "' needs a path");
-            return MaskDegradation.fromFile(Path.of(rest)).withFill(fill);
+            return (dir ? MaskDegradation.fromDir(Path.of(rest)) : MaskDegradation.fromFile(Path.of(rest))).withFill(fill);
         }
         List<String> t = new ArrayList<>(List.of(step.split(":")));
         float fill = 0f;

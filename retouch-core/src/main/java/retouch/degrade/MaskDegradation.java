@@ -67,6 +67,22 @@ public final class MaskDegradation implements Degradation {
         return new MaskDegradation((h, w, r) -> Masks.fromImage(picture, h, w), "mask:file:" + file, 0f);
     }
 
+    /**
+     * For each image one mask picture drawn at random (seeded) from the PNGs in {@code dir}, resized
+     * (nearest) to the image: e.g. a folder of NVIDIA irregular masks of one coverage bin.
+     */
+    public static MaskDegradation fromDir(Path dir) {
+        java.util.List<Path> files;
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(dir)) {
+            files = s.filter(p -> p.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png")).sorted().toList();
+        } catch (java.io.IOException e) {
+            throw new retouch.RetouchException("mask folder not found or unreadable: " + dir + " (" + e.getMessage() + ")", e);
+        }
+        if (files.isEmpty()) throw new retouch.RetouchException("no mask pictures (PNG, white = hole) in " + dir);
+        return new MaskDegradation((h, w, r) -> Masks.fromImage(Masks.read(files.get(r.nextInt(files.size()))), h, w),
+                "mask:dir:" + dir, 0f);
+    }
+
     /** The same masks, holes filled with {@code value} instead. */
     public MaskDegradation withFill(float value) {
         return new MaskDegradation(generator, baseSpec, value);
@@ -110,6 +126,7 @@ public final class MaskDegradation implements Degradation {
         if (fill == 0f) return baseSpec;
         // the file form takes the rest of the string as the path, so fill goes before it
         if (baseSpec.startsWith("mask:file:")) return "mask:file:fill=" + Filters.num(fill) + ":" + baseSpec.substring(10);
+        if (baseSpec.startsWith("mask:dir:")) return "mask:dir:fill=" + Filters.num(fill) + ":" + baseSpec.substring(9);
         return baseSpec + ":fill=" + Filters.num(fill);
     }
 

@@ -139,6 +139,8 @@ public final class UNet extends AbstractBlock {
             h = up.get(i).forward(ps, new NDList(h), training).singletonOrThrow();
         }
         NDArray out = head.forward(ps, new NDList(h), training).singletonOrThrow();
+        // A linear output: a sigmoid here saturated in GAN training (holes stuck at white, no gradient
+        // left for L1 to pull them back). The discriminator sees the output clipped to [0,1] instead.
         return new NDList(mask ? out.add(0.5f) : image.add(out));
     }
 

@@ -72,6 +72,9 @@ public final class Vae extends AbstractBlock {
     private final SequentialBlock decoderConv;
     private final Parameter logScale;
     private final boolean softClamp;
+    private final Parameter classMeans;
+    /** Decoder stages when the label also enters every decoder convolution (else null; {@link #decoderConv} is used). */
+    private final Block[] labelStages;
 
     /** A VAE; see the class comment for the meaning of each option. */
     public Vae(int channels, int size, int latent, int width, int classes, Likelihood likelihood) {
@@ -80,6 +83,27 @@ public final class Vae extends AbstractBlock {
 
     /** As above; {@code softClamp} false reproduces models trained with the earlier hard log-variance clip. */
     public Vae(int channels, int size, int latent, int width, int classes, Likelihood likelihood, boolean softClamp) {
+        this(channels, size, latent, width, classes, likelihood, softClamp, false);
+    }
+
+    /**
+     * As above; {@code classPrior} (conditional models only) gives each class its own learned prior
+     * mean, p(z|y) = N(m_y, I). It is implemented as a shift of the decoder's input, z + m_y, so
+     * the encoder's output, the KL term and sampling stay those of a standard-normal latent.
+     */
+    public Vae(int channels, int size, int latent, int width, int classes, Likelihood likelihood, boolean softClamp,
+               boolean classPrior) {
+        this(channels, size, latent, width, classes, likelihood, softClamp, classPrior, false);
+    }
+
+    /**
+     * As above; {@code labelEverywhere} (conditional models only) also feeds the one-hot label to
+     * every decoder convolution, as {@code classes} constant channels concatenated to its input
+     * (model.json {@code "conditioning": "stages"}; the default {@code "head"} gives the label to the
+     * linear layers only).
+     */
+    public Vae(int channels, int size, int latent, int width, int classes, Likelihood likelihood, boolean softClamp,
+               boolean classPrior, boolean labelEverywhere) {
         super((byte) 1);
         this.softClamp = softClamp;
         if (size != 28 && size != 32 && size != 64) {
@@ -103,15 +127,34 @@ public final class Vae extends AbstractBlock {
         this.encoderConv = addChildBlock("encoder", enc);
         this.encoderHead = addChildBlock("encoder_head", Linear.builder().setUnits(2L * latent).build());
         this.decoderHead = addChildBlock("decoder_head", Linear.builder().setUnits((long) topWidth * grid * grid).build());
-        SequentialBlock dec = new SequentialBlock();
-        for (int s = 0; s < stages; s++) {
-            w = Math.max(w / 2, width);
-            dec.add(Layers.upsampleConv(s == stages - 1 ? width : w, 2)).add(Layers.relu());
+        if (labelEverywhere && classes > 0) {
+            // Separate children, because the label channels join between them.
+            this.labelStages = new Block[stages + 1];
+            for (int s = 0; s < stages; s++) {
+                w = Math.max(w / 2, width);
+                labelStages[s] = addChildBlock("decoder_stage" + s, Layers.upsampleConv(s == stages - 1 ? width : w, 2));
+            }
+            labelStages[stages] = addChildBlock("decoder_out", Layers.conv(channels, 3, true));
+            this.decoderConv = null;
+        } else {
+            SequentialBlock dec = new SequentialBlock();
+            for (int s = 0; s < stages; s++) {
+                w = Math.max(w / 2, width);
+                dec.add(Layers.upsampleConv(s == stages - 1 ? width : w, 2)).add(Layers.relu());
+            }
+            dec.add(Layers.conv(channels, 3, true));
+            this.decoderConv = addChildBlock("decoder", dec);
+            this.labelStages = null;
         }
-        dec.add(Layers.conv(channels, 3, true));
-        this.decoderConv = addChildBlock("decoder", dec);
         this.logScale = likelihood == Likelihood.GAUSSIAN
                 ? addParameter(Parameter.builder().setName("log_scale").setType(Parameter.Type.BIAS).optShape(new Shape(1)).build())
+                : null;
+        // Why a class prior: with the label only concatenated, the decoder learned to read the class
+        // from z and ignore the label (labels of samples ~ chance). Separate prior means tie the
+        // class to the region of latent space that samples are drawn from.
+        this.classMeans = classPrior && classes > 0
+                ? addParameter(Parameter.builder().setName("class_means").setType(Parameter.Type.WEIGHT)
+                        .optShape(new Shape(classes, latent)).optInitializer(new ai.djl.training.initializer.NormalInitializer(1f)).build())
                 : null;
     }
 
@@ -120,7 +163,9 @@ public final class Vae extends AbstractBlock {
         return new Vae(meta.inputChannels(), meta.intParam("size", 28), meta.intParam("latent", 16),
                 meta.intParam("width", 32), meta.intParam("classes", 0),
                 Likelihood.parse(meta.stringParam("likelihood", "bernoulli")),
-                "soft".equals(meta.stringParam("logvar_clamp", "hard")));
+                "soft".equals(meta.stringParam("logvar_clamp", "hard")),
+                "class".equals(meta.stringParam("prior", "standard")),
+                "stages".equals(meta.stringParam("conditioning", "head")));
     }
 
     public int latent() { return latent; }
@@ -157,10 +202,27 @@ public final class Vae extends AbstractBlock {
 
     /** p(x|z[,y]): the per-pixel logits, N×C×size×size. */
     public NDArray decode(ParameterStore ps, NDArray z, NDArray onehot, boolean training) {
+        if (classMeans != null) {
+            NDArray means = ps.getValue(classMeans, z.getDevice(), training);
+            z = z.add(onehot.matMul(means));
+        }
         NDArray in = classes > 0 ? z.concat(onehot, 1) : z;
         NDArray h = decoderHead.forward(ps, new NDList(in), training).singletonOrThrow();
         h = ai.djl.nn.Activation.relu(h.reshape(h.getShape().get(0), topWidth, grid, grid));
-        return decoderConv.forward(ps, new NDList(h), training).singletonOrThrow();
+        if (labelStages == null) return decoderConv.forward(ps, new NDList(h), training).singletonOrThrow();
+        for (int s = 0; s < labelStages.length; s++) {
+            // Nearest upsampling of constant label planes gives the same planes, so they can join before it.
+            h = labelStages[s].forward(ps, new NDList(withLabelPlanes(h, onehot)), training).singletonOrThrow();
+            if (s < labelStages.length - 1) h = ai.djl.nn.Activation.relu(h);
+        }
+        return h;
+    }
+
+    /** {@code h} (N×C×H×W) with the one-hot label appended as {@code classes} constant planes. */
+    private NDArray withLabelPlanes(NDArray h, NDArray onehot) {
+        Shape s = h.getShape();
+        NDArray planes = onehot.reshape(s.get(0), classes, 1, 1).broadcast(new Shape(s.get(0), classes, s.get(2), s.get(3)));
+        return h.concat(planes, 1);
     }
 
     @Override
@@ -189,7 +251,18 @@ public final class Vae extends AbstractBlock {
         long flat = encoderConv.getOutputShapes(new Shape[] {x})[0].get(1);
         encoderHead.initialize(manager, dataType, new Shape(n, flat + classes));
         decoderHead.initialize(manager, dataType, new Shape(n, (long) latent + classes));
-        decoderConv.initialize(manager, dataType, new Shape(n, topWidth, grid, grid));
+        Shape h = new Shape(n, topWidth, grid, grid);
+        if (labelStages == null) {
+            decoderConv.initialize(manager, dataType, h);
+            return;
+        }
+        // Each stage sees its input plus the label planes; chaining shapes by hand (a SequentialBlock
+        // would hand every stage the previous stage's output shape, without the label channels).
+        for (Block stage : labelStages) {
+            Shape in = new Shape(n, h.get(1) + classes, h.get(2), h.get(3));
+            stage.initialize(manager, dataType, in);
+            h = stage.getOutputShapes(new Shape[] {in})[0];
+        }
     }
 
     /** One-hot rows for class indices, N×classes, in {@code manager}. */
@@ -209,6 +282,7 @@ public final class Vae extends AbstractBlock {
                 .hyper("classes", labels.size())
                 .hyper("likelihood", likelihood.id())
                 .hyper("logvar_clamp", "soft")
+                .hyper("prior", labels.isEmpty() ? "standard" : "class")
                 .labels(labels)
                 .valueRange(0, 1)
                 .tasks("generate", "reconstruct");

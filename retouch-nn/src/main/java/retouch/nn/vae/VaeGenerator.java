@@ -29,9 +29,12 @@ public final class VaeGenerator implements ImageGenerator {
     private final LoadedModel model;
     private final Vae vae;
 
+    private final ClassLatentPrior classPrior;
+
     private VaeGenerator(LoadedModel model) {
         this.model = model;
         this.vae = (Vae) model.block();
+        this.classPrior = ClassLatentPrior.of(model.meta(), vae.latent());
     }
 
     /** Loads a VAE model file (folder or zip). */
@@ -84,7 +87,9 @@ public final class VaeGenerator implements ImageGenerator {
     public List<Image> sample(int n, int label, long seed, float temperature) {
         checkCount(n);
         int[] labels = labelsFor(n, label);
-        return decode(latents(n, vae.latent(), seed, temperature), labels);
+        // A fitted class prior draws each sample's z from its class's region of latent space.
+        float[] z = classPrior != null ? classPrior.latents(labels, seed, temperature) : latents(n, vae.latent(), seed, temperature);
+        return decode(z, labels);
     }
 
     /** Decodes latent rows ({@code labels.length} × latent, row-major) to mean images. */

@@ -36,14 +36,24 @@ import retouch.nn.train.TrainingTask;
  * gathered there. With {@code binarize}, each batch is re-binarised by sampling every pixel as
  * Bernoulli(gray level) ("dynamic binarisation", the standard protocol for binarised MNIST; it also
  * curbs over-fitting on a small training set). β ramps linearly from 0 over {@code warmupSteps}
- * (KL annealing) when that is positive. Validation: the negative ELBO on held-out training images.
+ * (KL annealing) when that is positive; with {@code betaStart} above β it instead falls from there
+ * to β, which keeps z from carrying the class early in CVAE training, so the decoder learns to
+ * read the label. Validation: the negative ELBO on held-out training images.
  */
 public final class VaeTraining implements TrainingTask {
 
     /** Settings of one run; recorded in model.json. */
     public record Config(boolean conditional, int latent, int width, Likelihood likelihood, boolean binarize,
                          float beta, long warmupSteps, int batch, float lr, float lrMin, long steps,
-                         int heldOut, String dataDescription) {}
+                         int heldOut, String dataDescription, float betaStart, boolean labelEverywhere) {
+        /** The original settings: β ramps from 0, label at the linear layers only. */
+        public Config(boolean conditional, int latent, int width, Likelihood likelihood, boolean binarize,
+                      float beta, long warmupSteps, int batch, float lr, float lrMin, long steps,
+                      int heldOut, String dataDescription) {
+            this(conditional, latent, width, likelihood, binarize, beta, warmupSteps, batch, lr, lrMin, steps, heldOut,
+                    dataDescription, 0f, false);
+        }
+    }
 
     private final Config cfg;
     private final LabeledImages train;
@@ -70,7 +80,10 @@ public final class VaeTraining implements TrainingTask {
     /** The model meta this run writes. */
     public ModelMeta meta() {
         List<String> labels = cfg.conditional() ? train.classNames() : List.of();
-        return Vae.meta(1, train.h(), cfg.latent(), cfg.width(), labels, cfg.likelihood())
+        ModelMeta.Builder b = Vae.meta(1, train.h(), cfg.latent(), cfg.width(), labels, cfg.likelihood());
+        if (cfg.conditional() && cfg.labelEverywhere()) b.hyper("conditioning", "stages");
+        if (cfg.betaStart() != 0f) b.hyper("beta_start", cfg.betaStart());
+        return b
                 .hyper("binarized", cfg.binarize())
                 .hyper("beta", cfg.beta())
                 .hyper("warmup_steps", cfg.warmupSteps())
@@ -96,7 +109,7 @@ public final class VaeTraining implements TrainingTask {
         return cfg.conditional() ? Vae.oneHot(m, labels, train.classNames().size()) : null;
     }
 
-    /** -ELBO terms per image: (reconstruction NLL, KL), each shape N. */
+    /** -ELBO terms per image: (reconstruction NLL, KL), each shape N, then the posterior means (N×latent). */
     static NDList elboTerms(Vae vae, ParameterStore ps, NDArray x, NDArray onehot, boolean training) {
         NDManager m = x.getManager();
         NDList q = vae.encode(ps, x, onehot, training);
@@ -105,11 +118,13 @@ public final class VaeTraining implements TrainingTask {
         NDArray logits = vae.decode(ps, z, onehot, training);
         NDArray rec = vae.likelihood().nll(logits, x, vae.logScale(ps, m));
         NDArray kl = logvar.add(1f).sub(mu.square()).sub(logvar.exp()).sum(new int[] {1}).mul(-0.5f);
-        return new NDList(rec, kl);
+        return new NDList(rec, kl, mu);
     }
 
     private float betaAt(long step) {
-        return cfg.warmupSteps() > 0 ? cfg.beta() * Math.min(1f, step / (float) cfg.warmupSteps()) : cfg.beta();
+        if (cfg.warmupSteps() <= 0) return cfg.beta();
+        float t = Math.min(1f, step / (float) cfg.warmupSteps());
+        return cfg.betaStart() + (cfg.beta() - cfg.betaStart()) * t;
     }
 
     @Override

@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import retouch.nn.store.Architectures;
+import retouch.nn.store.ModelMeta;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -170,5 +174,86 @@ class VaeTest {
         Files.write(weights, java.util.Arrays.copyOf(w, w.length / 2));
         e = assertThrows(RetouchException.class, () -> Generators.load(broken.toString()));
         assertTrue(e.getMessage().contains("broken"), e.getMessage());
+    }
+    @Test
+    void labelAtEveryDecoderStageChangesTheImageAndTrainsFinitely() {
+        Engines.init();
+        ModelMeta meta = Vae.meta(1, 28, 4, 16, List.of("a", "b", "c"), Likelihood.BERNOULLI).hyper("conditioning", "stages").build();
+        try (NDManager m = NDManager.newBaseManager()) {
+            Vae vae = (Vae) Architectures.buildInitialized(meta, m);
+            // The label planes widen each decoder convolution's input by the number of classes.
+            assertTrue(vae.getParameters().keys().stream().anyMatch(k -> k.contains("decoder_stage0")), vae.getParameters().keys().toString());
+            assertEquals(16 + 3, vae.getParameters().stream().filter(p -> p.getKey().contains("decoder_out"))
+                    .filter(p -> p.getKey().endsWith("weight")).findFirst().orElseThrow().getValue().getArray().getShape().get(1));
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray z = m.randomNormal(new Shape(2, 4));
+            NDArray zz = z.concat(z, 0);
+            NDArray logits = vae.decode(ps, zz, Vae.oneHot(m, new int[] {0, 1, 2, 2}, 3), false);
+            float[] v = logits.toFloatArray();
+            double diff = 0;
+            for (int i = 0; i < 784; i++) diff += Math.abs(v[i] - v[2 * 784 + i]);
+            assertTrue(diff > 1e-3, "a different label must change the decoded image: " + diff);
+            // one ELBO gradient: finite, and it reaches the label's weights in the last convolution
+            NDArray x = m.randomUniform(0f, 1f, new Shape(4, 1, 28, 28));
+            try (ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+                NDList t = VaeTraining.elboTerms(vae, new ParameterStore(m, false), x, Vae.oneHot(m, new int[] {0, 1, 2, 0}, 3), true);
+                NDArray loss = t.get(0).add(t.get(1)).mean();
+                assertTrue(Float.isFinite(loss.getFloat()));
+                gc.backward(loss);
+            }
+            for (var p : vae.getParameters()) {
+                for (float g : p.getValue().getArray().getGradient().toFloatArray()) assertTrue(Float.isFinite(g), p.getKey());
+            }
+        }
+    }
+
+    @Test
+    void defaultMetaKeepsTheOriginalDecoder() {
+        Engines.init();
+        ModelMeta meta = Vae.meta(1, 28, 4, 16, List.of(), Likelihood.BERNOULLI).build();
+        try (NDManager m = NDManager.newBaseManager()) {
+            Vae vae = (Vae) Architectures.buildInitialized(meta, m);
+            assertTrue(vae.getParameters().keys().stream().noneMatch(k -> k.contains("decoder_stage") || k.contains("class_means")));
+            assertTrue(vae.getParameters().keys().stream().anyMatch(k -> k.contains("decoder_")), vae.getParameters().keys().toString());
+        }
+    }
+
+    @Test
+    void classPriorIsFittedStoredAndSampledFrom() throws IOException {
+        Path copy = tmp.resolve("with-prior");
+        LabeledImages data = bars(5, 400);
+        try (retouch.nn.store.LoadedModel lm = retouch.nn.store.ModelFile.load(model, Vae.ARCHITECTURE)) {
+            Vae vae = (Vae) lm.block();
+            ClassLatentPrior prior = ClassLatentPrior.fit(vae, data, false, lm.manager());
+            // Temperature 0 gives the class means: the mean posterior mean of that class's images.
+            float[] zero = prior.latents(new int[] {1}, 3, 0f);
+            LabeledImages vertical = data.withLabel(1);
+            float[] mu;
+            try (ai.djl.ndarray.NDManager m = lm.manager().newSubManager()) {
+                var x = m.create(vertical.floats(), new ai.djl.ndarray.types.Shape(vertical.size(), 1, 28, 28));
+                int[] ones = new int[vertical.size()];
+                java.util.Arrays.fill(ones, 1);
+                mu = vae.encode(new ai.djl.training.ParameterStore(m, false), x, Vae.oneHot(m, ones, 2), false).get(0).mean(new int[] {0}).toFloatArray();
+            }
+            for (int a = 0; a < mu.length; a++) assertEquals(mu[a], zero[a], 1e-3, "class mean, dimension " + a);
+            // Samples scatter around that mean.
+            int n = 4000;
+            int[] labels = new int[n];
+            java.util.Arrays.fill(labels, 1);
+            float[] z = prior.latents(labels, 11, 1f);
+            for (int a = 0; a < 8; a++) {
+                double s = 0;
+                for (int i = 0; i < n; i++) s += z[i * 8 + a];
+                assertEquals(mu[a], s / n, 0.1, "sample mean, dimension " + a);
+            }
+            retouch.nn.store.ModelFile.save(copy, lm.meta().toBuilder().hyper(ClassLatentPrior.KEY, prior.toJson()).build(), vae);
+        }
+        // Stored in model.json and used by generate: same seed, same latents as the fitted prior.
+        try (VaeGenerator g = VaeGenerator.load(copy); VaeGenerator plain = VaeGenerator.load(model)) {
+            assertTrue(g.meta().hyperParameters().containsKey(ClassLatentPrior.KEY));
+            List<Image> a = g.sample(4, 1, 7, 1f), b = plain.sample(4, 1, 7, 1f);
+            assertNotEquals(a.get(0).data()[400], b.get(0).data()[400], "the prior changes where z is drawn");
+            assertEquals(a.get(2).data()[300], g.sample(4, 1, 7, 1f).get(2).data()[300], 0f);
+        }
     }
 }
