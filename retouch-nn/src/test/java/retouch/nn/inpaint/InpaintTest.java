@@ -106,6 +106,26 @@ class InpaintTest {
     }
 
     @Test
+    void deblurGanTrainsAndRestoresWholeImages() throws IOException {
+        Path run = tmp.resolve("deblur");
+        var cfg = new InpaintTraining.Config("deblur-gan", 1, 32, 2, 16, 16, 0.05f, 1f, 0, 1, true, 8, 1e-3f, 1e-4f, 15, "ramps");
+        trainer(run, 15, 0).fit(new InpaintTraining(cfg, ramps(16, 40, 1), ramps(2, 36, 2)));
+        List<String> csv = Files.readAllLines(run.resolve(Trainer.LOG_CSV));
+        assertTrue(csv.get(0).contains("val_psnr") && csv.get(0).contains("loss_d"), csv.get(0));
+        for (String line : csv.subList(1, csv.size())) {
+            for (String f : line.split(",")) if (!f.isEmpty()) assertTrue(Double.isFinite(Double.parseDouble(f)), line);
+        }
+        try (ModelRestorer r = ModelRestorer.open(run.resolve(Trainer.CHECKPOINT).toString(), 64)) {
+            assertEquals("deblur-gan", r.task());
+            Image im = ramps(1, 45, 4).get(0);
+            Image out = r.apply(im, ClassicalMethod.Params.defaults());
+            assertEquals(45, out.height());
+            assertEquals(45, out.width());
+            for (float f : out.data()) assertTrue(f >= 0 && f <= 1);
+        }
+    }
+
+    @Test
     void inpainterChangesOnlyTheHoleAtAnySize() {
         Engines.init();
         ModelMeta meta = ModelMeta.builder(UNet.ARCHITECTURE).channels(1, 1).hyper("levels", 2).hyper("width", 16)
