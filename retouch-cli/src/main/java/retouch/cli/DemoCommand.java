@@ -142,7 +142,7 @@ public final class DemoCommand implements Callable<Integer> {
                 // Conditional models: one column per class; otherwise an 8×8 grid.
                 int cols = g.conditional() ? g.labels().size() : 8;
                 Path grid = out.resolve("generated-" + gen + ".png");
-                Grids.writeGrid(g.sample(cols * 8, -1, seed, 1f), cols, 2, 1f, grid);
+                Grids.writeGrid(g.sample(cols * 8, -1, seed, g.defaultTemperature()), cols, 2, 1f, grid);
                 o.printf("generated %d images with %s -> %s%n", cols * 8, gen, grid);
                 summary.add(Map.of("case", "generate", "model", gen, "grid", grid.toString()));
             }

@@ -56,8 +56,8 @@ public final class EvalGenCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Sampling seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = {"--temperature", "-t"}, defaultValue = "1", description = "Latent noise scale. Default: ${DEFAULT-VALUE}.")
-    float temperature;
+    @Option(names = {"--temperature", "-t"}, description = "Latent noise scale. Default: the model's sample_temperature, else 1.")
+    Float temperature;
 
     @Option(names = "--iw-k", defaultValue = "1000", description = "Importance samples per test image for the NLL bound. Default: ${DEFAULT-VALUE}.")
     int iwK;
@@ -104,7 +104,9 @@ public final class EvalGenCommand implements Callable<Integer> {
                 for (int i = 0; i < n; i++) labels[i] = i % g.labels().size();
             }
             err.printf("drawing %d samples from %s ...%n", n, meta.name());
-            List<Image> samples = g.sample(n, -1, seed, temperature);
+            float t = temperature != null ? temperature : g.defaultTemperature();
+            out.put("temperature", t);
+            List<Image> samples = g.sample(n, -1, seed, t);
             try (GenerativeEvaluator ev = GenerativeEvaluator.load(evName)) {
                 putReport(out, ev.evaluate(samples, labels));
             }

@@ -41,8 +41,8 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--label", description = "Class for conditional models: a name (sneaker, 'ankle boot') or number; case-insensitive.")
     String label;
 
-    @Option(names = {"--temperature", "-t"}, defaultValue = "1", description = "Scale of the latent noise (below 1: safer, less varied). Default: ${DEFAULT-VALUE}.")
-    float temperature;
+    @Option(names = {"--temperature", "-t"}, description = "Scale of the latent noise (below 1: safer, less varied). Default: the model's sample_temperature, else 1.")
+    Float temperature;
 
     @Option(names = {"-o", "--output"}, description = "Grid PNG to write.")
     Path output;
@@ -57,11 +57,13 @@ public final class GenerateCommand implements Callable<Integer> {
     public Integer call() {
         if ((output == null) == (outDir == null)) throw new RetouchException("give either -o GRID.png or --out-dir DIR");
         if (n < 1 || n > 100_000) throw new RetouchException("-n must be 1..100000, got " + n);
-        if (!(temperature > 0) || temperature > 10) throw new RetouchException("--temperature must be in (0, 10], got " + temperature);
+        if (temperature != null && (!(temperature > 0) || temperature > 10)) {
+            throw new RetouchException("--temperature must be in (0, 10], got " + temperature);
+        }
         if (output != null) Inputs.requirePng(output);
         try (ImageGenerator g = Generators.load(model)) {
             int labelIndex = label == null ? -1 : g.labelIndex(label);
-            List<Image> images = g.sample(n, labelIndex, seed, temperature);
+            List<Image> images = g.sample(n, labelIndex, seed, temperature != null ? temperature : g.defaultTemperature());
             String what = label == null ? (g.conditional() ? "all classes" : "unconditional") : "label " + g.labels().get(labelIndex);
             if (output != null) {
                 int c = cols > 0 ? cols : g.conditional() && labelIndex < 0 ? Math.min(n, g.labels().size())

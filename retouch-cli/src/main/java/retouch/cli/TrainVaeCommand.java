@@ -125,7 +125,7 @@ public final class TrainVaeCommand implements Callable<Integer> {
                 r.completed() ? "finished" : "stopped", r.step(), steps, r.step() / (double) stepsPerEpoch, r.wallSeconds(), r.checkpoint());
         if (r.completed() && export != null && conditional) {
             // The class prior is what makes samples follow --label (see ClassLatentPrior).
-            ModelsFitPriorCommand.fitInto(export, data);
+            ModelsFitPriorCommand.fitInto(export, data, null);
             spec.commandLine().getOut().printf("fitted the class prior of %s on the training images%n", export);
         }
         return r.completed() || stopAt > 0 ? ExitCodes.OK : ExitCodes.INTERRUPTED;

@@ -91,7 +91,7 @@ public final class Generator implements AutoCloseable {
      * @param seed the same seed gives the same images
      */
     public List<BufferedImage> sample(int n, int label, long seed) {
-        return toBuffered(sampleImages(n, label, seed, 1f));
+        return toBuffered(sampleImages(n, label, seed, generator.defaultTemperature()));
     }
 
     /**
@@ -136,7 +136,7 @@ public final class Generator implements AutoCloseable {
      * gutters.
      */
     public BufferedImage grid(int n, int label, long seed) {
-        return ImageFiles.toBufferedImage(gridImage(sampleImages(n, label, seed, 1f)));
+        return ImageFiles.toBufferedImage(gridImage(sampleImages(n, label, seed, generator.defaultTemperature())));
     }
 
     /** Lays out samples as {@link #grid} does. */

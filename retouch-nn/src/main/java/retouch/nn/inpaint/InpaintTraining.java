@@ -44,7 +44,8 @@ import retouch.nn.train.TrainingTask;
  * averaged over the image, as in Liu et al. 2018), plus {@code advWeight} × the hinge generator
  * loss on the composite (known pixels from the input, hole pixels from the network — what the user
  * gets). Discriminator: hinge loss, real images against composites, with the mask as a second
- * channel. Masks per sample: free-form strokes (half), 1–3 random boxes (a quarter), a centre box
+ * channel. Masks per sample: free-form strokes drawn for an image 1–2.5× the crop and cropped (half),
+ * 1–3 random boxes (a quarter), a centre box
  * with sides 25–60% of the crop (a quarter); coverage within [{@code minHole}, {@code maxHole}]. With
  * a folder of mask pictures ({@code maskDir}, e.g. the NVIDIA irregular masks) a third of the masks
  * come from it instead (those numbered 4 mod 5 are kept out for evaluation).
@@ -181,10 +182,27 @@ public final class InpaintTraining implements TrainingTask {
             }
             kind = r.nextDouble();
         }
-        if (kind < 0.5) return Masks.freeForm(h, w, cfg.minHole(), cfg.maxHole(), r);
+        if (kind < 0.5) return scaledFreeForm(h, w, r);
         if (kind < 0.75) return Masks.randomBoxes(h, w, 1 + r.nextInt(3), cfg.minHole(), cfg.maxHole(), r);
         double side = 0.25 + 0.35 * r.nextDouble();
         return Masks.centerBox(h, w, side);
+    }
+
+    /**
+     * Free-form strokes drawn for a larger image (1 to 2.5 times the crop) and cropped: brush widths
+     * scale with the image they are drawn for, and users' photos are larger than training crops,
+     * so strokes as wide as theirs must appear in training too.
+     */
+    private Image scaledFreeForm(int h, int w, SplittableRandom r) {
+        for (int attempt = 0; attempt < 10; attempt++) {
+            double k = 1 + 1.5 * r.nextDouble();
+            int bh = (int) Math.round(h * k), bw = (int) Math.round(w * k);
+            Image big = Masks.freeForm(bh, bw, cfg.minHole(), cfg.maxHole(), r);
+            Image m = big.crop(r.nextInt(bh - h + 1), r.nextInt(bw - w + 1), h, w);
+            double c = Masks.coverage(m);
+            if (c >= cfg.minHole() && c <= cfg.maxHole()) return m;
+        }
+        return Masks.freeForm(h, w, cfg.minHole(), cfg.maxHole(), r);
     }
 
     @Override

@@ -21,6 +21,15 @@ public interface ImageGenerator extends AutoCloseable {
     }
 
     /** Whether {@link #sample} needs a label. */
+    /**
+     * The latent-noise scale to sample at when the caller does not say: the model's
+     * {@code sample_temperature} (measured at training time to give better samples, e.g. a VAE
+     * whose prior is wider than what its decoder handles well), else 1.
+     */
+    default float defaultTemperature() {
+        return (float) meta().doubleParam("sample_temperature", 1.0);
+    }
+
     default boolean conditional() {
         return !labels().isEmpty();
     }
