@@ -84,16 +84,7 @@ public final class RestoreCommand implements Callable<Integer> {
     @Mixin ImageOptions imageOptions;
 
     /** The shipped model each task uses when neither --model nor --method is given. */
-    static final java.util.Map<String, String> DEFAULT_MODELS = new java.util.LinkedHashMap<>();
-
-    static {
-        DEFAULT_MODELS.put("denoise", "denoise-gray");
-        DEFAULT_MODELS.put("deblur", "deblur-gray");
-        DEFAULT_MODELS.put("sr2", "sr2-gray");
-        DEFAULT_MODELS.put("sr4", "sr4-gray");
-        DEFAULT_MODELS.put("inpaint", "inpaint-gray");
-        DEFAULT_MODELS.put("deblur-gan", "deblur-gan-gray");
-    }
+    static final java.util.Map<String, String> DEFAULT_MODELS = new java.util.TreeMap<>(retouch.nn.store.ModelStore.DEFAULT_FOR_TASK);
 
     static final class MethodNames implements Iterable<String> {
         @Override public java.util.Iterator<String> iterator() { return ClassicalMethods.NAMES.iterator(); }

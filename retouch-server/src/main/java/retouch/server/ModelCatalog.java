@@ -58,6 +58,9 @@ final class ModelCatalog implements AutoCloseable {
     private volatile long cachedAt;
     private volatile boolean closed;
 
+    /** When true, a server given a models folder offers only that folder's models. */
+    static final String ONLY_PROPERTY = "retouch.serve.models-only";
+
     ModelCatalog(Path modelsDir, int tile, Function<String, ImageGenerator> generatorLoader) {
         this.modelsDir = modelsDir == null ? null : modelsDir.toAbsolutePath().normalize();
         this.tile = tile;
@@ -68,7 +71,7 @@ final class ModelCatalog implements AutoCloseable {
     List<Path> searchPath() {
         Set<Path> dirs = new LinkedHashSet<>();
         if (modelsDir != null) dirs.add(modelsDir);
-        dirs.addAll(ModelStore.searchPath());
+        if (!(modelsDir != null && Boolean.getBoolean(ONLY_PROPERTY))) dirs.addAll(ModelStore.searchPath());
         return new ArrayList<>(dirs);
     }
 
@@ -124,8 +127,12 @@ final class ModelCatalog implements AutoCloseable {
         throw new ApiException(404, "unknown_model", "no model named '" + name + "' on this server; GET /v1/models lists the installed ones");
     }
 
-    /** The first readable model whose main task is {@code task}, or null. */
+    /** The task's default model ({@link ModelStore#DEFAULT_FOR_TASK}) if installed, else the first readable model whose main task is {@code task}, or null. */
     Entry firstFor(String task) {
+        String preferred = ModelStore.DEFAULT_FOR_TASK.get(task);
+        for (Entry e : list()) {
+            if (e.problem() == null && task.equals(e.mainTask()) && e.name().equals(preferred)) return e;
+        }
         for (Entry e : list()) {
             if (e.problem() == null && task.equals(e.mainTask())) return e;
         }

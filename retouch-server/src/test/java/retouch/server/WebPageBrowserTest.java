@@ -38,6 +38,12 @@ import retouch.nn.store.ModelFile;
  * them. Override the locations with {@code RETOUCH_CHROMIUM} / {@code RETOUCH_CHROMEDRIVER}.
  */
 class WebPageBrowserTest {
+
+    // These tests are about a server whose only models are the ones they put in their folder.
+    @org.junit.jupiter.api.AfterAll
+    static void restoreModelSearch() {
+        System.clearProperty(ModelCatalog.ONLY_PROPERTY);
+    }
     @org.junit.jupiter.api.io.TempDir static Path models;
     static RetouchServer server;
     static WebDriver driver;
@@ -47,6 +53,7 @@ class WebPageBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
+        System.setProperty(ModelCatalog.ONLY_PROPERTY, "true");
         String chromium = env("RETOUCH_CHROMIUM", "/usr/bin/chromium");
         String chromedriver = env("RETOUCH_CHROMEDRIVER", "/usr/bin/chromedriver");
         Assumptions.assumeTrue(Files.isExecutable(Path.of(chromium)) && Files.isExecutable(Path.of(chromedriver)),

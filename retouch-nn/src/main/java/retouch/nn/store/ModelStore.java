@@ -38,6 +38,7 @@ public final class ModelStore {
 
     /** The folders searched for model names, existing or not, in order. */
     public static List<Path> searchPath() {
+
         Set<Path> dirs = new LinkedHashSet<>();
         addAll(dirs, System.getProperty("retouch.models"));
         addAll(dirs, System.getenv("RETOUCH_MODELS"));
@@ -66,6 +67,14 @@ public final class ModelStore {
             }
         }
     }
+
+    /**
+     * The shipped model each restoration task uses when the caller names none (the photo models:
+     * an inpainting model for 28-pixel Fashion-MNIST must not be picked for a photo).
+     */
+    public static final java.util.Map<String, String> DEFAULT_FOR_TASK = java.util.Map.of(
+            "denoise", "denoise-gray", "deblur", "deblur-gray", "sr2", "sr2-gray", "sr4", "sr4-gray",
+            "inpaint", "inpaint-gray", "deblur-gan", "deblur-gan-gray");
 
     /**
      * The folder or zip for {@code nameOrPath}.
