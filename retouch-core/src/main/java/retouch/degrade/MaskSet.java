@@ -70,10 +70,17 @@ public final class MaskSet {
 
     public Path dir() { return dir; }
 
-    /** A random mask for an h×w image with coverage in [lo, hi], or null after 20 misses. */
+    /**
+     * A random mask for an h×w image with coverage in [lo, hi], or null after 20 misses: a random
+     * square window of the picture (side between the image's and the whole picture's), so strokes
+     * come at many scales rather than always shrunk by the same factor.
+     */
     public Image draw(int h, int w, double lo, double hi, SplittableRandom rng) {
         for (int attempt = 0; attempt < 20; attempt++) {
             Image picture = PatchSampler.dihedral(masks.get(rng.nextInt(masks.size())), rng.nextInt(8));
+            int full = Math.min(picture.height(), picture.width());
+            int side = Math.min(full, Math.max(h, w) + rng.nextInt(Math.max(1, full - Math.max(h, w) + 1)));
+            picture = picture.crop(rng.nextInt(picture.height() - side + 1), rng.nextInt(picture.width() - side + 1), side, side);
             Image m = Masks.fromImage(picture, h, w);
             double c = Masks.coverage(m);
             if (c >= lo && c <= hi) return m;
