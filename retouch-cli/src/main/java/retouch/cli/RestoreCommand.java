@@ -92,6 +92,10 @@ public final class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (method != null && task != null) {
+            throw new RetouchException("--task picks or describes a model (a shipped one, or a TorchScript file given with --model x.pt); "
+                    + "a classical --method does its own task: drop --task");
+        }
         if (method == null && model == null && task != null) {
             model = DEFAULT_MODELS.get(task.toLowerCase(java.util.Locale.ROOT));
             if (model == null) {
