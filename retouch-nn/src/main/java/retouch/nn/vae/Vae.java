@@ -282,7 +282,7 @@ public final class Vae extends AbstractBlock {
                 .hyper("classes", labels.size())
                 .hyper("likelihood", likelihood.id())
                 .hyper("logvar_clamp", "soft")
-                .hyper("prior", labels.isEmpty() ? "standard" : "class")
+                .hyper("prior", "standard")
                 .labels(labels)
                 .valueRange(0, 1)
                 .tasks("generate", "reconstruct");

@@ -178,6 +178,7 @@ class VaeTest {
     @Test
     void labelAtEveryDecoderStageChangesTheImageAndTrainsFinitely() {
         Engines.init();
+        ai.djl.engine.Engine.getInstance().setRandomSeed(5);
         ModelMeta meta = Vae.meta(1, 28, 4, 16, List.of("a", "b", "c"), Likelihood.BERNOULLI).hyper("conditioning", "stages").build();
         try (NDManager m = NDManager.newBaseManager()) {
             Vae vae = (Vae) Architectures.buildInitialized(meta, m);
