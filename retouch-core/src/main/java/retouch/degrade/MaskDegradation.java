@@ -72,12 +72,7 @@ public final class MaskDegradation implements Degradation {
      * (nearest) to the image: e.g. a folder of NVIDIA irregular masks of one coverage bin.
      */
     public static MaskDegradation fromDir(Path dir) {
-        java.util.List<Path> files;
-        try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(dir)) {
-            files = s.filter(p -> p.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png")).sorted().toList();
-        } catch (java.io.IOException e) {
-            throw new retouch.RetouchException("mask folder not found or unreadable: " + dir + " (" + e.getMessage() + ")", e);
-        }
+        java.util.List<Path> files = MaskSet.pngFiles(dir);
         if (files.isEmpty()) throw new retouch.RetouchException("no mask pictures (PNG, white = hole) in " + dir);
         return new MaskDegradation((h, w, r) -> Masks.fromImage(Masks.read(files.get(r.nextInt(files.size()))), h, w),
                 "mask:dir:" + dir, 0f);

@@ -34,14 +34,7 @@ public final class MaskSet {
      * @throws RetouchException if the folder is missing or holds no usable mask
      */
     public static MaskSet load(Path dir, Predicate<String> keep, int maxSide) {
-        if (!Files.isDirectory(dir)) throw new RetouchException("mask folder not found: " + dir);
-        List<Path> files;
-        try (Stream<Path> s = Files.list(dir)) {
-            files = s.filter(p -> p.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png"))
-                    .filter(p -> keep.test(p.getFileName().toString())).sorted().toList();
-        } catch (IOException e) {
-            throw new RetouchException("cannot list mask folder " + dir + ": " + e.getMessage(), e);
-        }
+        List<Path> files = pngFiles(dir).stream().filter(p -> keep.test(p.getFileName().toString())).toList();
         List<Image> out = new ArrayList<>(files.size());
         for (Path f : files) {
             Image m = Masks.read(f);
@@ -55,6 +48,16 @@ public final class MaskSet {
         }
         if (out.isEmpty()) throw new RetouchException("no mask pictures (PNG, white = hole) in " + dir);
         return new MaskSet(dir, out);
+    }
+
+    /** The PNG files of a mask folder, sorted by name. */
+    static List<Path> pngFiles(Path dir) {
+        if (!Files.isDirectory(dir)) throw new RetouchException("mask folder not found: " + dir);
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png")).sorted().toList();
+        } catch (IOException e) {
+            throw new RetouchException("cannot list mask folder " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     /**
