@@ -7,10 +7,12 @@
 #
 # Usage: bench/synth-quality.sh MINUTES [OUT_DIR]     (OUT_DIR default runs/synth-quality-MINUTESm; must be new)
 # Env: SAMPLES (10000), EVALUATOR (evaluator-fmnist, a name or a folder), RETOUCH_THREADS (2),
-#      RETOUCH_CMD (./retouch).
+#      RETOUCH_CMD (./retouch), PARALLEL (0).
 # Takes 2 x MINUTES of the whole machine plus sampling and scoring (a few minutes). The two runs go
 # one after the other, so each has the machine to itself; both clocks include start-up and data
 # loading (the Python one counts from the interpreter's start, `timeout` from the JVM's).
+# PARALLEL=1 runs the two side by side instead (MINUTES in all; use RETOUCH_THREADS=1 on a 2-core
+# machine): whatever else happens on the machine then slows both alike.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 minutes="${1:?usage: bench/synth-quality.sh MINUTES [OUT_DIR]}"
@@ -36,7 +38,9 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" > "$out/load.txt"
 # (a) PyTorch: train for MINUTES, then write the EMA generator's samples as PNGs.
 echo "synth-quality: training the PyTorch DCGAN for $minutes min ..." >&2
 /usr/bin/python3 bench/peers/dcgan.py --minutes "$minutes" --threads "$threads" \
-  --samples "$samples" --samples-out "$out/pytorch-samples" > "$out/pytorch-train.json"
+  --samples "$samples" --samples-out "$out/pytorch-samples" > "$out/pytorch-train.json" &
+py_pid=$!
+[ "${PARALLEL:-0}" = 1 ] || wait "$py_pid"
 
 # (b) Retouch: SIGTERM after MINUTES makes the trainer finish its step, checkpoint and exit; the
 # checkpoint folder is a model (its EMA generator). No FD/KID during training (--eval-every 0): the
@@ -46,6 +50,7 @@ set +e
 timeout -s TERM "${minutes}m" env RETOUCH_SKIP_BUILD=1 "$rt_cmd" train gan --data fashion-mnist --g-width 16 --d-width 16 \
   --steps 1000000 --eval-every 0 --out "$out/retouch-run" --quiet > "$out/retouch-train.log" 2>&1
 rc=$?
+if [ "${PARALLEL:-0}" = 1 ]; then wait "$py_pid" || { echo "synth-quality: the PyTorch run failed" >&2; exit 1; }; fi
 set -e
 if [ ! -f "$out/retouch-run/checkpoint/model.json" ]; then
   echo "synth-quality: Retouch training left no checkpoint (exit $rc); see $out/retouch-train.log" >&2; exit 1

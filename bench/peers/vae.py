@@ -131,6 +131,7 @@ def main():
     p.add_argument("--thin", default="java", choices=["java", "plain"])
     p.add_argument("--upsample", default="interpolate", choices=["interpolate", "expand"],
                    help="nearest x2 as PyTorch users write it, or as Retouch computes it (reshape/expand/reshape)")
+    p.add_argument("--profile", help="write the autograd profiler's chrome trace of the timed steps here")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.set_num_interop_threads(1)
@@ -147,6 +148,9 @@ def main():
     vae.train()
     for i in range(total):
         if i == a.warmup:
+            if a.profile:
+                prof = torch.autograd.profiler.profile(record_shapes=True)
+                prof.__enter__()
             t0, cpu0 = time.perf_counter(), time.process_time()
         idx = torch.randint(0, len(pool), (a.batch,))
         x = pool[idx]
@@ -165,6 +169,9 @@ def main():
         sched.step()
         rec.item(), kl.item()  # VaeTraining reads both for its log
     train_s, cpu_s = time.perf_counter() - t0, time.process_time() - cpu0
+    if a.profile:
+        prof.__exit__(None, None, None)
+        prof.export_chrome_trace(a.profile)
     print(json.dumps({"engine": "pytorch " + torch.__version__, "arch": "vae" if not classes else "cvae",
                       "latent": a.latent, "width": a.width, "batch": a.batch, "size": 28, "steps": a.steps,
                       "data": a.data, "binarized": not a.no_binarize, "upsample": a.upsample,

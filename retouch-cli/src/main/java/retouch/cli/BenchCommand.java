@@ -80,6 +80,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--steps", description = "Timed training steps: restoration 20, synthesis 30.") Integer steps;
     @Option(names = "--warmup", description = "Untimed steps first: restoration 3, synthesis 5.") Integer warmup;
     @Option(names = "--infer-size", defaultValue = "512") int inferSize;
+    @Option(names = "--profile", description = "Synthesis: record libtorch's operator profile of the timed steps into this chrome-trace JSON (slows the steps).")
+    Path profile;
     @Option(names = "--infer-runs", defaultValue = "5") int inferRuns;
     @Option(names = "--no-fold", description = "Time inference through the training graph (BatchNorm not folded).") boolean noFold;
     @Option(names = "--latent", description = "Synthesis: latent dimensions (VAE 32, GAN 64).") Integer latent;
@@ -291,8 +293,8 @@ public final class BenchCommand implements Callable<Integer> {
      * folder (quiet, no checkpoint until the end) and times the last {@code steps}: from the start
      * of the first timed step to the end of the last, so the trainer's work between steps counts.
      */
-    private static Timed time(TrainingTask task, int warmup, int steps) throws IOException {
-        Timed t = new Timed(task, warmup + 1L, (long) warmup + steps);
+    private Timed time(TrainingTask task, int warmup, int steps) throws IOException {
+        Timed t = new Timed(task, warmup + 1L, (long) warmup + steps, profile);
         Path dir = Files.createTempDirectory("retouch-bench-");
         try {
             Trainer.builder().setRunDir(dir).setSteps(warmup + steps).optCheckpointEvery(0).optResume(false)
@@ -318,9 +320,11 @@ public final class BenchCommand implements Callable<Integer> {
         private long cpu0;
         private long cpu1;
         private Map<String, Float> lastMetrics = Map.of();
+        private final Path profile;
 
-        Timed(TrainingTask task, long first, long last) {
+        Timed(TrainingTask task, long first, long last, Path profile) {
             this.task = task;
+            this.profile = profile;
             this.first = first;
             this.last = last;
         }
@@ -342,6 +346,7 @@ public final class BenchCommand implements Callable<Integer> {
         @Override
         public Map<String, Float> step(StepContext ctx) {
             if (ctx.step() == first) {
+                if (profile != null) ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
                 cpu0 = processCpuNanos();
                 t0 = System.nanoTime();
             }
@@ -350,6 +355,7 @@ public final class BenchCommand implements Callable<Integer> {
                 t1 = System.nanoTime();
                 cpu1 = processCpuNanos();
                 lastMetrics = m;
+                if (profile != null) ai.djl.pytorch.jni.JniUtils.stopProfile(profile.toAbsolutePath().toString());
             }
             return m;
         }

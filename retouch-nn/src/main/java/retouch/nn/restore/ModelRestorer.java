@@ -32,12 +32,19 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
     /** Set instead of the denoiser for a U-Net (inpainting, GAN deblurring). */
     private final Inpainter inpainter;
 
+    /**
+     * System property overriding a U-Net model's flip self-ensemble ({@link Inpainter#ensemble};
+     * model.json hyper-parameter {@code ensemble}, 1 when absent).
+     */
+    public static final String ENSEMBLE_PROPERTY = "retouch.ensemble";
+
     private ModelRestorer(LoadedModel loaded, String name, int tile) {
         this.loaded = loaded;
         this.name = name;
         boolean unet = loaded.block() instanceof UNet;
         this.denoiser = unet ? null : new Denoiser(loaded.block(), loaded.meta(), loaded.manager(), tile, true);
-        this.inpainter = unet ? new Inpainter((UNet) loaded.block(), loaded.meta(), loaded.manager(), tile) : null;
+        this.inpainter = unet ? new Inpainter((UNet) loaded.block(), loaded.meta(), loaded.manager(), tile)
+                .ensemble(Integer.getInteger(ENSEMBLE_PROPERTY, loaded.meta().intParam("ensemble", 1))) : null;
         this.external = null;
     }
 

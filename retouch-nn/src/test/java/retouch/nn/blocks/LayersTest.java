@@ -51,6 +51,47 @@ class LayersTest {
         }
     }
 
+    /**
+     * Both layouts libtorch picks between (channels-last for outputs with h + w ≤ 128, NCHW above),
+     * against the definition: out[y][x] = in[y/2][x/2], and the input gradient of sum(out · r) is
+     * the sum of r over each 2×2 block.
+     */
+    @Test
+    void nearestUpsamplingMatchesTheDefinitionInBothLayouts() {
+        Engines.init();
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(3);
+            for (int side : new int[] {7, 70}) {
+                int n = 2, c = 5, h = side, w = side + 1;
+                NDArray x = m.randomNormal(new Shape(n, c, h, w));
+                NDArray r = m.randomNormal(new Shape(n, c, 2 * h, 2 * w));
+                x.setRequiresGradient(true);
+                float[] up;
+                try (GradientCollector gc = m.getEngine().newGradientCollector()) {
+                    NDArray y = Layers.upsampleNearest(x, 2);
+                    assertEquals(new Shape(n, c, 2 * h, 2 * w), y.getShape());
+                    up = y.toFloatArray();
+                    gc.backward(y.mul(r).sum());
+                }
+                float[] xs = x.toFloatArray(), rs = r.toFloatArray(), g = x.getGradient().toFloatArray();
+                for (int p = 0; p < n * c; p++) {
+                    for (int yy = 0; yy < 2 * h; yy++) {
+                        for (int xx = 0; xx < 2 * w; xx++) {
+                            assertEquals(xs[(p * h + yy / 2) * w + xx / 2], up[(p * 2 * h + yy) * 2 * w + xx], 0f);
+                        }
+                    }
+                    for (int yy = 0; yy < h; yy++) {
+                        for (int xx = 0; xx < w; xx++) {
+                            int o = (p * 2 * h + 2 * yy) * 2 * w + 2 * xx;
+                            float want = rs[o] + rs[o + 1] + rs[o + 2 * w] + rs[o + 2 * w + 1];
+                            assertEquals(want, g[(p * h + yy) * w + xx], 1e-4f, "gradient at side " + side);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void thinConvHasCorrectInputGradient() {
         Engines.init();

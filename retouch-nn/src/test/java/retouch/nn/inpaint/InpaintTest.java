@@ -166,4 +166,44 @@ class InpaintTest {
             assertThrows(RetouchException.class, () -> ip.restore(rgb), "an inpainting net needs a mask");
         }
     }
+
+    @Test
+    void flipEnsembleAveragesTheMirroredPasses() {
+        Engines.init();
+        ModelMeta meta = ModelMeta.builder(UNet.ARCHITECTURE).channels(1, 1).hyper("levels", 2).hyper("width", 16)
+                .hyper("mask", true).tasks("inpaint").build();
+        try (NDManager m = NDManager.newBaseManager()) {
+            UNet net = (UNet) Architectures.buildInitialized(meta, m);
+            SplittableRandom r = new SplittableRandom(9);
+            Image x = new Image(1, 32, 32);
+            for (int i = 0; i < x.data().length; i++) x.data()[i] = (float) r.nextDouble();
+            Image mask = Masks.freeForm(32, 32, 0.2, 0.4, r);
+            // one tile covers the image (no padding), so mirroring the image mirrors the network's input exactly
+            Image plain = new Inpainter(net, meta, m, 64).inpaint(x, mask);
+            Image mirrored = mirror(new Inpainter(net, meta, m, 64).inpaint(mirror(x), mirror(mask)));
+            Image ens = new Inpainter(net, meta, m, 64).ensemble(2).inpaint(x, mask);
+            int checked = 0;
+            for (int i = 0; i < x.pixels(); i++) {
+                float a = plain.data()[i], b = mirrored.data()[i], e = ens.data()[i];
+                if (mask.data()[i] < 0.5f) {
+                    assertEquals(x.data()[i], e, 0f, "known pixel " + i + " changed");
+                } else if (a > 0 && a < 1 && b > 0 && b < 1) { // unclipped: the mean is exact
+                    assertEquals((a + b) / 2, e, 1e-4f, "hole pixel " + i);
+                    checked++;
+                }
+            }
+            assertTrue(checked > 20, "too few hole pixels compared: " + checked);
+            assertThrows(RetouchException.class, () -> new Inpainter(net, meta, m, 64).ensemble(3));
+        }
+    }
+
+    private static Image mirror(Image a) {
+        Image o = new Image(a.channels(), a.height(), a.width());
+        for (int c = 0; c < a.channels(); c++) {
+            for (int y = 0; y < a.height(); y++) {
+                for (int x = 0; x < a.width(); x++) o.set(c, y, x, a.get(c, y, a.width() - 1 - x));
+            }
+        }
+        return o;
+    }
 }
