@@ -7,7 +7,7 @@
 #
 # Usage: bench/synth-quality.sh MINUTES [OUT_DIR]     (OUT_DIR default runs/synth-quality-MINUTESm; must be new)
 # Env: SAMPLES (10000), EVALUATOR (evaluator-fmnist, a name or a folder), RETOUCH_THREADS (2),
-#      RETOUCH_CMD (./retouch), PARALLEL (0).
+#      RETOUCH_CMD (./retouch), PARALLEL (0), SEED (0: the seed of both runs).
 # Takes 2 x MINUTES of the whole machine plus sampling and scoring (a few minutes). The two runs go
 # one after the other, so each has the machine to itself; both clocks include start-up and data
 # loading (the Python one counts from the interpreter's start, `timeout` from the JVM's).
@@ -37,7 +37,7 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" > "$out/load.txt"
 
 # (a) PyTorch: train for MINUTES, then write the EMA generator's samples as PNGs.
 echo "synth-quality: training the PyTorch DCGAN for $minutes min ..." >&2
-/usr/bin/python3 bench/peers/dcgan.py --minutes "$minutes" --threads "$threads" \
+/usr/bin/python3 bench/peers/dcgan.py --minutes "$minutes" --threads "$threads" --seed "${SEED:-0}" \
   --samples "$samples" --samples-out "$out/pytorch-samples" > "$out/pytorch-train.json" &
 py_pid=$!
 [ "${PARALLEL:-0}" = 1 ] || wait "$py_pid"
@@ -48,7 +48,7 @@ py_pid=$!
 echo "synth-quality: training Retouch's DCGAN for $minutes min ..." >&2
 set +e
 timeout -s TERM "${minutes}m" env RETOUCH_SKIP_BUILD=1 "$rt_cmd" train gan --data fashion-mnist --g-width 16 --d-width 16 \
-  --steps 1000000 --eval-every 0 --out "$out/retouch-run" --quiet > "$out/retouch-train.log" 2>&1
+  --steps 1000000 --eval-every 0 --seed "${SEED:-0}" --out "$out/retouch-run" --quiet > "$out/retouch-train.log" 2>&1
 rc=$?
 if [ "${PARALLEL:-0}" = 1 ]; then wait "$py_pid" || { echo "synth-quality: the PyTorch run failed" >&2; exit 1; }; fi
 set -e

@@ -58,7 +58,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--degrade", paramLabel = "SPEC", description = "Degradation chain (see 'retouch degrade --help').")
     String degrade;
 
-    @Option(names = "--task", description = "Shorthand for the degradation: denoise (with --sigma), sr2, sr3, sr4.")
+    @Option(names = "--task", description = "Shorthand for the degradation: denoise (with --sigma), sr2, sr3, sr4, deblur "
+            + "(Gaussian blur σ 1.6 + noise σ 2, i.e. blur:gauss:1.6,noise:gauss:2), inpaint (free-form holes 10-30 %, mask:free:0.1-0.3).")
     String task;
 
     @Option(names = "--sigma", split = ",", paramLabel = "S", description = "Noise levels for --task denoise, e.g. 15,25,50.")
@@ -233,6 +234,11 @@ public final class EvalCommand implements Callable<Integer> {
         return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 
+    /** The deblurring benchmark of --task deblur (the Set12 table in docs/BENCHMARKS.md). */
+    static final String DEBLUR_SPEC = "blur:gauss:1.6,noise:gauss:2";
+    /** The inpainting benchmark of --task inpaint: brush strokes covering 10-30 % of each image. */
+    static final String INPAINT_SPEC = "mask:free:0.1-0.3";
+
     private List<Degradation> degradations() {
         if (degrade != null && task != null) throw new RetouchException("give either --degrade or --task, not both");
         List<Degradation> list = new ArrayList<>();
@@ -245,7 +251,10 @@ public final class EvalCommand implements Callable<Integer> {
                     for (double s : sigmas) list.add(DegradationSpec.parse("noise:gauss:" + fmt(s)));
                 }
                 case "sr2", "sr3", "sr4" -> list.add(DegradationSpec.parse("down:bicubic:" + task.charAt(2)));
-                default -> throw new RetouchException("unknown --task '" + task + "': use denoise, sr2, sr3 or sr4 (or --degrade SPEC)");
+                case "deblur" -> list.add(DegradationSpec.parse(DEBLUR_SPEC));
+                case "inpaint" -> list.add(DegradationSpec.parse(INPAINT_SPEC));
+                default -> throw new RetouchException("unknown --task '" + task
+                        + "': use denoise, sr2, sr3, sr4, deblur or inpaint (or --degrade SPEC)");
             }
         } else {
             throw new RetouchException("say how to degrade the clean images: --degrade SPEC or --task denoise --sigma 25");

@@ -130,6 +130,25 @@ class CommandsTest {
     }
 
     @Test
+    void evalTaskShorthandsForDeblurAndInpaint() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("set2"));
+        Image cam = ImageFiles.read(Cli.sample("camera.png"));
+        ImageFiles.writePng(cam.crop(40, 40, 96, 96), dir.resolve("a.png"));
+        Cli.Result r = Cli.run("eval", "--set", dir.toString(), "--task", "deblur", "--methods", "noisy", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode res = json.readTree(r.out()).get("results").get(0);
+        assertEquals("blur:gauss:1.6,noise:gauss:2", res.get("degrade").asText());
+        r = Cli.run("eval", "--set", dir.toString(), "--task", "inpaint", "--methods", "noisy,telea", "--json");
+        assertEquals(0, r.code(), r.err());
+        res = json.readTree(r.out()).get("results");
+        assertEquals("mask:free:0.1-0.3", res.get(0).get("degrade").asText());
+        assertTrue(res.get(1).get("hole_psnr").asDouble() > res.get(0).get("hole_psnr").asDouble() + 3, res.toString());
+        r = Cli.run("eval", "--set", dir.toString(), "--task", "sharpen", "--methods", "noisy");
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
+        assertTrue(r.err().contains("deblur"), r.err());
+    }
+
+    @Test
     void demoWritesStripsAndPrintsMetrics() throws Exception {
         Path out = tmp.resolve("demo");
         Cli.Result r = Cli.run("demo", "--out", out.toString());

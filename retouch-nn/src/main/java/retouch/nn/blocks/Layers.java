@@ -158,7 +158,7 @@ public final class Layers {
     public static NDArray upsampleNearest(NDArray x, int r) {
         Shape s = x.getShape();
         long oh = s.get(2) * r, ow = s.get(3) * r;
-        if (oh + ow <= SMALL_UPSAMPLE_OUTPUT) x = channelsLast(x);
+        if (oh + ow <= SMALL_UPSAMPLE_OUTPUT && channelsLastSafe(s.get(1))) x = channelsLast(x);
         return x.getNDArrayInternal().interpolation(new long[] {oh, ow}, 0, false);
     }
 
@@ -175,7 +175,28 @@ public final class Layers {
      * The same NCHW array laid out channels-last in memory (strides N·H·W·C, 1, W·C, C). Free when
      * it already is: the NHWC view is then contiguous and the reshape copies nothing.
      */
-    static NDArray channelsLast(NDArray x) {
+    /**
+     * Whether libtorch 2.7.1's CPU convolution is right on a channels-last input with this many
+     * channels. It is not for counts above 16 that are not multiples of 16 (24, 40, 72…: results
+     * off by up to 20 % of their scale; NCHW inputs are right), found by
+     * {@code LayersTest.channelsLastConvolutionEqualsNchw}. Callers keep such arrays in NCHW.
+     */
+    public static boolean channelsLastSafe(long channels) {
+        return channels <= 16 || channels % 16 == 0;
+    }
+
+    /** {@code x} in NCHW layout when a channels-last convolution over its channels would be wrong (see {@link #channelsLastSafe}). */
+    public static NDArray convSafeLayout(NDArray x) {
+        return channelsLastSafe(x.getShape().get(1)) ? x : contiguousNchw(x);
+    }
+
+    /** The same NCHW array in the default (row-major NCHW) memory layout; free when it already is. */
+    public static NDArray contiguousNchw(NDArray x) {
+        Shape s = x.getShape();
+        return x.reshape(s.get(0), s.get(1) * s.get(2) * s.get(3)).reshape(s);
+    }
+
+    public static NDArray channelsLast(NDArray x) {
         Shape s = x.getShape();
         long n = s.get(0), c = s.get(1), h = s.get(2), w = s.get(3);
         // Flattening H·W·C is a view only when the NHWC order is already contiguous; otherwise it copies.

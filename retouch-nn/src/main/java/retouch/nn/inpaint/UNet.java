@@ -135,7 +135,7 @@ public final class UNet extends AbstractBlock {
         h = bottom.forward(ps, new NDList(h), training).singletonOrThrow();
         for (int i = 0; i < up.size(); i++) {
             NDArray skip = skips.get(levels - 1 - i);
-            h = Layers.upsampleNearest(h, 2).concat(skip, 1);
+            h = Layers.convSafeLayout(Layers.upsampleNearest(h, 2).concat(skip, 1));
             h = up.get(i).forward(ps, new NDList(h), training).singletonOrThrow();
         }
         NDArray out = head.forward(ps, new NDList(h), training).singletonOrThrow();

@@ -18,12 +18,14 @@ import retouch.nn.blocks.FoldedConvStack;
 /** The folded inference copy computes what the trained block computes in eval mode. */
 class FoldedInferenceTest {
 
-    @Test
-    void foldedFfdNetMatchesEvalForward() {
+    /** Width 24 runs the folded stack in NCHW, width 32 channels-last (see Layers.channelsLastSafe). */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {24, 32})
+    void foldedFfdNetMatchesEvalForward(int width) {
         Engines.init();
         try (NDManager m = NDManager.newBaseManager()) {
             m.getEngine().setRandomSeed(7);
-            FfdNet net = new FfdNet(1, 5, 24, true);
+            FfdNet net = new FfdNet(1, 5, width, true);
             net.initialize(m, DataType.FLOAT32, new Shape(1, 1, 32, 32), new Shape(1, 1, 1, 1));
             // Non-trivial BatchNorm statistics and affine terms, as after training.
             for (Pair<String, Parameter> p : net.getParameters()) {
