@@ -182,8 +182,11 @@ public final class Layers {
      * {@code LayersTest.channelsLastConvolutionEqualsNchw}. Callers keep such arrays in NCHW.
      */
     public static boolean channelsLastSafe(long channels) {
-        return channels <= 16 || channels % 16 == 0;
+        return !NCHW_ONLY && (channels <= 16 || channels % 16 == 0);
     }
+
+    /** {@code -Dretouch.nchw-only=true} keeps every array NCHW (slower; for comparing against the channels-last paths). */
+    private static final boolean NCHW_ONLY = Boolean.getBoolean("retouch.nchw-only");
 
     /** {@code x} in NCHW layout when a channels-last convolution over its channels would be wrong (see {@link #channelsLastSafe}). */
     public static NDArray convSafeLayout(NDArray x) {

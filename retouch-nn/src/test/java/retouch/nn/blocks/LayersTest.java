@@ -144,6 +144,45 @@ class LayersTest {
         return new float[][] {xx.getGradient().toFloatArray(), ww.getGradient().toFloatArray()};
     }
 
+    /** A decoder-like chain (upsample → conv → ReLU → upsample → conv) has the same gradients in both layouts. */
+    @Test
+    void decoderChainGradientsMatchAcrossLayouts() {
+        Engines.init();
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(8);
+            for (int[] cfg : new int[][] {{32, 16, 7}, {64, 32, 7}, {16, 16, 4}, {32, 32, 14}}) {
+                int c0 = cfg[0], c1 = cfg[1], side = cfg[2];
+                NDArray x = m.randomNormal(new Shape(32, c0, side, side));
+                NDArray w1 = m.randomNormal(0f, 0.1f, new Shape(c1, c0, 3, 3), DataType.FLOAT32);
+                NDArray w2 = m.randomNormal(0f, 0.1f, new Shape(16, c1, 3, 3), DataType.FLOAT32);
+                NDArray r = m.randomNormal(new Shape(32, 16, 4 * side, 4 * side));
+                float[][] a = chainGradients(m, x, w1, w2, r, false), b = chainGradients(m, x, w1, w2, r, true);
+                for (int k = 0; k < a.length; k++) {
+                    float max = 0, err = 0;
+                    for (int i = 0; i < a[k].length; i++) {
+                        max = Math.max(max, Math.abs(a[k][i]));
+                        err = Math.max(err, Math.abs(a[k][i] - b[k][i]));
+                    }
+                    assertTrue(err <= 1e-4f * Math.max(1f, max), "gradient " + k + " of " + java.util.Arrays.toString(cfg) + " differs by " + err + " (scale " + max + ")");
+                }
+            }
+        }
+    }
+
+    private static float[][] chainGradients(NDManager m, NDArray x, NDArray w1, NDArray w2, NDArray r, boolean channelsLast) {
+        NDArray xx = x.duplicate(), a = w1.duplicate(), b = w2.duplicate();
+        for (NDArray t : new NDArray[] {xx, a, b}) t.setRequiresGradient(true);
+        try (GradientCollector gc = m.getEngine().newGradientCollector()) {
+            NDArray h = Layers.upsampleNearest(xx, 2);
+            if (!channelsLast) h = Layers.contiguousNchw(h);
+            h = ai.djl.nn.Activation.relu(conv3(h, a, null));
+            h = Layers.upsampleNearest(channelsLast ? h : Layers.contiguousNchw(h), 2);
+            if (!channelsLast) h = Layers.contiguousNchw(h);
+            gc.backward(conv3(h, b, null).mul(r).sum());
+        }
+        return new float[][] {xx.getGradient().toFloatArray(), a.getGradient().toFloatArray(), b.getGradient().toFloatArray()};
+    }
+
     /** A 24-channel decoder input (unsafe channels-last) stays NCHW through a small upsampling, so the next conv is right. */
     @Test
     void smallUpsamplingOfUnsafeChannelCountsFeedsCorrectConvolutions() {
