@@ -169,6 +169,40 @@ class LayersTest {
         }
     }
 
+    /** Training-mode BatchNorm (as in the GAN generator) gives the same output and gradients in both layouts. */
+    @Test
+    void batchNormTrainingMatchesAcrossLayouts() {
+        Engines.init();
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(11);
+            for (int c : new int[] {16, 32, 64}) {
+                NDArray x = m.randomNormal(new Shape(64, c, 14, 14));
+                NDArray r = m.randomNormal(new Shape(64, c, 14, 14));
+                float[][] a = bnGradients(m, x, r, false), b = bnGradients(m, x, r, true);
+                for (int k = 0; k < a.length; k++) {
+                    for (int i = 0; i < a[k].length; i++) {
+                        assertEquals(a[k][i], b[k][i], 1e-3f, "BatchNorm " + (k == 0 ? "output" : k == 1 ? "input gradient" : "gamma gradient") + ", " + c + " channels");
+                    }
+                }
+            }
+        }
+    }
+
+    private static float[][] bnGradients(NDManager m, NDArray x, NDArray r, boolean channelsLast) {
+        long c = x.getShape().get(1);
+        NDArray xx = x.duplicate(), gamma = m.ones(new Shape(c)).mul(1.5f), beta = m.zeros(new Shape(c)).add(0.1f);
+        NDArray mean = m.zeros(new Shape(c)), var = m.ones(new Shape(c));
+        xx.setRequiresGradient(true);
+        gamma.setRequiresGradient(true);
+        NDArray y;
+        try (GradientCollector gc = m.getEngine().newGradientCollector()) {
+            y = ai.djl.nn.norm.BatchNorm.batchNorm(channelsLast ? Layers.channelsLast(xx) : xx, mean, var, gamma, beta, 1, 0.9f, 1e-5f, true)
+                    .singletonOrThrow();
+            gc.backward(y.mul(r).sum());
+        }
+        return new float[][] {y.toFloatArray(), xx.getGradient().toFloatArray(), gamma.getGradient().toFloatArray()};
+    }
+
     private static float[][] chainGradients(NDManager m, NDArray x, NDArray w1, NDArray w2, NDArray r, boolean channelsLast) {
         NDArray xx = x.duplicate(), a = w1.duplicate(), b = w2.duplicate();
         for (NDArray t : new NDArray[] {xx, a, b}) t.setRequiresGradient(true);
