@@ -128,8 +128,7 @@ class InpaintTest {
     @Test
     void inpainterChangesOnlyTheHoleAtAnySize() {
         Engines.init();
-        ModelMeta meta = ModelMeta.builder(UNet.ARCHITECTURE).channels(1, 1).hyper("levels", 2).hyper("width", 16)
-                .hyper("mask", true).tasks("inpaint").build();
+        ModelMeta meta = smallGrayInpainter();
         try (NDManager m = NDManager.newBaseManager()) {
             UNet net = (UNet) Architectures.buildInitialized(meta, m);
             Inpainter ip = new Inpainter(net, meta, m, 32); // tiles of 32 on a 45x70 image: several tiles
@@ -170,8 +169,7 @@ class InpaintTest {
     @Test
     void flipEnsembleAveragesTheMirroredPasses() {
         Engines.init();
-        ModelMeta meta = ModelMeta.builder(UNet.ARCHITECTURE).channels(1, 1).hyper("levels", 2).hyper("width", 16)
-                .hyper("mask", true).tasks("inpaint").build();
+        ModelMeta meta = smallGrayInpainter();
         try (NDManager m = NDManager.newBaseManager()) {
             UNet net = (UNet) Architectures.buildInitialized(meta, m);
             SplittableRandom r = new SplittableRandom(9);
@@ -195,6 +193,12 @@ class InpaintTest {
             assertTrue(checked > 20, "too few hole pixels compared: " + checked);
             assertThrows(RetouchException.class, () -> new Inpainter(net, meta, m, 64).ensemble(3));
         }
+    }
+
+    /** A small untrained gray inpainting U-Net (2 levels, width 16). */
+    private static ModelMeta smallGrayInpainter() {
+        return ModelMeta.builder(UNet.ARCHITECTURE).channels(1, 1).hyper("levels", 2).hyper("width", 16)
+                .hyper("mask", true).tasks("inpaint").build();
     }
 
     private static Image mirror(Image a) {
