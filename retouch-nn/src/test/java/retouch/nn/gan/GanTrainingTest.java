@@ -98,6 +98,29 @@ class GanTrainingTest {
     }
 
     @Test
+    void generatorHeadStartsAsPyTorchsLinear() {
+        Engines.init();
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(3);
+            int latent = 64, classes = 10;
+            DcganGenerator g = new DcganGenerator(1, 28, latent, 16, classes);
+            g.initialize(m, DataType.FLOAT32, new Shape(2, latent), new Shape(2, classes));
+            double bound = 1 / Math.sqrt(latent + classes);
+            for (String name : List.of("weight", "bias")) {
+                NDArray w = g.getParameters().stream().filter(p -> p.getKey().contains("head") && p.getKey().endsWith("_" + name))
+                        .findFirst().orElseThrow().getValue().getArray();
+                float[] v = w.toFloatArray();
+                double sq = 0, max = 0;
+                for (float x : v) { sq += x * x; max = Math.max(max, Math.abs(x)); }
+                // U(±b): every value within b, standard deviation b/√3 (DJL's default N(0, 2/fan_in) is 2.5× wider)
+                assertTrue(max <= bound, name + " max " + max + " > " + bound);
+                double tolerance = name.equals("weight") ? 0.02 : 0.1;
+                assertEquals(bound / Math.sqrt(3), Math.sqrt(sq / v.length), bound / Math.sqrt(3) * tolerance, name + " std");
+            }
+        }
+    }
+
+    @Test
     void spectralNormBoundsTheLayerGain() {
         Engines.init();
         try (NDManager m = NDManager.newBaseManager()) {
