@@ -38,11 +38,13 @@ import retouch.nn.restore.ModelRestorer;
                 "PSNR (peak 1) and SSIM of the clipped output, mean over the set."},
         footer = {"%nMethods: 'noisy' (the degraded input itself), the classical methods",
                 "  nlm, tv, gaussian, median, telea, ns, bicubic, nearest, and trained models (name or path,",
-                "  including TorchScript files: --methods nlm,my-model.pt).",
+                "  including TorchScript files: --methods nlm,my-model.pt), and pnp[:DENOISER] (plug-and-play",
+                "  deblurring for a known Gaussian blur, told the degradation's blur σ; default denoiser denoise-gray).",
                 "%nExamples:",
                 "  retouch eval --set set12 --task denoise --sigma 15,25,50 --methods noisy,nlm,tv",
                 "  retouch eval --set set12 --task denoise --sigma 25 --methods nlm,denoise-gray --blind",
                 "  retouch eval --set photos/ --degrade blur:gauss:1.6,noise:gauss:5 --methods noisy,median --json",
+                "  retouch eval --set set12 --task deblur --methods noisy,deblur-gray,pnp",
                 "  retouch eval --set set12 --degrade mask:free:0.1-0.3 --methods telea,ns --strips runs/eval",
                 ExitCodes.HELP_FOOTER})
 public final class EvalCommand implements Callable<Integer> {
@@ -105,6 +107,12 @@ public final class EvalCommand implements Callable<Integer> {
     /** A classical method by name, else a trained model by name or path. */
     private ClassicalMethod resolve(String name, List<AutoCloseable> models) {
         if (ClassicalMethods.NAMES.contains(name.toLowerCase(java.util.Locale.ROOT))) return ClassicalMethods.byName(name);
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        if (lower.equals("pnp") || lower.startsWith("pnp:")) {
+            // Plug-and-play deblurring with a denoiser (default: the shipped one), told the blur of the degradation.
+            String denoiser = lower.equals("pnp") ? "denoise-gray" : name.substring(4);
+            return new retouch.nn.restore.PnpDeblurrer(resolve(denoiser, models), name);
+        }
         try {
             // A TorchScript model that keeps the size is told the SR task, so it gets the bicubic upscale.
             String srTask = task != null && task.toLowerCase(java.util.Locale.ROOT).startsWith("sr") ? task.toLowerCase(java.util.Locale.ROOT) : null;
@@ -148,7 +156,8 @@ public final class EvalCommand implements Callable<Integer> {
                     List<Image> panels = new ArrayList<>();
                     List<String> captions = new ArrayList<>();
                     for (int mi = 0; mi < methods.size(); mi++) {
-                        Image restored = restore(resolved.get(mi), methods.get(mi), degraded, d.mask(), scale, blind ? Double.NaN : sigmaOf(deg));
+                        Image restored = restore(resolved.get(mi), methods.get(mi), degraded, d.mask(), scale, blind ? Double.NaN : sigmaOf(deg),
+                                blurSigmaOf(deg));
                         if (restored.height() != clean.height() || restored.width() != clean.width()) {
                             throw new RetouchException("method " + methods.get(mi) + " gives " + restored.width() + "x" + restored.height()
                                     + " for a " + clean.width() + "x" + clean.height() + " image; for super-resolution compare bicubic, not noisy");
@@ -217,9 +226,9 @@ public final class EvalCommand implements Callable<Integer> {
         return m.equalsIgnoreCase("noisy") || m.equalsIgnoreCase("input") || m.equalsIgnoreCase("degraded");
     }
 
-    private Image restore(ClassicalMethod m, String name, Image degraded, Image mask, int scale, double sigma) {
+    private Image restore(ClassicalMethod m, String name, Image degraded, Image mask, int scale, double sigma, double blurSigma) {
         if (m == null) return degraded;
-        ClassicalMethod.Params p = ClassicalMethod.Params.ofSigma(sigma).withScale(scale);
+        ClassicalMethod.Params p = ClassicalMethod.Params.ofSigma(sigma).withScale(scale).withBlurSigma(blurSigma);
         if (mask != null) p = p.withMask(mask);
         if ((name.equalsIgnoreCase("telea") || name.equalsIgnoreCase("ns")) && mask == null) {
             throw new RetouchException("method " + name + " needs holes: use a mask degradation, e.g. --degrade mask:free:0.1-0.3");
@@ -231,6 +240,12 @@ public final class EvalCommand implements Callable<Integer> {
     private static double sigmaOf(Degradation d) {
         String s = d.spec();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("noise:gauss:([0-9.]+)(?![-0-9.])").matcher(s);
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    }
+
+    /** The σ of a fixed Gaussian blur step, given to non-blind deblurring (pnp); NaN otherwise. */
+    private static double blurSigmaOf(Degradation d) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("blur:gauss:([0-9.]+)(?![-0-9.])").matcher(d.spec());
         return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 

@@ -30,6 +30,7 @@ import retouch.nn.restore.ModelRestorer;
                 "  retouch restore holes.png --mask mask.png -o filled.png --method telea",
                 "  retouch restore photo.png --task inpaint --mask mask.png -o filled.png     (shipped inpaint-gray)",
                 "  retouch restore blurred.png --task deblur-gan -o sharp.png",
+                "  retouch restore blurred.png --task deblur --blur-sigma 1.6 -o sharp.png   (known Gaussian blur)",
                 "  retouch restore photos/ -o restored/ --method tv",
                 "  retouch restore noisy.png -o clean.png --model denoise-gray --sigma 25",
                 "  retouch restore small.png -o big.png --model my-sr.pt --task sr4    (TorchScript)",
@@ -72,6 +73,11 @@ public final class RestoreCommand implements Callable<Integer> {
             description = "Noise level on the 0-255 scale, or 'auto' to estimate it (default).")
     String sigma;
 
+    @Option(names = "--blur-sigma", paramLabel = "S",
+            description = {"Deblur a known Gaussian blur of this σ (pixels) by plug-and-play with a denoiser (--model,",
+                    "default the shipped denoise-gray); far better than the blind deblur-gray when the blur is known."})
+    Double blurSigma;
+
     @Option(names = "--mask", paramLabel = "MASK.png", description = "Hole mask for inpainting (white = missing); resized to each image if needed.")
     Path mask;
 
@@ -96,6 +102,7 @@ public final class RestoreCommand implements Callable<Integer> {
             throw new RetouchException("--task picks or describes a model (a shipped one, or a TorchScript file given with --model x.pt); "
                     + "a classical --method does its own task: drop --task");
         }
+        if (blurSigma != null) return plugAndPlay();
         if (method == null && model == null && task != null) {
             model = DEFAULT_MODELS.get(task.toLowerCase(java.util.Locale.ROOT));
             if (model == null) {
@@ -125,6 +132,24 @@ public final class RestoreCommand implements Callable<Integer> {
         }
     }
 
+    /** --blur-sigma: non-blind deblurring with a trained denoiser as the prior. */
+    private Integer plugAndPlay() {
+        if (!(blurSigma > 0) || blurSigma > 25) throw new RetouchException("--blur-sigma must be in (0, 25] pixels, not " + blurSigma);
+        if (method != null) throw new RetouchException("--blur-sigma deblurs with a trained denoiser; drop --method " + method);
+        if (task != null && !task.equalsIgnoreCase("deblur")) throw new RetouchException("--blur-sigma is for --task deblur, not " + task);
+        if (mask != null) throw new RetouchException("--mask is for inpainting; drop it with --blur-sigma");
+        if (tile < 32) throw new RetouchException("--tile must be at least 32, not " + tile);
+        String denoiserName = model != null ? model : DEFAULT_MODELS.get("denoise");
+        try (ModelRestorer denoiser = ModelRestorer.open(denoiserName, tile)) {
+            if (denoiser.isTorchScript() || !denoiser.task().equals("denoise")) {
+                throw new RetouchException("--blur-sigma needs a Retouch denoising model as --model (it is told each noise level); "
+                        + denoiserName + " is " + (denoiser.isTorchScript() ? "a TorchScript file" : "a " + denoiser.task() + " model")
+                        + ": use --model denoise-gray or leave --model out");
+            }
+            return run(new retouch.nn.restore.PnpDeblurrer(denoiser, "plug-and-play deblurring, blur σ " + blurSigma + ", prior " + denoiser.name()));
+        }
+    }
+
     private Integer run(ClassicalMethod m) {
         double s = parseSigma(sigma);
         boolean inpainting = m.name().equals("telea") || m.name().equals("ns")
@@ -142,7 +167,8 @@ public final class RestoreCommand implements Callable<Integer> {
             for (int i = 0; i < files.size(); i++) {
                 LoadedImage in = ImageFiles.readWithAlpha(files.get(i), imageOptions.readOptions());
                 Image degraded = in.hasAlpha() ? ImageFiles.read(files.get(i), imageOptions.readOptions()) : in.image();
-                ClassicalMethod.Params p = ClassicalMethod.Params.ofSigma(s).withRadius(radius).withScale(scale);
+                ClassicalMethod.Params p = ClassicalMethod.Params.ofSigma(s).withRadius(radius).withScale(scale)
+                        .withBlurSigma(blurSigma == null ? Double.NaN : blurSigma);
                 if (maskPicture != null) p = p.withMask(Masks.fromImage(maskPicture, degraded.height(), degraded.width()));
                 Image restored;
                 if (files.size() == 1 && m instanceof ModelRestorer mr && mr.passes(degraded) > 4) {

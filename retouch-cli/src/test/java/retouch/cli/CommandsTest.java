@@ -110,6 +110,28 @@ class CommandsTest {
     }
 
     @Test
+    void knownBlurDeblursByPlugAndPlay() throws Exception {
+        Path clean = tmp.resolve("clean.png"), blurred = tmp.resolve("blurred.png"), sharp = tmp.resolve("sharp.png");
+        ImageFiles.writePng(ImageFiles.read(Cli.sample("camera.png")).crop(150, 100, 128, 96), clean);
+        assertEquals(0, Cli.run("degrade", clean.toString(), "-o", blurred.toString(), "--degrade", "blur:gauss:2,noise:gauss:2",
+                "--seed", "3").code());
+        Cli.Result r = Cli.run("restore", blurred.toString(), "-o", sharp.toString(), "--task", "deblur", "--blur-sigma", "2");
+        assertEquals(0, r.code(), r.err());
+        Image x = ImageFiles.read(clean), y = ImageFiles.read(sharp);
+        assertEquals(x.width(), y.width());
+        assertEquals(x.height(), y.height());
+        double before = Psnr.of(x, ImageFiles.read(blurred)), after = Psnr.of(x, y);
+        assertTrue(after - before >= 3.0, "plug-and-play gain " + before + " -> " + after);
+
+        Cli.Result withMethod = Cli.run("restore", blurred.toString(), "-o", sharp.toString(), "--blur-sigma", "2", "--method", "nlm");
+        assertTrue(withMethod.code() != 0 && withMethod.err().contains("drop --method"), withMethod.err());
+        Cli.Result zero = Cli.run("restore", blurred.toString(), "-o", sharp.toString(), "--blur-sigma", "0");
+        assertTrue(zero.code() != 0 && zero.err().contains("--blur-sigma must be"), zero.err());
+        Cli.Result notDenoiser = Cli.run("restore", blurred.toString(), "-o", sharp.toString(), "--blur-sigma", "2", "--model", "sr2-gray");
+        assertTrue(notDenoiser.code() != 0 && notDenoiser.err().contains("denoising model"), notDenoiser.err());
+    }
+
+    @Test
     void evalPrintsMeanTableAsJson() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("set"));
         Image cam = ImageFiles.read(Cli.sample("camera.png"));
@@ -134,10 +156,16 @@ class CommandsTest {
         Path dir = Files.createDirectories(tmp.resolve("set2"));
         Image cam = ImageFiles.read(Cli.sample("camera.png"));
         ImageFiles.writePng(cam.crop(40, 40, 96, 96), dir.resolve("a.png"));
-        Cli.Result r = Cli.run("eval", "--set", dir.toString(), "--task", "deblur", "--methods", "noisy", "--json");
+        Cli.Result r = Cli.run("eval", "--set", dir.toString(), "--task", "deblur", "--methods", "noisy,pnp", "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode res = json.readTree(r.out()).get("results").get(0);
         assertEquals("blur:gauss:1.6,noise:gauss:2", res.get("degrade").asText());
+        // pnp is told the blur of the degradation (σ 1.6) and deblurs with the shipped denoiser
+        double pnp = json.readTree(r.out()).get("results").get(1).get("psnr").asDouble();
+        assertTrue(pnp > res.get("psnr").asDouble() + 3, "pnp " + pnp + " vs blurred " + res.get("psnr").asDouble());
+        r = Cli.run("eval", "--set", dir.toString(), "--degrade", "noise:gauss:5", "--methods", "pnp");
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
+        assertTrue(r.err().contains("needs the blur"), r.err());
         r = Cli.run("eval", "--set", dir.toString(), "--task", "inpaint", "--methods", "noisy,telea", "--json");
         assertEquals(0, r.code(), r.err());
         res = json.readTree(r.out()).get("results");

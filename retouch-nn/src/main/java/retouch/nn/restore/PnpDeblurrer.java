@@ -1,0 +1,75 @@
+package retouch.nn.restore;
+
+import retouch.RetouchException;
+import retouch.baseline.ClassicalMethod;
+import retouch.degrade.GaussianDeconvolution;
+import retouch.degrade.NoiseEstimator;
+import retouch.image.Image;
+
+/**
+ * Non-blind deblurring for a known Gaussian blur by plug-and-play half-quadratic splitting (Zhang
+ * et al., DPIR, TPAMI 2021): alternately a data step, x = argmin ‖A x − y‖² + ρₖ‖x − z‖²
+ * ({@link GaussianDeconvolution}), and a prior step, z = denoiser(x) at a noise level σₖ that falls
+ * log-linearly from 49 to the image's own noise level over the iterations, with ρₖ = λσ²/σₖ²
+ * (DPIR's λ = 0.23, 8 iterations). Any denoiser that takes its σ works; the shipped blind
+ * denoiser (FFDNet-style, told σ through its level map) is the default.
+ *
+ * <p>Knowing the blur is what makes the gain: the blind deblurring network must also guess the
+ * kernel. As an evaluation method it needs the blur σ in {@link ClassicalMethod.Params#blurSigma()}.
+ */
+public final class PnpDeblurrer implements ClassicalMethod {
+    /** DPIR's settings for deblurring. */
+    static final double LAMBDA = 0.23;
+    static final double START_SIGMA = 49;
+    static final int ITERATIONS = 8;
+    static final int CG_ITERATIONS = 30;
+
+    private final ClassicalMethod denoiser;
+    private final String name;
+
+    /** @param denoiser restores an image given {@code Params.ofSigma(σ)} (σ on the 0–255 scale) */
+    public PnpDeblurrer(ClassicalMethod denoiser, String name) {
+        this.denoiser = denoiser;
+        this.name = name;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Image apply(Image blurred, Params params) {
+        double blur = params == null ? Double.NaN : params.blurSigma();
+        if (Double.isNaN(blur)) {
+            throw new RetouchException("plug-and-play deblurring needs the blur: give its Gaussian σ (restore --blur-sigma S; "
+                    + "eval with a degradation that has blur:gauss:S)");
+        }
+        double noise = params.sigma();
+        if (Double.isNaN(noise)) noise = NoiseEstimator.estimate(blurred);
+        return deblur(blurred, blur, noise);
+    }
+
+    /** Deblurs {@code blurred} (values in [0,1]) that has Gaussian blur σ {@code blurSigma} and noise σ {@code noise255}. */
+    public Image deblur(Image blurred, double blurSigma, double noise255) {
+        GaussianDeconvolution deconv = new GaussianDeconvolution(blurSigma);
+        // DPIR floors the noise level at 0.255/255 so that ρ stays positive for noise-free input.
+        double noise = Math.max(0.255, noise255);
+        Image aty = deconv.blurAdjoint(blurred);
+        Image z = blurred;
+        for (double level : levels(noise)) {
+            double rho = LAMBDA * noise * noise / (level * level);
+            Image x = deconv.solve(aty, z, rho, CG_ITERATIONS);
+            z = denoiser.apply(x, Params.ofSigma(level));
+        }
+        return z.clip();
+    }
+
+    /** The prior's noise levels: log-spaced from 49 to the image's noise level (DPIR). */
+    static double[] levels(double noise) {
+        double[] s = new double[ITERATIONS];
+        double a = Math.log10(START_SIGMA), b = Math.log10(Math.min(noise, START_SIGMA));
+        for (int i = 0; i < ITERATIONS; i++) s[i] = Math.pow(10, a + (b - a) * i / (ITERATIONS - 1));
+        return s;
+    }
+}
