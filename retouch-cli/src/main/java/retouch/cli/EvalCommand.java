@@ -39,7 +39,7 @@ import retouch.nn.restore.ModelRestorer;
         footer = {"%nMethods: 'noisy' (the degraded input itself), the classical methods",
                 "  nlm, tv, gaussian, median, telea, ns, bicubic, nearest, and trained models (name or path,",
                 "  including TorchScript files: --methods nlm,my-model.pt), and pnp[:DENOISER] (plug-and-play",
-                "  deblurring for a known Gaussian blur, told the degradation's blur σ; default denoiser denoise-gray).",
+                "  deblurring told the degradation's Gaussian or motion blur; default denoiser denoise-gray).",
                 "%nExamples:",
                 "  retouch eval --set set12 --task denoise --sigma 15,25,50 --methods noisy,nlm,tv",
                 "  retouch eval --set set12 --task denoise --sigma 25 --methods nlm,denoise-gray --blind",
@@ -157,7 +157,7 @@ public final class EvalCommand implements Callable<Integer> {
                     List<String> captions = new ArrayList<>();
                     for (int mi = 0; mi < methods.size(); mi++) {
                         Image restored = restore(resolved.get(mi), methods.get(mi), degraded, d.mask(), scale, blind ? Double.NaN : sigmaOf(deg),
-                                blurSigmaOf(deg));
+                                retouch.degrade.Deconvolution.blurOf(deg));
                         if (restored.height() != clean.height() || restored.width() != clean.width()) {
                             throw new RetouchException("method " + methods.get(mi) + " gives " + restored.width() + "x" + restored.height()
                                     + " for a " + clean.width() + "x" + clean.height() + " image; for super-resolution compare bicubic, not noisy");
@@ -226,9 +226,9 @@ public final class EvalCommand implements Callable<Integer> {
         return m.equalsIgnoreCase("noisy") || m.equalsIgnoreCase("input") || m.equalsIgnoreCase("degraded");
     }
 
-    private Image restore(ClassicalMethod m, String name, Image degraded, Image mask, int scale, double sigma, double blurSigma) {
+    private Image restore(ClassicalMethod m, String name, Image degraded, Image mask, int scale, double sigma, Degradation blur) {
         if (m == null) return degraded;
-        ClassicalMethod.Params p = ClassicalMethod.Params.ofSigma(sigma).withScale(scale).withBlurSigma(blurSigma);
+        ClassicalMethod.Params p = ClassicalMethod.Params.ofSigma(sigma).withScale(scale).withBlur(blur);
         if (mask != null) p = p.withMask(mask);
         if ((name.equalsIgnoreCase("telea") || name.equalsIgnoreCase("ns")) && mask == null) {
             throw new RetouchException("method " + name + " needs holes: use a mask degradation, e.g. --degrade mask:free:0.1-0.3");
@@ -240,12 +240,6 @@ public final class EvalCommand implements Callable<Integer> {
     private static double sigmaOf(Degradation d) {
         String s = d.spec();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("noise:gauss:([0-9.]+)(?![-0-9.])").matcher(s);
-        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
-    }
-
-    /** The σ of a fixed Gaussian blur step, given to non-blind deblurring (pnp); NaN otherwise. */
-    private static double blurSigmaOf(Degradation d) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("blur:gauss:([0-9.]+)(?![-0-9.])").matcher(d.spec());
         return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 

@@ -31,6 +31,7 @@ import retouch.nn.restore.ModelRestorer;
                 "  retouch restore photo.png --task inpaint --mask mask.png -o filled.png     (shipped inpaint-gray)",
                 "  retouch restore blurred.png --task deblur-gan -o sharp.png",
                 "  retouch restore blurred.png --task deblur --blur-sigma 1.6 -o sharp.png   (known Gaussian blur)",
+                "  retouch restore shaken.png --task deblur --blur motion:15:30 -o sharp.png  (known motion blur)",
                 "  retouch restore photos/ -o restored/ --method tv",
                 "  retouch restore noisy.png -o clean.png --model denoise-gray --sigma 25",
                 "  retouch restore small.png -o big.png --model my-sr.pt --task sr4    (TorchScript)",
@@ -78,6 +79,13 @@ public final class RestoreCommand implements Callable<Integer> {
                     "default the shipped denoise-gray); far better than the blind deblur-gray when the blur is known."})
     Double blurSigma;
 
+    /** The blur --blur-sigma or --blur describe, or null. */
+    private retouch.degrade.Degradation knownBlur;
+
+    @Option(names = "--blur", paramLabel = "gauss:S|motion:LENGTH:ANGLE",
+            description = "As --blur-sigma, for any known blur: Gaussian, or linear motion (pixels, degrees).")
+    String blur;
+
     @Option(names = "--mask", paramLabel = "MASK.png", description = "Hole mask for inpainting (white = missing); resized to each image if needed.")
     Path mask;
 
@@ -102,7 +110,7 @@ public final class RestoreCommand implements Callable<Integer> {
             throw new RetouchException("--task picks or describes a model (a shipped one, or a TorchScript file given with --model x.pt); "
                     + "a classical --method does its own task: drop --task");
         }
-        if (blurSigma != null) return plugAndPlay();
+        if (blurSigma != null || blur != null) return plugAndPlay();
         if (method == null && model == null && task != null) {
             model = DEFAULT_MODELS.get(task.toLowerCase(java.util.Locale.ROOT));
             if (model == null) {
@@ -132,22 +140,42 @@ public final class RestoreCommand implements Callable<Integer> {
         }
     }
 
-    /** --blur-sigma: non-blind deblurring with a trained denoiser as the prior. */
+    /** --blur-sigma / --blur: non-blind deblurring with a trained denoiser as the prior. */
     private Integer plugAndPlay() {
-        if (!(blurSigma > 0) || blurSigma > 25) throw new RetouchException("--blur-sigma must be in (0, 25] pixels, not " + blurSigma);
-        if (method != null) throw new RetouchException("--blur-sigma deblurs with a trained denoiser; drop --method " + method);
-        if (task != null && !task.equalsIgnoreCase("deblur")) throw new RetouchException("--blur-sigma is for --task deblur, not " + task);
-        if (mask != null) throw new RetouchException("--mask is for inpainting; drop it with --blur-sigma");
+        if (blurSigma != null && blur != null) throw new RetouchException("give the blur once: --blur-sigma S or --blur SPEC");
+        if (blurSigma != null && (!(blurSigma > 0) || blurSigma > 25)) {
+            throw new RetouchException("--blur-sigma must be in (0, 25] pixels, not " + blurSigma);
+        }
+        knownBlur = blurSigma != null ? new retouch.degrade.GaussianBlur(blurSigma) : parseBlur(blur);
+        if (method != null) throw new RetouchException("--blur-sigma/--blur deblur with a trained denoiser; drop --method " + method);
+        if (task != null && !task.equalsIgnoreCase("deblur")) throw new RetouchException("--blur-sigma/--blur are for --task deblur, not " + task);
+        if (mask != null) throw new RetouchException("--mask is for inpainting; drop it with --blur-sigma/--blur");
         if (tile < 32) throw new RetouchException("--tile must be at least 32, not " + tile);
         String denoiserName = model != null ? model : DEFAULT_MODELS.get("denoise");
         try (ModelRestorer denoiser = ModelRestorer.open(denoiserName, tile)) {
             if (denoiser.isTorchScript() || !denoiser.task().equals("denoise")) {
-                throw new RetouchException("--blur-sigma needs a Retouch denoising model as --model (it is told each noise level); "
+                throw new RetouchException("--blur-sigma/--blur need a Retouch denoising model as --model (it is told each noise level); "
                         + denoiserName + " is " + (denoiser.isTorchScript() ? "a TorchScript file" : "a " + denoiser.task() + " model")
                         + ": use --model denoise-gray or leave --model out");
             }
-            return run(new retouch.nn.restore.PnpDeblurrer(denoiser, "plug-and-play deblurring, blur σ " + blurSigma + ", prior " + denoiser.name()));
+            return run(new retouch.nn.restore.PnpDeblurrer(denoiser, "plug-and-play deblurring of " + knownBlur.spec()
+                    + ", prior " + denoiser.name()));
         }
+    }
+
+    /** gauss:S or motion:LENGTH:ANGLE, as in degradation specs without the "blur:" prefix. */
+    private static retouch.degrade.Degradation parseBlur(String spec) {
+        String full = spec.toLowerCase(java.util.Locale.ROOT).startsWith("blur:") ? spec : "blur:" + spec;
+        retouch.degrade.Degradation d;
+        try {
+            d = retouch.degrade.DegradationSpec.parse(full);
+        } catch (RuntimeException e) {
+            throw new RetouchException("--blur " + spec + ": " + e.getMessage() + " (use gauss:S or motion:LENGTH:ANGLE)");
+        }
+        if (retouch.degrade.Deconvolution.blurOf(d) != d) {
+            throw new RetouchException("--blur takes one blur, gauss:S or motion:LENGTH:ANGLE, not " + spec);
+        }
+        return d;
     }
 
     private Integer run(ClassicalMethod m) {
@@ -168,7 +196,7 @@ public final class RestoreCommand implements Callable<Integer> {
                 LoadedImage in = ImageFiles.readWithAlpha(files.get(i), imageOptions.readOptions());
                 Image degraded = in.hasAlpha() ? ImageFiles.read(files.get(i), imageOptions.readOptions()) : in.image();
                 ClassicalMethod.Params p = ClassicalMethod.Params.ofSigma(s).withRadius(radius).withScale(scale)
-                        .withBlurSigma(blurSigma == null ? Double.NaN : blurSigma);
+                        .withBlur(knownBlur);
                 if (maskPicture != null) p = p.withMask(Masks.fromImage(maskPicture, degraded.height(), degraded.width()));
                 Image restored;
                 if (files.size() == 1 && m instanceof ModelRestorer mr && mr.passes(degraded) > 4) {

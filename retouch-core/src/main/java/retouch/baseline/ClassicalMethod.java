@@ -25,21 +25,21 @@ public interface ClassicalMethod {
      * @param radius filter radius (kernel 2r+1) for gaussian/median, inpainting radius for telea/ns; 0 = method default
      * @param mask   hole mask for inpainting (gray, 1 = hole), else null
      * @param scale  upscaling factor for bicubic/nearest; 0 = method default (2)
-     * @param blurSigma σ of a known Gaussian blur, for non-blind deblurring; NaN = unknown
+     * @param blur   a known blur (Gaussian or motion), for non-blind deblurring; null = unknown
      */
-    record Params(double sigma, int radius, Image mask, int scale, double blurSigma) {
-        public static Params defaults() { return new Params(Double.NaN, 0, null, 0, Double.NaN); }
+    record Params(double sigma, int radius, Image mask, int scale, retouch.degrade.Degradation blur) {
+        public static Params defaults() { return new Params(Double.NaN, 0, null, 0, null); }
 
         public static Params ofSigma(double sigma) { return defaults().withSigma(sigma); }
 
-        public Params withSigma(double s) { return new Params(s, radius, mask, scale, blurSigma); }
+        public Params withSigma(double s) { return new Params(s, radius, mask, scale, blur); }
 
-        public Params withRadius(int r) { return new Params(sigma, r, mask, scale, blurSigma); }
+        public Params withRadius(int r) { return new Params(sigma, r, mask, scale, blur); }
 
-        public Params withMask(Image m) { return new Params(sigma, radius, m, scale, blurSigma); }
+        public Params withMask(Image m) { return new Params(sigma, radius, m, scale, blur); }
 
-        public Params withScale(int k) { return new Params(sigma, radius, mask, k, blurSigma); }
+        public Params withScale(int k) { return new Params(sigma, radius, mask, k, blur); }
 
-        public Params withBlurSigma(double b) { return new Params(sigma, radius, mask, scale, b); }
+        public Params withBlur(retouch.degrade.Degradation b) { return new Params(sigma, radius, mask, scale, b); }
     }
 }

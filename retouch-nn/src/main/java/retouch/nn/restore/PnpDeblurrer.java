@@ -2,20 +2,21 @@ package retouch.nn.restore;
 
 import retouch.RetouchException;
 import retouch.baseline.ClassicalMethod;
-import retouch.degrade.GaussianDeconvolution;
+import retouch.degrade.Deconvolution;
+import retouch.degrade.Degradation;
 import retouch.degrade.NoiseEstimator;
 import retouch.image.Image;
 
 /**
- * Non-blind deblurring for a known Gaussian blur by plug-and-play half-quadratic splitting (Zhang
+ * Non-blind deblurring for a known blur (Gaussian or motion) by plug-and-play half-quadratic splitting (Zhang
  * et al., DPIR, TPAMI 2021): alternately a data step, x = argmin ‖A x − y‖² + ρₖ‖x − z‖²
- * ({@link GaussianDeconvolution}), and a prior step, z = denoiser(x) at a noise level σₖ that falls
+ * ({@link Deconvolution}), and a prior step, z = denoiser(x) at a noise level σₖ that falls
  * log-linearly from 49 to the image's own noise level over the iterations, with ρₖ = λσ²/σₖ²
  * (DPIR's λ = 0.23, 8 iterations). Any denoiser that takes its σ works; the shipped blind
  * denoiser (FFDNet-style, told σ through its level map) is the default.
  *
  * <p>Knowing the blur is what makes the gain: the blind deblurring network must also guess the
- * kernel. As an evaluation method it needs the blur σ in {@link ClassicalMethod.Params#blurSigma()}.
+ * kernel. As an evaluation method it needs the blur in {@link ClassicalMethod.Params#blur()}.
  */
 public final class PnpDeblurrer implements ClassicalMethod {
     /** DPIR's settings for deblurring. */
@@ -40,19 +41,24 @@ public final class PnpDeblurrer implements ClassicalMethod {
 
     @Override
     public Image apply(Image blurred, Params params) {
-        double blur = params == null ? Double.NaN : params.blurSigma();
-        if (Double.isNaN(blur)) {
-            throw new RetouchException("plug-and-play deblurring needs the blur: give its Gaussian σ (restore --blur-sigma S; "
-                    + "eval with a degradation that has blur:gauss:S)");
+        Degradation blur = params == null ? null : params.blur();
+        if (blur == null) {
+            throw new RetouchException("plug-and-play deblurring needs the blur: give it (restore --blur-sigma S or --blur motion:LENGTH:ANGLE; "
+                    + "eval with a degradation that has blur:gauss:S or blur:motion:L:A)");
         }
         double noise = params.sigma();
         if (Double.isNaN(noise)) noise = NoiseEstimator.estimate(blurred);
         return deblur(blurred, blur, noise);
     }
 
-    /** Deblurs {@code blurred} (values in [0,1]) that has Gaussian blur σ {@code blurSigma} and noise σ {@code noise255}. */
-    public Image deblur(Image blurred, double blurSigma, double noise255) {
-        GaussianDeconvolution deconv = new GaussianDeconvolution(blurSigma);
+    /** Deblurs {@code blurred} (values in [0,1]) that has the blur {@code blur} and noise σ {@code noise255}. */
+    public Image deblur(Image blurred, Degradation blur, double noise255) {
+        Deconvolution deconv;
+        try {
+            deconv = Deconvolution.of(blur);
+        } catch (IllegalArgumentException e) {
+            throw new RetouchException("plug-and-play deblurring: " + e.getMessage());
+        }
         // DPIR floors the noise level at 0.255/255 so that ρ stays positive for noise-free input.
         double noise = Math.max(0.255, noise255);
         Image aty = deconv.blurAdjoint(blurred);

@@ -44,7 +44,7 @@ class PnpDeblurrerTest {
         Image blurred = GaussianNoise.addNoise(new GaussianBlur(1.6).apply(clean, rng), 2, rng);
         try (ModelRestorer denoiser = ModelRestorer.open("denoise-gray", 256)) {
             PnpDeblurrer pnp = new PnpDeblurrer(denoiser, "pnp");
-            Image sharp = pnp.apply(blurred, ClassicalMethod.Params.ofSigma(2).withBlurSigma(1.6));
+            Image sharp = pnp.apply(blurred, ClassicalMethod.Params.ofSigma(2).withBlur(new GaussianBlur(1.6)));
             assertEquals(clean.width(), sharp.width());
             assertEquals(clean.height(), sharp.height());
             double before = Psnr.of(blurred, clean), after = Psnr.of(sharp, clean);
@@ -53,6 +53,9 @@ class PnpDeblurrerTest {
             for (float v : sharp.data()) assertTrue(v >= 0 && v <= 1);
             RetouchException noBlur = assertThrows(RetouchException.class, () -> pnp.apply(blurred, ClassicalMethod.Params.ofSigma(2)));
             assertTrue(noBlur.getMessage().contains("--blur-sigma"), noBlur.getMessage());
+            RetouchException unknownBlur = assertThrows(RetouchException.class,
+                    () -> pnp.apply(blurred, ClassicalMethod.Params.ofSigma(2).withBlur(new GaussianNoise(3))));
+            assertTrue(unknownBlur.getMessage().contains("Gaussian and motion"), unknownBlur.getMessage());
         }
     }
 }

@@ -10,7 +10,7 @@ import retouch.image.Image;
 import retouch.metrics.Psnr;
 import retouch.metrics.Png8;
 
-class GaussianDeconvolutionTest {
+class DeconvolutionTest {
     static final Image CLEAN = Png8.resource("set12-01.png").crop(40, 60, 96, 80);
 
     private static Image random(int c, int h, int w, long seed) {
@@ -35,7 +35,7 @@ class GaussianDeconvolutionTest {
     @Test
     void adjointMatchesTheBlurIncludingBorders() {
         for (double sigma : new double[] {0.7, 1.6, 3.0}) {
-            GaussianDeconvolution d = new GaussianDeconvolution(sigma);
+            Deconvolution d = Deconvolution.gaussian(sigma);
             Image x = random(3, 23, 31, 1), y = random(3, 23, 31, 2);
             // <A x, y> = <x, Aᵀ y> for any x, y: the defining property CG relies on
             double lhs = dot(d.blur(x), y), rhs = dot(x, d.blurAdjoint(y));
@@ -47,8 +47,29 @@ class GaussianDeconvolutionTest {
     }
 
     @Test
+    void motionBlurAdjointAndKernelChecks() {
+        for (double angle : new double[] {0, 30, 117}) {
+            MotionBlur blur = new MotionBlur(9, angle);
+            Deconvolution d = Deconvolution.of(blur);
+            Image x = random(1, 27, 19, 4), y = random(1, 27, 19, 5);
+            double lhs = dot(d.blur(x), y), rhs = dot(x, d.blurAdjoint(y));
+            assertEquals(lhs, rhs, 1e-4 * Math.abs(lhs), "angle " + angle);
+            assertEquals(0, maxAbsDiff(d.blur(x), blur.apply(x, new SplittableRandom(0))), 0);
+        }
+        Deconvolution scaled = Deconvolution.kernel(new float[][] {{0, 2, 0}, {2, 4, 2}, {0, 2, 0}}, "test");
+        Image flat = Image.filled(1, 9, 9, 0.5f);
+        assertTrue(maxAbsDiff(scaled.blur(flat), flat) < 1e-6, "kernels are normalised to sum 1");
+        assertThrows(IllegalArgumentException.class, () -> Deconvolution.kernel(new float[][] {{1, 1}}, "even"));
+        assertThrows(IllegalArgumentException.class, () -> Deconvolution.kernel(new float[][] {{-1}}, "negative"));
+        assertThrows(IllegalArgumentException.class, () -> Deconvolution.of(new GaussianNoise(5)));
+        Degradation chain = DegradationSpec.parse("blur:motion:11:45,noise:gauss:2");
+        assertEquals("blur:motion:11:45", Deconvolution.blurOf(chain).spec());
+        assertEquals(null, Deconvolution.blurOf(DegradationSpec.parse("noise:gauss:2")));
+    }
+
+    @Test
     void solvesTheNormalEquations() {
-        GaussianDeconvolution d = new GaussianDeconvolution(1.6);
+        Deconvolution d = Deconvolution.gaussian(1.6);
         Image y = d.blur(CLEAN), z = random(1, CLEAN.height(), CLEAN.width(), 3);
         double rho = 0.05;
         Image x = d.solve(d.blurAdjoint(y), z, rho, 200);
@@ -66,7 +87,7 @@ class GaussianDeconvolutionTest {
 
     @Test
     void deconvolutionSharpensAndHugeRhoKeepsZ() {
-        GaussianDeconvolution d = new GaussianDeconvolution(1.6);
+        Deconvolution d = Deconvolution.gaussian(1.6);
         Image blurred = d.blur(CLEAN);
         double before = Psnr.of(blurred, CLEAN);
         // noise-free: a weak pull towards the blurred image, enough CG steps to undo much of the blur
@@ -75,7 +96,7 @@ class GaussianDeconvolutionTest {
         assertTrue(after > before + 3, "PSNR " + before + " -> " + after);
         Image kept = d.solve(d.blurAdjoint(blurred), CLEAN, 1e6, 5);
         assertTrue(maxAbsDiff(kept, CLEAN) < 1e-4);
-        assertThrows(IllegalArgumentException.class, () -> new GaussianDeconvolution(0));
+        assertThrows(IllegalArgumentException.class, () -> Deconvolution.gaussian(0));
         assertThrows(IllegalArgumentException.class, () -> d.solve(blurred, blurred, 0, 5));
     }
 }
