@@ -51,9 +51,14 @@ public final class DemoCommand implements Callable<Integer> {
      */
     private record Case(String name, String sample, String degrade, List<String> methods, String model) {}
 
+    /** The "model" of the deblurring case: plug-and-play with the shipped denoiser, told the blur. */
+    private static final String PNP = "pnp";
+
     private static final List<Case> CASES = List.of(
             new Case("denoise-gray", "camera.png", "noise:gauss:25", List.of("nlm", "tv"), "denoise-gray"),
             new Case("denoise-color", "chelsea.png", "noise:gauss:25", List.of("nlm"), "denoise-gray"),
+            // The blur is known here, as after 'retouch degrade': plug-and-play deblurring with the denoiser.
+            new Case("deblur", "camera.png", "blur:gauss:1.6,noise:gauss:2", List.of(), PNP),
             new Case("inpaint", "camera.png", "mask:free:0.1-0.2", List.of("telea", "ns"), "inpaint-gray"),
             new Case("inpaint-color", "chelsea.png", "mask:free:0.1-0.2", List.of("telea"), "inpaint-gray"));
 
@@ -64,7 +69,13 @@ public final class DemoCommand implements Callable<Integer> {
     private static List<ClassicalMethod> restorers(Case c, List<AutoCloseable> toClose) {
         List<ClassicalMethod> list = new ArrayList<>();
         for (String name : c.methods()) list.add(ClassicalMethods.byName(name));
-        if (c.model() != null && installed(c.model())) {
+        if (PNP.equals(c.model())) {
+            if (installed("denoise-gray")) {
+                ModelRestorer r = ModelRestorer.open("denoise-gray", 256);
+                toClose.add(r);
+                list.add(new retouch.nn.restore.PnpDeblurrer(r, PNP));
+            }
+        } else if (c.model() != null && installed(c.model())) {
             ModelRestorer r = ModelRestorer.open(c.model(), 256);
             toClose.add(r);
             list.add(r);
@@ -117,6 +128,7 @@ public final class DemoCommand implements Callable<Integer> {
                 String name = m.name();
                 ClassicalMethod.Params p = ClassicalMethod.Params.defaults();
                 if (d.hasMask()) p = p.withMask(d.mask());
+                p = p.withBlur(retouch.degrade.Deconvolution.blurOf(DegradationSpec.parse(c.degrade())));
                 long t0 = System.nanoTime();
                 Image restored = m.apply(degraded, p).clip();
                 double secs = (System.nanoTime() - t0) / 1e9;
