@@ -244,6 +244,8 @@ class ServerTest {
 
     @Test
     void sixteenBitStaysSixteenBitAndRgbStaysRgb() throws Exception {
+        // Only this test's folder: the repository ships sr4-gray, and the no-model answer is checked below.
+        System.setProperty(ModelCatalog.ONLY_PROPERTY, "true");
         try (RetouchServer s = start(ServerConfig.defaults(), 0)) {
             Image rgb = Image.stack(Fixtures.pattern(40, 32), Fixtures.pattern(40, 32), Fixtures.pattern(40, 32));
             HttpResponse<byte[]> r = Http.post(s.url() + "/v1/restore", new Http.Form()
@@ -259,6 +261,8 @@ class ServerTest {
             assertNotEquals(200, none.statusCode());
             assertEquals("no_model", Http.json(none).path("error").asText());
             assertTrue(Http.json(none).path("message").asText().contains("method=bicubic"));
+        } finally {
+            System.clearProperty(ModelCatalog.ONLY_PROPERTY);
         }
     }
 }
