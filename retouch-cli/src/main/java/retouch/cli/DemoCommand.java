@@ -70,6 +70,11 @@ public final class DemoCommand implements Callable<Integer> {
         List<ClassicalMethod> list = new ArrayList<>();
         for (String name : c.methods()) list.add(ClassicalMethods.byName(name));
         if (PNP.equals(c.model())) {
+            if (installed("deblur-gray")) { // the blind network first, for comparison
+                ModelRestorer blind = ModelRestorer.open("deblur-gray", 256);
+                toClose.add(blind);
+                list.add(blind);
+            }
             if (installed("denoise-gray")) {
                 ModelRestorer r = ModelRestorer.open("denoise-gray", 256);
                 toClose.add(r);
