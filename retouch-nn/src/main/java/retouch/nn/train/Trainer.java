@@ -177,6 +177,14 @@ public final class Trainer {
                 if (!quiet) {
                     err.printf(Locale.ROOT, "resuming %s from step %d of %d%n", runDir, start, steps);
                 }
+                long planned = state.path("total_steps").asLong(steps);
+                if (planned != steps && start > 0) {
+                    // Cosine schedules are re-planned over the new length: after an annealed run the rate
+                    // jumps back up, which wrecked a converged denoiser once (docs/MODELS.md).
+                    err.printf(Locale.ROOT, "warning: the checkpoint planned %d steps, this run %d: the learning-rate schedule is "
+                            + "re-planned from step %d; to extend an annealed run, lower the peak rate (e.g. --lr 1e-4)%n",
+                            planned, steps, start);
+                }
             }
             if (hook != null) {
                 Runtime.getRuntime().addShutdownHook(hook);
