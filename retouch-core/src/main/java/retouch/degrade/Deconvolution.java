@@ -79,9 +79,7 @@ public final class Deconvolution {
         float[] out = new float[y.data().length];
         for (int ch = 0; ch < c; ch++) {
             int off = ch * h * w;
-            float[] plane = new float[h * w];
-            System.arraycopy(y.data(), off, plane, 0, h * w);
-            float[] cols = adjointPass(plane, h, w, true);   // the blur ran rows first, so its adjoint runs columns first
+            float[] cols = adjointPass(y.channel(ch).data(), h, w, true);   // the blur ran rows first, so its adjoint runs columns first
             float[] rows = adjointPass(cols, h, w, false);
             System.arraycopy(rows, 0, out, off, h * w);
         }
@@ -146,7 +144,7 @@ public final class Deconvolution {
         int c = z.channels(), h = z.height(), w = z.width(), n = h * w;
         float[] out = new float[c * n];
         for (int ch = 0; ch < c; ch++) {
-            Image zc = plane(z, ch), bc = plane(aty, ch);
+            Image zc = z.channel(ch), bc = aty.channel(ch);
             float[] x = zc.data().clone();
             // b = Aᵀy + ρz; r = b − (AᵀA + ρI) x
             float[] ax = apply(zc, rho);
@@ -178,13 +176,6 @@ public final class Deconvolution {
         float[] out = new float[xs.length];
         for (int i = 0; i < out.length; i++) out[i] = atax[i] + (float) rho * xs[i];
         return out;
-    }
-
-    private static Image plane(Image im, int ch) {
-        int n = im.height() * im.width();
-        float[] d = new float[n];
-        System.arraycopy(im.data(), ch * n, d, 0, n);
-        return new Image(1, im.height(), im.width(), d);
     }
 
     private static double dot(float[] a, float[] b) {
