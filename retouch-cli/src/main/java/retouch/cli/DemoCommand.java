@@ -114,7 +114,9 @@ public final class DemoCommand implements Callable<Integer> {
         o.printf("%-14s %-22s %-10s %10s %8s%n", "case", "degradation", "method", "PSNR dB", "SSIM");
         for (Case c : CASES) {
             Image clean = sample(c.sample());
-            Degraded d = DegradationSpec.parse(c.degrade()).applyWithMask(clean, new SplittableRandom(seed));
+            var degradation = DegradationSpec.parse(c.degrade());
+            Degraded d = degradation.applyWithMask(clean, new SplittableRandom(seed));
+            var blur = retouch.degrade.Deconvolution.blurOf(degradation); // told to plug-and-play deblurring
             // What a user has: an 8-bit file.
             Image degraded = d.image().quantize8();
             List<Image> panels = new ArrayList<>(List.of(degraded));
@@ -133,7 +135,7 @@ public final class DemoCommand implements Callable<Integer> {
                 String name = m.name();
                 ClassicalMethod.Params p = ClassicalMethod.Params.defaults();
                 if (d.hasMask()) p = p.withMask(d.mask());
-                p = p.withBlur(retouch.degrade.Deconvolution.blurOf(DegradationSpec.parse(c.degrade())));
+                p = p.withBlur(blur);
                 long t0 = System.nanoTime();
                 Image restored = m.apply(degraded, p).clip();
                 double secs = (System.nanoTime() - t0) / 1e9;

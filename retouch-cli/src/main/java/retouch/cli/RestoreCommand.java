@@ -79,9 +79,6 @@ public final class RestoreCommand implements Callable<Integer> {
                     "default the shipped denoise-gray); far better than the blind deblur-gray when the blur is known."})
     Double blurSigma;
 
-    /** The blur --blur-sigma or --blur describe, or null. */
-    private retouch.degrade.Degradation knownBlur;
-
     @Option(names = "--blur", paramLabel = "gauss:S|motion:LENGTH:ANGLE",
             description = "As --blur-sigma, for any known blur: Gaussian, or linear motion (pixels, degrees).")
     String blur;
@@ -137,7 +134,7 @@ public final class RestoreCommand implements Callable<Integer> {
                         + "bake the noise level into the model (e.g. 'retouch models export-torchscript MODEL -o x.pt --sigma 25')");
             }
             if (learned != null && !learned.isTorchScript()) task = null; // a Retouch model knows its task; it was checked on open
-            return run(learned == null ? ClassicalMethods.byName(method) : learned);
+            return run(learned == null ? ClassicalMethods.byName(method) : learned, null);
         }
     }
 
@@ -147,7 +144,7 @@ public final class RestoreCommand implements Callable<Integer> {
         if (blurSigma != null && (!(blurSigma > 0) || blurSigma > 25)) {
             throw new RetouchException("--blur-sigma must be in (0, 25] pixels, not " + blurSigma);
         }
-        knownBlur = blurSigma != null ? new retouch.degrade.GaussianBlur(blurSigma) : parseBlur(blur);
+        retouch.degrade.Degradation knownBlur = blurSigma != null ? new retouch.degrade.GaussianBlur(blurSigma) : parseBlur(blur);
         if (method != null) throw new RetouchException("--blur-sigma/--blur deblur with a trained denoiser; drop --method " + method);
         if (task != null && !task.equalsIgnoreCase("deblur")) throw new RetouchException("--blur-sigma/--blur are for --task deblur, not " + task);
         if (mask != null) throw new RetouchException("--mask is for inpainting; drop it with --blur-sigma/--blur");
@@ -160,7 +157,7 @@ public final class RestoreCommand implements Callable<Integer> {
                         + ": use --model denoise-gray or leave --model out");
             }
             return run(new retouch.nn.restore.PnpDeblurrer(denoiser, "plug-and-play deblurring of " + knownBlur.spec()
-                    + ", prior " + denoiser.name()));
+                    + ", prior " + denoiser.name()), knownBlur);
         }
     }
 
@@ -179,7 +176,8 @@ public final class RestoreCommand implements Callable<Integer> {
         return d;
     }
 
-    private Integer run(ClassicalMethod m) {
+    /** Restores every input with {@code m}; {@code knownBlur} (or null) is handed to non-blind deblurring. */
+    private Integer run(ClassicalMethod m, retouch.degrade.Degradation knownBlur) {
         double s = parseSigma(sigma);
         boolean inpainting = m.name().equals("telea") || m.name().equals("ns")
                 || (m instanceof ModelRestorer mr && mr.task().equals("inpaint"));
