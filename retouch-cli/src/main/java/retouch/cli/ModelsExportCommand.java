@@ -41,6 +41,11 @@ public final class ModelsExportCommand implements Callable<Integer> {
     @Option(names = "--description", description = "One-line description.")
     String description;
 
+    @Option(names = "--precision", paramLabel = "float32|float16",
+            description = "How to store the weights: float16 halves the file (outputs move by ~1e-3 of their range; "
+                    + "loaded back as float32). Default: as the source.")
+    String precision;
+
     @Override
     public Integer call() throws Exception {
         Map<String, Double> extra = new LinkedHashMap<>();
@@ -61,6 +66,12 @@ public final class ModelsExportCommand implements Callable<Integer> {
             all.putAll(extra);
             ModelMeta.Builder b = m.meta().toBuilder().name(name).metrics(all).created(null);
             if (description != null) b.description(description);
+            if (precision != null) {
+                if (!precision.equals("float32") && !precision.equals(ModelMeta.FLOAT16)) {
+                    throw new RetouchException("--precision must be float32 or float16, not '" + precision + "'");
+                }
+                b.weightsPrecision(precision.equals("float32") ? null : precision);
+            }
             ModelMeta written = ModelFile.save(target, b.build(), m.block());
             spec.commandLine().getOut().printf("exported %s (%s, %d parameters) to %s%n", name, written.architecture(),
                     written.parameters().size(), target);

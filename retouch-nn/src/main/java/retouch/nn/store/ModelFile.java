@@ -69,7 +69,10 @@ public final class ModelFile {
     /**
      * Saves {@code block} (initialised) with {@code meta} to {@code target}, a folder, or a zip if
      * the name ends in {@code .zip}. Replaces an existing model atomically. The parameter manifest,
-     * weights checksum, name (if unset) and creation time (if unset) are filled in.
+     * weights checksum, name (if unset) and creation time (if unset) are filled in. With
+     * {@code meta.weightsPrecision() == "float16"} the weights are stored rounded to half precision
+     * ({@link HalfWeights}: half the file; outputs move by about 1e-3 of their range) and loaded
+     * back as float32.
      *
      * @return the meta as written
      */
@@ -79,7 +82,7 @@ public final class ModelFile {
         String fileName = abs.getFileName().toString();
         boolean zip = fileName.toLowerCase(java.util.Locale.ROOT).endsWith(".zip");
         String name = meta.name() != null ? meta.name() : zip ? fileName.substring(0, fileName.length() - 4) : fileName;
-        byte[] weights = weightsBytes(block);
+        byte[] weights = weightsBytes(block, meta);
         ModelMeta full = complete(meta.toBuilder().name(name).build(), block, weights);
         byte[] metaBytes = JSON.writeValueAsBytes(full);
         Path tmp = AtomicFiles.tempSibling(abs);
@@ -114,14 +117,19 @@ public final class ModelFile {
      * @return the meta as written
      */
     public static ModelMeta writeInto(Path dir, ModelMeta meta, Block block) throws IOException {
-        byte[] weights = weightsBytes(block);
+        byte[] weights = weightsBytes(block, meta);
         ModelMeta full = complete(meta, block, weights);
         Files.write(dir.resolve(META_FILE), JSON.writeValueAsBytes(full));
         Files.write(dir.resolve(WEIGHTS_FILE), weights);
         return full;
     }
 
-    private static byte[] weightsBytes(Block block) throws IOException {
+    private static byte[] weightsBytes(Block block, ModelMeta meta) throws IOException {
+        String precision = meta.weightsPrecision();
+        if (precision != null && !precision.equals("float32") && !precision.equals(ModelMeta.FLOAT16)) {
+            throw new RetouchException("weights precision must be float32 or float16, not '" + precision + "'");
+        }
+        if (meta.halfPrecision()) return HalfWeights.encode(block);
         ByteArrayOutputStream bos = new ByteArrayOutputStream();
         try (DataOutputStream dos = new DataOutputStream(bos)) {
             block.saveParameters(dos);
@@ -130,7 +138,8 @@ public final class ModelFile {
     }
 
     private static ModelMeta complete(ModelMeta meta, Block block, byte[] weights) {
-        ModelMeta.Builder b = meta.toBuilder().formatVersion(ModelMeta.FORMAT_VERSION)
+        // float32 files stay format 1 so that older Retouch builds keep reading them
+        ModelMeta.Builder b = meta.toBuilder().formatVersion(meta.halfPrecision() ? 2 : 1)
                 .parameters(manifest(block)).weightsSha256(sha256(weights));
         if (meta.created() == null) {
             b.created(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
@@ -339,6 +348,11 @@ public final class ModelFile {
      */
     public static void replaceParameters(Block block, NDManager manager, byte[] weights, ModelMeta meta, String who, boolean trainable) {
         List<ModelMeta.ParamInfo> expected = manifest(block);
+        if (meta.halfPrecision() || HalfWeights.isHalf(weights)) {
+            HalfWeights.decodeInto(block, weights, who); // in place, into the initial arrays
+            if (trainable) requireGradients(block);
+            return;
+        }
         for (Pair<String, Parameter> p : block.getParameters()) {
             p.getValue().close(); // free the initial values; load puts the stored ones in
         }
@@ -352,11 +366,13 @@ public final class ModelFile {
                     + "); copy the model again or retrain it", e);
         }
         compareManifest(expected, manifest(block), meta, who, "the weights file holds");
-        if (trainable) {
-            for (Pair<String, Parameter> p : block.getParameters()) {
-                if (p.getValue().requiresGradient()) {
-                    p.getValue().getArray().setRequiresGradient(true);
-                }
+        if (trainable) requireGradients(block);
+    }
+
+    private static void requireGradients(Block block) {
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            if (p.getValue().requiresGradient()) {
+                p.getValue().getArray().setRequiresGradient(true);
             }
         }
     }

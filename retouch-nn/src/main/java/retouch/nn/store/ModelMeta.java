@@ -35,6 +35,8 @@ import java.util.Map;
  * @param description free text
  * @param parameters manifest of the weights: names and shapes in save order
  * @param weightsSha256 SHA-256 of the weights file, to detect corruption
+ * @param weightsPrecision how the weights are stored: {@code null} or "float32" (default), or
+ *     "float16" (half the size; loaded back as float32, see {@link ModelFile#save})
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -57,10 +59,21 @@ public record ModelMeta(
         @JsonProperty("created") String created,
         @JsonProperty("description") String description,
         @JsonProperty("parameters") List<ParamInfo> parameters,
-        @JsonProperty("weights_sha256") String weightsSha256) {
+        @JsonProperty("weights_sha256") String weightsSha256,
+        @JsonProperty("weights_precision") String weightsPrecision) {
 
-    /** The format this build writes and reads. */
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * The newest format this build reads. Files are written as format 1 unless they need 2
+     * (float16 weights, which a format-1 reader would load but could not run).
+     */
+    public static final int FORMAT_VERSION = 2;
+    /** {@link #weightsPrecision} of half-precision files. */
+    public static final String FLOAT16 = "float16";
+
+    /** Whether the weights file stores float16 values. */
+    public boolean halfPrecision() {
+        return FLOAT16.equals(weightsPrecision);
+    }
 
     /** Normalises nulls to empty collections and copies them defensively. */
     public ModelMeta {
@@ -136,6 +149,7 @@ public record ModelMeta(
         b.description = description;
         b.parameters = parameters;
         b.weightsSha256 = weightsSha256;
+        b.weightsPrecision = weightsPrecision;
         return b;
     }
 
@@ -184,6 +198,7 @@ public record ModelMeta(
         private String description;
         private List<ParamInfo> parameters = List.of();
         private String weightsSha256;
+        private String weightsPrecision;
 
         Builder() {}
 
@@ -213,11 +228,13 @@ public record ModelMeta(
         public Builder description(String v) { description = v; return this; }
         public Builder parameters(List<ParamInfo> v) { parameters = v; return this; }
         public Builder weightsSha256(String v) { weightsSha256 = v; return this; }
+        /** {@code null} (float32) or {@link #FLOAT16}. */
+        public Builder weightsPrecision(String v) { weightsPrecision = v; return this; }
 
         public ModelMeta build() {
             return new ModelMeta(formatVersion, name, architecture, hyperParameters, inputChannels, outputChannels,
                     valueRange, tasks, labels, trainingData, command, seed, steps, wallTimeSeconds, metrics,
-                    created, description, parameters, weightsSha256);
+                    created, description, parameters, weightsSha256, weightsPrecision);
         }
     }
 }

@@ -78,6 +78,42 @@ class ModelFileTest {
     }
 
     @Test
+    void halfPrecisionHalvesTheFileKeepsTheBlockAndRunsInFloat32() throws IOException {
+        Engines.init();
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(7);
+            ModelMeta meta = TinyCnn.meta(1, 128).toBuilder().seed(7L).build();
+            Block block = Architectures.buildInitialized(meta, m);
+            float[] before = run(block, m);
+            float[] weightsBefore = block.getParameters().get(0).getValue().getArray().toFloatArray();
+            ModelFile.save(tmp.resolve("full"), meta, block);
+            ModelMeta half = ModelFile.save(tmp.resolve("half"), meta.toBuilder().weightsPrecision(ModelMeta.FLOAT16).build(), block);
+            // the caller's block is untouched: same dtype, bit-identical values and outputs
+            assertEquals(ai.djl.ndarray.types.DataType.FLOAT32, block.getParameters().get(0).getValue().getArray().getDataType());
+            assertArrayEquals(weightsBefore, block.getParameters().get(0).getValue().getArray().toFloatArray(), 0f);
+            assertArrayEquals(before, run(block, m), 0f);
+
+            assertEquals(2, half.formatVersion());
+            long full = Files.size(tmp.resolve("full").resolve(ModelFile.WEIGHTS_FILE));
+            long small = Files.size(tmp.resolve("half").resolve(ModelFile.WEIGHTS_FILE));
+            assertTrue(small < 0.6 * full && small > 0.4 * full, full + " -> " + small);
+            try (LoadedModel lm = ModelFile.load(tmp.resolve("half"), TinyCnn.ARCHITECTURE)) {
+                assertTrue(lm.meta().halfPrecision());
+                float[] w = lm.block().getParameters().get(0).getValue().getArray().toFloatArray();
+                for (int i = 0; i < w.length; i++) {
+                    assertEquals(weightsBefore[i], w[i], Math.abs(weightsBefore[i]) * 1e-3 + 1e-7, "weight " + i);
+                }
+                float[] got = lm.forward(input(m)).toFloatArray();
+                double maxDiff = 0;
+                for (int i = 0; i < got.length; i++) maxDiff = Math.max(maxDiff, Math.abs(got[i] - before[i]));
+                assertTrue(maxDiff > 0 && maxDiff < 2e-3, "half-precision output moved by " + maxDiff);
+            }
+            // a format-2 file is what an older reader refuses with "upgrade Retouch"
+            assertTrue(Files.readString(tmp.resolve("half").resolve(ModelFile.META_FILE)).contains("\"weights_precision\" : \"float16\""));
+        }
+    }
+
+    @Test
     void modelJsonCarriesManifestAndSnakeCase() throws IOException {
         Path target = tmp.resolve("m");
         saveTiny(target, 4);
@@ -161,9 +197,11 @@ class ModelFileTest {
         assertTrue(msg.startsWith("model.json of " + corrupt + " is not valid JSON at line 1"), msg);
 
         Path future = copy(good, "future");
-        editJson(future, n -> n.put("format_version", 2));
+        int next = ModelMeta.FORMAT_VERSION + 1;
+        editJson(future, n -> n.put("format_version", next));
         msg = message(future, null);
-        assertTrue(msg.contains("uses model format 2 but this Retouch reads format 1; upgrade Retouch"), msg);
+        assertTrue(msg.contains("uses model format " + next + " but this Retouch reads format " + ModelMeta.FORMAT_VERSION
+                + "; upgrade Retouch"), msg);
 
         msg = message(good, "vae");
         assertEquals("model " + good + " is a 'tiny-cnn' model, but this command needs a 'vae' model; pick a 'vae' model (see 'retouch models')", msg);
