@@ -10,21 +10,26 @@ import retouch.RetouchException;
 import retouch.api.Retouch;
 import retouch.baseline.ClassicalMethod;
 import retouch.baseline.ClassicalMethods;
+import retouch.degrade.Deconvolution;
+import retouch.degrade.Degradation;
+import retouch.degrade.DegradationSpec;
 import retouch.degrade.Masks;
 import retouch.image.Image;
 import retouch.image.ImageInfo;
 
 /**
  * {@code POST /v1/restore}: multipart form with {@code image} (file), {@code task}, optional
- * {@code mask} (file, white = hole), {@code sigma} (0-255 or "auto"), {@code model} (name) and
- * {@code method} (a classical method instead of a model). Answers a PNG; headers say what ran.
+ * {@code mask} (file, white = hole), {@code sigma} (0-255 or "auto"), {@code model} (name),
+ * {@code method} (a classical method instead of a model) and {@code blur} (task deblur: the known
+ * blur, "gauss:S" or "motion:LENGTH:ANGLE", deblurred by plug-and-play with a denoising model).
+ * Answers a PNG; headers say what ran.
  *
  * <p>The cheap checks (form, field values, image header, pixel budget, model name) run on the
  * HTTP thread and fail fast; decoding, the model and encoding run in the bounded {@link WorkQueue}.
  */
 final class RestoreEndpoint {
     /** Tasks the endpoint accepts. */
-    static final List<String> TASKS = List.of("denoise", "deblur", "sr2", "sr3", "sr4", "inpaint", "gan-inpaint");
+    static final List<String> TASKS = List.of("denoise", "deblur", "sr2", "sr3", "sr4", "inpaint", "gan-inpaint", "deblur-gan");
 
     /** Classical methods allowed per task (first = the fallback where one is used automatically). */
     static final Map<String, List<String>> CLASSICAL = Map.of(
@@ -34,14 +39,20 @@ final class RestoreEndpoint {
             "sr3", List.of("bicubic", "nearest"),
             "sr4", List.of("bicubic", "nearest"),
             "inpaint", List.of("telea", "ns"),
-            "gan-inpaint", List.of());
+            "gan-inpaint", List.of(),
+            "deblur-gan", List.of());
 
     private static final Map<String, String> TASK_WORDS = Map.of(
             "denoise", "denoising", "deblur", "deblurring", "sr2", "x2 super-resolution", "sr3", "x3 super-resolution",
-            "sr4", "x4 super-resolution", "inpaint", "inpainting", "gan-inpaint", "GAN inpainting");
+            "sr4", "x4 super-resolution", "inpaint", "inpainting", "gan-inpaint", "GAN inpainting",
+            "deblur-gan", "GAN deblurring");
 
     /** What runs for a request: a model or a classical method, and a note for the client. */
-    record Plan(String task, ModelCatalog.Entry model, ClassicalMethod classical, String note) {
+    record Plan(String task, ModelCatalog.Entry model, ClassicalMethod classical, String note, Degradation blur) {
+        Plan(String task, ModelCatalog.Entry model, ClassicalMethod classical, String note) {
+            this(task, model, classical, note, null);
+        }
+
         String methodName() { return model != null ? model.name() : classical.name(); }
 
         String kind() { return model != null ? "model" : "classical"; }
@@ -65,7 +76,8 @@ final class RestoreEndpoint {
             Multipart.Upload image = form.requireFile("image", "attach the picture to restore, e.g. curl -F image=@photo.png");
             String task = parseTask(form.field("task"));
             double sigma = parseSigma(form.field("sigma"));
-            Plan plan = plan(task, form.field("model"), form.field("method"));
+            Degradation blur = parseBlur(form.field("blur"), task);
+            Plan plan = blur == null ? plan(task, form.field("model"), form.field("method")) : deblurPlan(blur, form.field("model"), form.field("method"));
             ImageInfo info = Uploads.probe(image, config.maxPixels());
             int scale = scaleOf(task);
             if (info.pixels() * scale * scale > config.maxPixels()) {
@@ -87,6 +99,7 @@ final class RestoreEndpoint {
             ctx.header("X-Retouch-Method-Kind", plan.kind());
             if (plan.note() != null) ctx.header("X-Retouch-Note", plan.note());
             ctx.header("X-Retouch-Sigma", Double.isNaN(sigma) ? "auto" : Double.toString(sigma));
+            if (blur != null) ctx.header("X-Retouch-Blur", blur.spec());
             ctx.header("X-Retouch-Elapsed-Ms", Long.toString((System.nanoTime() - t0) / 1_000_000));
             ctx.contentType("image/png").result(png);
         }
@@ -103,6 +116,8 @@ final class RestoreEndpoint {
                 } catch (RetouchException e) {
                     throw ApiException.badRequest("bad_input", e.getMessage());
                 }
+            } else if (plan.blur() != null) {
+                out = r.deblur(in, plan.blur(), sigma);
             } else {
                 out = r.restore(in, sigma);
             }
@@ -140,6 +155,39 @@ final class RestoreEndpoint {
         } catch (NumberFormatException e) {
             throw ApiException.badRequest("bad_parameter", "sigma must be a number from 0 to 255 (noise level on the 8-bit scale) or 'auto', not '" + s + "'");
         }
+    }
+
+    /** The {@code blur} field: only for task deblur, one Gaussian or motion blur. */
+    static Degradation parseBlur(String s, String task) {
+        if (s == null || s.isBlank()) return null;
+        if (!task.equals("deblur")) {
+            throw ApiException.badRequest("bad_parameter", "blur is the known blur of task=deblur, not of task=" + task);
+        }
+        String full = s.toLowerCase(Locale.ROOT).startsWith("blur:") ? s : "blur:" + s;
+        Degradation d;
+        try {
+            d = DegradationSpec.parse(full);
+        } catch (RuntimeException e) {
+            throw ApiException.badRequest("bad_parameter", "blur '" + s + "': " + e.getMessage() + " (use gauss:S or motion:LENGTH:ANGLE)");
+        }
+        if (Deconvolution.blurOf(d) != d) {
+            throw ApiException.badRequest("bad_parameter", "blur takes one blur, gauss:S or motion:LENGTH:ANGLE, not '" + s + "'");
+        }
+        return d;
+    }
+
+    /** A known blur runs plug-and-play with a denoising model (the one named, or the first installed). */
+    Plan deblurPlan(Degradation blur, String modelName, String methodName) {
+        if (methodName != null) {
+            throw ApiException.badRequest("bad_parameter", "a known blur is deblurred with a denoising model; drop method=" + methodName);
+        }
+        ModelCatalog.Entry e = modelName != null ? catalog.find(modelName) : catalog.firstFor("denoise");
+        if (e == null) throw new ApiException(404, "no_model", "deblurring a known blur needs a denoising model; " + noModelMessage("denoise"));
+        if (!e.tasks().contains("denoise")) {
+            throw ApiException.badRequest("wrong_task", "with blur, model must be a denoising model (the prior of plug-and-play deblurring); '"
+                    + e.name() + "' does " + String.join("/", e.tasks()) + available("denoise"));
+        }
+        return new Plan("deblur", e, null, "plug-and-play deblurring of " + blur.spec() + " with the denoiser " + e.name(), blur);
     }
 
     static int scaleOf(String task) {

@@ -30,4 +30,38 @@ class RestoreQualityTest {
             assertTrue(after - before >= 6, "PSNR gain " + (after - before) + " dB (noisy " + before + ", restored " + after + ")");
         }
     }
+
+    @Test
+    void knownBlurIsDeblurredByPlugAndPlayWithTheShippedDenoiser() throws Exception {
+        Image clean = Fixtures.camera().crop(180, 120, 128, 128);
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(11);
+        Image blurred = retouch.degrade.GaussianNoise.addNoise(new retouch.degrade.GaussianBlur(1.6).apply(clean, rng), 2, rng).quantize8();
+        try (RetouchServer s = RetouchServer.start(ServerConfig.defaults().withPort(0))) {
+            HttpResponse<byte[]> r = Http.post(s.url() + "/v1/restore", new Http.Form()
+                    .file("image", "blurred.png", "image/png", Fixtures.png(blurred))
+                    .field("task", "deblur").field("blur", "gauss:1.6").field("sigma", "2"));
+            assertEquals(200, r.statusCode(), Http.text(r));
+            assertEquals("denoise-gray", r.headers().firstValue("X-Retouch-Method").orElse(""));
+            assertEquals("blur:gauss:1.6", r.headers().firstValue("X-Retouch-Blur").orElse(""));
+            assertTrue(r.headers().firstValue("X-Retouch-Note").orElse("").contains("plug-and-play"));
+            Image sharp = Fixtures.decode(r.body());
+            double before = Psnr.of(clean, blurred), after = Psnr.of(clean, sharp);
+            assertTrue(after > before + 3, "PSNR " + before + " -> " + after);
+
+            // wrong combinations answer 400 with what to send instead
+            HttpResponse<byte[]> wrongTask = Http.post(s.url() + "/v1/restore", new Http.Form()
+                    .file("image", "b.png", "image/png", Fixtures.png(blurred)).field("task", "denoise").field("blur", "gauss:1.6"));
+            assertEquals(400, wrongTask.statusCode());
+            assertTrue(Http.text(wrongTask).contains("task=deblur"), Http.text(wrongTask));
+            HttpResponse<byte[]> badSpec = Http.post(s.url() + "/v1/restore", new Http.Form()
+                    .file("image", "b.png", "image/png", Fixtures.png(blurred)).field("task", "deblur").field("blur", "gauss:x"));
+            assertEquals(400, badSpec.statusCode());
+            assertTrue(Http.text(badSpec).contains("gauss:S or motion:LENGTH:ANGLE"), Http.text(badSpec));
+            HttpResponse<byte[]> notDenoiser = Http.post(s.url() + "/v1/restore", new Http.Form()
+                    .file("image", "b.png", "image/png", Fixtures.png(blurred)).field("task", "deblur").field("blur", "motion:9:30")
+                    .field("model", "sr2-gray"));
+            assertEquals(400, notDenoiser.statusCode());
+            assertEquals("wrong_task", Http.json(notDenoiser).path("error").asText(), Http.text(notDenoiser));
+        }
+    }
 }
