@@ -7,10 +7,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
+import org.opencv.core.Mat;
+import org.opencv.imgproc.Imgproc;
 import retouch.RetouchException;
 import retouch.baseline.ClassicalMethod;
+import retouch.baseline.OpenCv;
 import retouch.degrade.Masks;
 import retouch.image.Image;
+import retouch.image.Resize;
 import retouch.nn.ImageTensors;
 import retouch.nn.store.ModelMeta;
 import retouch.tile.Tiler;
@@ -22,17 +26,30 @@ import retouch.tile.Tiler;
  * given a gray image works on it as RGB and returns gray. Residual (non-mask) U-Nets, such as the
  * GAN deblurrer, run tile by tile on the whole image.
  *
+ * <p>Wide holes are also filled at ½ and ¼ scale ({@link #multiScale}): there the network sees
+ * across a hole that is wider than its receptive field, and the upscaled coarse fills take over
+ * from the full-scale fill with the distance from the hole's edge (fully from {@value
+ * #BLEND_DEPTH} px in). Near the edge, where the full-scale fill matches its surroundings best,
+ * it stays as it was. Measured with inpaint-gray, hole PSNR: Kodak24 free-form +0.47 dB, 256-px
+ * Kodak24 crops +0.19 dB, Set12 +0.04 dB (its holes are narrower).
+ *
  * <p>Masks: a mask of another size is resized (nearest) to the image; a mask without holes returns
  * the image unchanged; a mask that is all hole is refused (nothing to inpaint from).
  * Not thread-safe (one instance per thread, or synchronise).
  */
 public final class Inpainter {
+    /** Distance from the hole's edge (px) from which the coarse fills replace the full-scale one. */
+    static final int BLEND_DEPTH = 32;
+    /** Coarse scales stop when the image's shorter side would fall below this. */
+    static final int MIN_COARSE_SIDE = 32;
+
     private final UNet net;
     private final ModelMeta meta;
     private final NDManager manager;
     private final Tiler tiler;
     private Runnable onTile = () -> {};
     private int ensemble = 1;
+    private int scales = Integer.getInteger("retouch.inpaint.scales", 3);
 
     /** @param manager holds the weights; each tile works in a child of it */
     public Inpainter(UNet net, ModelMeta meta, NDManager manager, int tile) {
@@ -57,6 +74,18 @@ public final class Inpainter {
         return this;
     }
 
+    /**
+     * Whether wide holes are also filled at ½ and ¼ scale and blended in (default on;
+     * {@code -Dretouch.inpaint.scales=1} turns it off, {@code =2} stops at ½). Costs at most a
+     * third more network time, and only for holes deeper than {@value #BLEND_DEPTH}/2 px. Kodak24
+     * (gray, free-form 10–30 %): 18.40 dB hole PSNR at one scale, 18.87 with ½ and ¼, 18.80 with
+     * ⅛ as well; blend depth 16 px 18.80, 32 px 18.87, 48 px 18.87.
+     */
+    public Inpainter multiScale(boolean on) {
+        this.scales = on ? 3 : 1;
+        return this;
+    }
+
     /** Called after each tile that ran the network. */
     public void onTile(Runnable listener) {
         this.onTile = listener == null ? () -> {} : listener;
@@ -65,6 +94,11 @@ public final class Inpainter {
     /** Network passes (at most) for an image, for progress bars. */
     public long passes(Image image) {
         int perPlane = tiler.tileCount(image.height(), image.width());
+        if (net.takesMask()) {
+            for (int f = 2; f < 1 << scales && Math.min(image.height(), image.width()) / f >= MIN_COARSE_SIDE; f *= 2) {
+                perPlane += tiler.tileCount((image.height() + f - 1) / f, (image.width() + f - 1) / f);
+            }
+        }
         return meta.inputChannels() == 1 && image.channels() == 3 ? 3L * perPlane : perPlane;
     }
 
@@ -80,7 +114,8 @@ public final class Inpainter {
             throw new RetouchException("the mask marks every pixel as missing, so there is nothing to inpaint from; "
                     + "white must mark only the holes (use 'retouch generate' to make an image from nothing)");
         }
-        Image filled = perChannel(image, x -> tiler.apply(markHoles(x, m), this::fillTile));
+        Image filled = fill(image, m);
+        if (scales > 1) filled = blendCoarse(image, m, filled);
         // Known pixels are copied back bit for bit: the network only decides the holes.
         float[] out = filled.data(), in = image.data(), md = m.data();
         int n = image.pixels();
@@ -90,6 +125,77 @@ public final class Inpainter {
             }
         }
         return filled;
+    }
+
+    /** The network's fill at the image's own scale (known pixels not yet restored). */
+    private Image fill(Image image, Image mask) {
+        return perChannel(image, x -> tiler.apply(markHoles(x, mask), this::fillTile));
+    }
+
+    /**
+     * Fills at ½ and ¼ scale (while the image stays at least {@value #MIN_COARSE_SIDE} px), upscales
+     * those fills bicubically and blends their mean into {@code fine} by the distance from the
+     * hole's edge. A coarse pixel is a hole if any pixel it covers is, so known coarse pixels
+     * average known pixels only.
+     */
+    private Image blendCoarse(Image image, Image mask, Image fine) {
+        int h = image.height(), w = image.width();
+        float[] dist = distanceToKnown(mask);
+        float deepest = 0;
+        for (float d : dist) deepest = Math.max(deepest, d);
+        if (deepest < BLEND_DEPTH / 2f) return fine; // thin holes: the full-scale network sees across them
+        List<Image> coarse = new ArrayList<>();
+        Image img = image, m = mask;
+        for (int f = 2; f < 1 << scales; f *= 2) {
+            if (Math.min(img.height(), img.width()) / 2 < MIN_COARSE_SIDE) break;
+            img = Resize.scale(img, 0.5, Resize.Method.AREA);
+            m = anyHoleHalf(m);
+            if (Masks.coverage(m) == 1) break;
+            coarse.add(Resize.resize(fill(img, m), h, w, f, f, Resize.Method.BICUBIC));
+        }
+        if (coarse.isEmpty()) return fine;
+        Image out = fine.copy();
+        float[] o = out.data(), md = mask.data();
+        int n = image.pixels();
+        for (int c = 0; c < image.channels(); c++) {
+            for (int i = 0; i < n; i++) {
+                if (md[i] < 0.5f) continue;
+                float wt = Math.min(1f, dist[i] / BLEND_DEPTH);
+                if (wt == 0f) continue;
+                float mean = 0;
+                for (Image k : coarse) mean += k.data()[c * n + i];
+                mean /= coarse.size();
+                o[c * n + i] = (1 - wt) * o[c * n + i] + wt * mean;
+            }
+        }
+        return out;
+    }
+
+    /** Euclidean distance (px) from each hole pixel to the nearest known pixel; 0 outside the hole. */
+    static float[] distanceToKnown(Image mask) {
+        Mat holes = OpenCv.toMask8(mask);
+        Mat dist = new Mat();
+        try {
+            Imgproc.distanceTransform(holes, dist, Imgproc.DIST_L2, Imgproc.DIST_MASK_PRECISE);
+            float[] d = new float[mask.pixels()];
+            dist.get(0, 0, d);
+            return d;
+        } finally {
+            holes.release();
+            dist.release();
+        }
+    }
+
+    /** The mask at half size (rounded up): a pixel is a hole if any of the 2×2 pixels it covers is. */
+    static Image anyHoleHalf(Image mask) {
+        int h = mask.height(), w = mask.width(), ch = (h + 1) / 2, cw = (w + 1) / 2;
+        float[] d = mask.data(), o = new float[ch * cw];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                if (d[y * w + x] >= 0.5f) o[(y / 2) * cw + x / 2] = 1f;
+            }
+        }
+        return new Image(1, ch, cw, o);
     }
 
     /** Restores a whole image with a residual (non-mask) U-Net, such as the GAN deblurrer. */

@@ -1,5 +1,6 @@
 package retouch.nn.inpaint;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -163,6 +164,59 @@ class InpaintTest {
             RetouchException e = assertThrows(RetouchException.class, () -> ip.inpaint(rgb, Image.filled(1, 45, 70, 1f)));
             assertTrue(e.getMessage().contains("every pixel"), e.getMessage());
             assertThrows(RetouchException.class, () -> ip.restore(rgb), "an inpainting net needs a mask");
+        }
+    }
+
+    @Test
+    void distanceAndHalfMaskKnownAnswers() {
+        Image box = new Image(1, 11, 11);
+        for (int y = 3; y < 8; y++) for (int x = 3; x < 8; x++) box.set(0, y, x, 1f);
+        float[] d = Inpainter.distanceToKnown(box);
+        assertEquals(0f, d[0], 0f);
+        assertEquals(1f, d[3 * 11 + 5], 1e-4f); // on the hole's edge
+        assertEquals(3f, d[5 * 11 + 5], 1e-4f); // the centre of a 5x5 hole
+        Image one = new Image(1, 5, 5);
+        one.set(0, 4, 4, 1f);
+        Image half = Inpainter.anyHoleHalf(one);
+        assertEquals(3, half.height());
+        assertEquals(3, half.width());
+        for (int i = 0; i < 9; i++) assertEquals(i == 8 ? 1f : 0f, half.data()[i], 0f, "coarse pixel " + i);
+    }
+
+    @Test
+    void multiScaleChangesOnlyTheDepthsOfWideHoles() {
+        Engines.init();
+        ModelMeta meta = smallGrayInpainter();
+        try (NDManager m = NDManager.newBaseManager()) {
+            UNet net = (UNet) Architectures.buildInitialized(meta, m);
+            SplittableRandom r = new SplittableRandom(5);
+            Image x = new Image(1, 128, 128);
+            for (int i = 0; i < x.data().length; i++) x.data()[i] = (float) r.nextDouble();
+            Image wide = Masks.centerBox(128, 128, 0.625); // 80x80: 40 px deep
+            Image plain = new Inpainter(net, meta, m, 256).multiScale(false).inpaint(x, wide);
+            Image multi = new Inpainter(net, meta, m, 256).multiScale(true).inpaint(x, wide);
+            float[] depth = Inpainter.distanceToKnown(wide);
+            int deep = 0, moved = 0;
+            for (int i = 0; i < x.pixels(); i++) {
+                float a = plain.data()[i], b = multi.data()[i];
+                if (wide.data()[i] < 0.5f) {
+                    assertEquals(x.data()[i], b, 0f, "known pixel " + i + " changed");
+                    continue;
+                }
+                // the coarse fills' weight grows with the depth: at most depth/32 of the way
+                assertTrue(Math.abs(a - b) <= depth[i] / Inpainter.BLEND_DEPTH + 1e-5, "pixel " + i + " at depth " + depth[i]);
+                if (depth[i] >= Inpainter.BLEND_DEPTH) {
+                    deep++;
+                    if (a != b) moved++; // an untrained net fills almost flat, so the change is small but there
+                }
+            }
+            assertTrue(deep > 100 && moved > deep / 2, "deep pixels " + deep + ", changed " + moved + " e.g. " + plain.data()[64 * 128 + 64] + " vs " + multi.data()[64 * 128 + 64]);
+
+            Image thin = new Image(1, 128, 128); // a 6-px stroke: 3 px deep, the network sees across it
+            for (int y = 20; y < 26; y++) for (int xx = 10; xx < 120; xx++) thin.set(0, y, xx, 1f);
+            Image p2 = new Inpainter(net, meta, m, 256).multiScale(false).inpaint(x, thin);
+            Image m2 = new Inpainter(net, meta, m, 256).multiScale(true).inpaint(x, thin);
+            assertArrayEquals(p2.data(), m2.data(), 0f);
         }
     }
 
