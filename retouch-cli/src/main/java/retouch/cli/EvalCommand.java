@@ -85,6 +85,10 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--strips", paramLabel = "DIR", description = "Write a before/after strip of the first image per degradation.")
     Path strips;
 
+    @Option(names = "--grid-images", paramLabel = "N", defaultValue = "0",
+            description = "With --strips, also write a grid of the first N images (rows) by method (columns, then the clean image).")
+    int gridImages;
+
     @Option(names = "--json", description = "Print the results as JSON.")
     boolean json;
 
@@ -133,6 +137,7 @@ public final class EvalCommand implements Callable<Integer> {
         for (String m : methods) {
             resolved.add(isInputMethod(m) ? null : resolve(m, models));
         }
+        if (gridImages < 0) throw new RetouchException("--grid-images must be 0 or more, not " + gridImages);
         ImageFolder folder = folder();
         int n = limit > 0 ? Math.min(limit, folder.size()) : folder.size();
         List<Map<String, Object>> results = new ArrayList<>();
@@ -146,6 +151,7 @@ public final class EvalCommand implements Callable<Integer> {
                 double[][] hole = new double[methods.size()][n];
                 boolean anyHole = false;
                 List<String> names = new ArrayList<>();
+                List<Image> gridTiles = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
                     Image clean = folder.read(i);
                     if (gray) clean = clean.toGray();
@@ -153,6 +159,9 @@ public final class EvalCommand implements Callable<Integer> {
                     Degraded d = deg.applyWithMask(clean, new SplittableRandom(seed * 1_000_003L + i));
                     Image degraded = quantize ? d.image().quantize8() : d.image();
                     int scale = Math.max(1, Math.round((float) clean.width() / degraded.width()));
+                    // the grid takes the first N images of the first image's size
+                    boolean inGrid = i < gridImages && (gridTiles.isEmpty()
+                            || (gridTiles.get(0).height() == clean.height() && gridTiles.get(0).width() == clean.width()));
                     List<Image> panels = new ArrayList<>();
                     List<String> captions = new ArrayList<>();
                     for (int mi = 0; mi < methods.size(); mi++) {
@@ -168,12 +177,14 @@ public final class EvalCommand implements Callable<Integer> {
                         ssim[mi][i] = Ssim.of(clean, clipped, 1.0, border);
                         hole[mi][i] = d.mask() != null && Masks.coverage(d.mask()) > 0 ? Psnr.inMask(clean, clipped, d.mask()) : Double.NaN;
                         anyHole |= !Double.isNaN(hole[mi][i]);
+                        if (inGrid) gridTiles.add(clipped);
                         if (i == 0) {
                             panels.add(clipped);
                             captions.add(Double.isNaN(hole[mi][i]) ? String.format("%s %.2f dB", methods.get(mi), psnr[mi][i])
                                     : String.format("%s hole %.2f dB", methods.get(mi), hole[mi][i]));
                         }
                     }
+                    if (inGrid) gridTiles.add(clean);
                     if (i == 0 && strips != null) {
                         panels.add(clean);
                         captions.add("clean");
@@ -182,6 +193,10 @@ public final class EvalCommand implements Callable<Integer> {
                     }
                     names.add(folder.relative(i).toString());
                     bar.step(deg.spec());
+                }
+                if (strips != null && !gridTiles.isEmpty()) {
+                    Grids.writeGrid(gridTiles, methods.size() + 1, 2, 1f,
+                            strips.resolve(String.format("grid-%d-%s.png", di, safe(deg.spec()))));
                 }
                 for (int mi = 0; mi < methods.size(); mi++) {
                     Map<String, Object> r = new LinkedHashMap<>();

@@ -137,18 +137,23 @@ class CommandsTest {
         Image cam = ImageFiles.read(Cli.sample("camera.png"));
         ImageFiles.writePng(cam.crop(0, 0, 96, 96), dir.resolve("a.png"));
         ImageFiles.writePng(cam.crop(200, 200, 96, 96), dir.resolve("b.png"));
+        ImageFiles.writePng(cam.crop(300, 300, 64, 80), dir.resolve("c.png")); // another size: left out of the grid
         Cli.Result r = Cli.run("eval", "--set", dir.toString(), "--task", "denoise", "--sigma", "15,50", "--methods", "noisy,nlm",
-                "--json", "--strips", tmp.resolve("strips").toString());
+                "--json", "--strips", tmp.resolve("strips").toString(), "--grid-images", "3");
         assertEquals(0, r.code(), r.err());
         JsonNode res = json.readTree(r.out()).get("results");
         assertEquals(4, res.size());
         assertEquals("noisy", res.get(0).get("method").asText());
-        assertEquals(2, res.get(0).get("images").size());
+        assertEquals(3, res.get(0).get("images").size());
         // Noisy σ15 PSNR is 24.6 dB by definition; clipping the output can only raise it a little.
         double noisy = res.get(0).get("psnr").asDouble();
         assertTrue(noisy > 24.4 && noisy < 25.6, "noisy PSNR " + noisy);
         assertTrue(res.get(1).get("psnr").asDouble() > res.get(0).get("psnr").asDouble() + 2);
         assertTrue(Files.exists(tmp.resolve("strips").resolve("strip-0-noise_gauss_15.png")));
+        // grid: rows a and b (c has another size), columns noisy, nlm, clean; 2 px padding
+        Image grid = ImageFiles.read(tmp.resolve("strips").resolve("grid-1-noise_gauss_50.png"));
+        assertEquals(3 * 98 + 2, grid.width());
+        assertEquals(2 * 98 + 2, grid.height());
     }
 
     @Test
