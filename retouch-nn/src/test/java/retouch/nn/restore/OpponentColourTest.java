@@ -23,17 +23,17 @@ class OpponentColourTest {
         SplittableRandom r = new SplittableRandom(2);
         Image rgb = new Image(3, 7, 9);
         for (int i = 0; i < rgb.data().length; i++) rgb.data()[i] = (float) r.nextDouble();
-        Image[] p = Denoiser.toOpponent(rgb);
-        assertArrayEquals(rgb.data(), Denoiser.fromOpponent(p).data(), 1e-6f);
+        Image[] p = retouch.image.OpponentColour.split(rgb);
+        assertArrayEquals(rgb.data(), retouch.image.OpponentColour.merge(p).data(), 1e-6f);
         // pure gray: chroma planes sit at ½, luminance is the gray value
         Image gray = Image.filled(3, 2, 2, 0.3f);
-        Image[] g = Denoiser.toOpponent(gray);
+        Image[] g = retouch.image.OpponentColour.split(gray);
         assertEquals(0.3f, g[0].data()[0], 1e-6f);
         assertEquals(0.5f, g[1].data()[0], 1e-6f);
         assertEquals(0.5f, g[2].data()[0], 1e-6f);
         // i.i.d. noise of σ in R, G, B stays σ in each chroma plane and becomes σ/√3 in luminance
         Image noise = GaussianNoise.addNoise(Image.filled(3, 128, 128, 0.5f), 25, new SplittableRandom(3));
-        Image[] q = Denoiser.toOpponent(noise);
+        Image[] q = retouch.image.OpponentColour.split(noise);
         assertEquals(25 / Math.sqrt(3), 255 * std(q[0]), 0.6);
         assertEquals(25, 255 * std(q[1]), 0.8);
         assertEquals(25, 255 * std(q[2]), 0.8);
