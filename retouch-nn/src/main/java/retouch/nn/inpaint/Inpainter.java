@@ -14,7 +14,6 @@ import retouch.baseline.ClassicalMethod;
 import retouch.baseline.OpenCv;
 import retouch.degrade.Masks;
 import retouch.image.Image;
-import retouch.image.OpponentColour;
 import retouch.image.Resize;
 import retouch.nn.ImageTensors;
 import retouch.nn.store.ModelMeta;
@@ -249,11 +248,6 @@ public final class Inpainter {
 
     private Image perChannel(Image image, PlaneOp op) {
         int mc = meta.inputChannels();
-        if (mc == 1 && image.channels() == 3 && OPPONENT) {
-            Image[] planes = OpponentColour.split(image);
-            for (int c = 0; c < 3; c++) planes[c] = op.apply(planes[c]);
-            return OpponentColour.merge(planes);
-        }
         if (mc == 1 && image.channels() == 3) {
             List<Image> planes = new ArrayList<>();
             for (int c = 0; c < 3; c++) planes.add(op.apply(image.channel(c)));
@@ -291,8 +285,6 @@ public final class Inpainter {
         if (ensemble == 4) sum = sum.add(y.get(2).flip(1)).add(y.get(3).flip(1, 2));
         return sum.div(ensemble);
     }
-
-    static final boolean OPPONENT = "opponent".equals(System.getProperty("retouch.inpaint.color"));
 
     private static Image binary(Image mask) {
         float[] d = mask.data(), o = new float[d.length];
