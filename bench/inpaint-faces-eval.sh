@@ -11,7 +11,7 @@ OUT=${1:-runs/inpaint-faces-eval}
 DATA=${RETOUCH_DATA:-../shared/data}
 M=${MODEL:-inpaint-faces}
 mkdir -p "$OUT/faces"
-ls "$DATA/celeba64" | sort | awk 'NR % 20 == 0' | head -200 | while read -r f; do ln -sf "$(realpath "$DATA/celeba64/$f")" "$OUT/faces/$f"; done
+ls "$DATA/celeba64" | sort | awk 'NR % 20 == 0 && ++k <= 200' | while read -r f; do ln -sf "$(realpath "$DATA/celeba64/$f")" "$OUT/faces/$f"; done
 for spec in mask:free:0.1-0.3 mask:box:0.5; do
   name=${spec//[:.]/-}
   ./retouch eval --set "$OUT/faces" --degrade "$spec" --methods noisy,telea,ns,inpaint-gray,"$M" --strips "$OUT/strips-$name" --grid-images 8 --json > "$OUT/$name.json"

@@ -160,9 +160,19 @@ public final class Retouch implements AutoCloseable {
         return load(name, o);
     }
 
-    /** Name of the first model on the search path whose main task is {@code task}, or {@code null}. */
+    /**
+     * The task's shipped photo model ({@link ModelStore#DEFAULT_FOR_TASK}) if installed, else the
+     * first model on the search path whose main task is {@code task}, or {@code null}. (The store
+     * also holds inpainters for 28-px Fashion-MNIST and 64-px faces, which must not be picked for
+     * a photo because their names sort first.)
+     */
     public static String modelFor(String task) {
-        for (ModelStore.Entry e : ModelStore.list()) {
+        String preferred = ModelStore.DEFAULT_FOR_TASK.get(task);
+        List<ModelStore.Entry> all = ModelStore.list();
+        for (ModelStore.Entry e : all) {
+            if (e.problem() == null && e.name().equals(preferred) && !e.tasks().isEmpty() && e.tasks().get(0).equals(task)) return e.name();
+        }
+        for (ModelStore.Entry e : all) {
             if (e.problem() == null && !e.tasks().isEmpty() && e.tasks().get(0).equals(task)) return e.name();
         }
         return null;

@@ -120,5 +120,23 @@ class RetouchTest {
         assertThrows(IllegalStateException.class, () -> r.restore(noisy));
         RetouchException none = assertThrows(RetouchException.class, () -> Retouch.forTask("sr3"));
         assertTrue(none.getMessage().contains("no installed model does sr3"), none.getMessage());
+        // the photo models, not the Fashion-MNIST or face inpainters whose names sort first
+        assertEquals("inpaint-gray", Retouch.modelFor("inpaint"));
+        assertEquals("deblur-gan-gray", Retouch.modelFor("deblur-gan"));
+    }
+
+    @Test
+    void knownBlurDeblursWithTheDenoiserAsPrior() {
+        Image sharp = clean;
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
+        Image blurred = retouch.degrade.GaussianNoise.addNoise(new retouch.degrade.GaussianBlur(1.6).apply(sharp, rng), 2, rng);
+        try (Retouch r = Retouch.load("denoise-gray")) {
+            Image out = r.deblur(blurred, new retouch.degrade.GaussianBlur(1.6), 2);
+            assertTrue(Psnr.of(sharp, out) > Psnr.of(sharp, blurred) + 2, Psnr.of(sharp, blurred) + " -> " + Psnr.of(sharp, out));
+        }
+        try (Retouch r = Retouch.load("sr2-gray")) {
+            RetouchException e = assertThrows(RetouchException.class, () -> r.deblur(blurred, new retouch.degrade.GaussianBlur(1.6), 2));
+            assertTrue(e.getMessage().contains("denoising model"), e.getMessage());
+        }
     }
 }
