@@ -163,17 +163,11 @@ public final class RestoreCommand implements Callable<Integer> {
 
     /** gauss:S or motion:LENGTH:ANGLE, as in degradation specs without the "blur:" prefix. */
     private static retouch.degrade.Degradation parseBlur(String spec) {
-        String full = spec.toLowerCase(java.util.Locale.ROOT).startsWith("blur:") ? spec : "blur:" + spec;
-        retouch.degrade.Degradation d;
         try {
-            d = retouch.degrade.DegradationSpec.parse(full);
-        } catch (RuntimeException e) {
-            throw new RetouchException("--blur " + spec + ": " + e.getMessage() + " (use gauss:S or motion:LENGTH:ANGLE)");
+            return retouch.degrade.DegradationSpec.parseBlur(spec);
+        } catch (IllegalArgumentException e) {
+            throw new RetouchException("--blur " + spec + ": " + e.getMessage());
         }
-        if (retouch.degrade.Deconvolution.blurOf(d) != d) {
-            throw new RetouchException("--blur takes one blur, gauss:S or motion:LENGTH:ANGLE, not " + spec);
-        }
-        return d;
     }
 
     /** Restores every input with {@code m}; {@code knownBlur} (or null) is handed to non-blind deblurring. */

@@ -49,6 +49,26 @@ public final class DegradationSpec {
         return steps.size() == 1 ? steps.get(0) : new Chain(steps);
     }
 
+    /**
+     * One known blur as users write it for deblurring: {@code gauss:S} or {@code motion:LENGTH:ANGLE}
+     * (a leading {@code blur:} is allowed).
+     *
+     * @throws IllegalArgumentException naming what is wrong and the two forms
+     */
+    public static Degradation parseBlur(String spec) {
+        String full = spec.toLowerCase(Locale.ROOT).startsWith("blur:") ? spec : "blur:" + spec;
+        Degradation d;
+        try {
+            d = parse(full);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (use gauss:S or motion:LENGTH:ANGLE)", e);
+        }
+        if (Deconvolution.blurOf(d) != d) {
+            throw new IllegalArgumentException("takes one blur, gauss:S or motion:LENGTH:ANGLE, not " + spec);
+        }
+        return d;
+    }
+
     private static Degradation parseStep(String step, String whole) {
         if (step.isEmpty()) throw error(whole, "empty step");
         try {

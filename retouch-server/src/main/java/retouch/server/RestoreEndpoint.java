@@ -10,7 +10,6 @@ import retouch.RetouchException;
 import retouch.api.Retouch;
 import retouch.baseline.ClassicalMethod;
 import retouch.baseline.ClassicalMethods;
-import retouch.degrade.Deconvolution;
 import retouch.degrade.Degradation;
 import retouch.degrade.DegradationSpec;
 import retouch.degrade.Masks;
@@ -163,17 +162,11 @@ final class RestoreEndpoint {
         if (!task.equals("deblur")) {
             throw ApiException.badRequest("bad_parameter", "blur is the known blur of task=deblur, not of task=" + task);
         }
-        String full = s.toLowerCase(Locale.ROOT).startsWith("blur:") ? s : "blur:" + s;
-        Degradation d;
         try {
-            d = DegradationSpec.parse(full);
-        } catch (RuntimeException e) {
-            throw ApiException.badRequest("bad_parameter", "blur '" + s + "': " + e.getMessage() + " (use gauss:S or motion:LENGTH:ANGLE)");
+            return DegradationSpec.parseBlur(s);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("bad_parameter", "blur '" + s + "': " + e.getMessage());
         }
-        if (Deconvolution.blurOf(d) != d) {
-            throw ApiException.badRequest("bad_parameter", "blur takes one blur, gauss:S or motion:LENGTH:ANGLE, not '" + s + "'");
-        }
-        return d;
     }
 
     /** A known blur runs plug-and-play with a denoising model (the one named, or the first installed). */
