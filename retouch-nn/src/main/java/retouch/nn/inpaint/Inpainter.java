@@ -7,11 +7,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
-import org.opencv.core.Mat;
-import org.opencv.imgproc.Imgproc;
 import retouch.RetouchException;
 import retouch.baseline.ClassicalMethod;
-import retouch.baseline.OpenCv;
 import retouch.degrade.Masks;
 import retouch.image.Image;
 import retouch.image.Resize;
@@ -171,18 +168,55 @@ public final class Inpainter {
         return out;
     }
 
-    /** Euclidean distance (px) from each hole pixel to the nearest known pixel; 0 outside the hole. */
+    /**
+     * Euclidean distance (px) from each hole pixel to the nearest known pixel; 0 outside the hole.
+     * Exact, in two 1-D passes of squared distances (Felzenszwalb & Huttenlocher 2012), on the
+     * mask's own array (no OpenCV Mat round trip).
+     */
     static float[] distanceToKnown(Image mask) {
-        Mat holes = OpenCv.toMask8(mask);
-        Mat dist = new Mat();
-        try {
-            Imgproc.distanceTransform(holes, dist, Imgproc.DIST_L2, Imgproc.DIST_MASK_PRECISE);
-            float[] d = new float[mask.pixels()];
-            dist.get(0, 0, d);
-            return d;
-        } finally {
-            holes.release();
-            dist.release();
+        int h = mask.height(), w = mask.width(), n = Math.max(h, w);
+        float[] m = mask.data();
+        double[] f = new double[h * w];
+        for (int i = 0; i < f.length; i++) f[i] = m[i] >= 0.5f ? FAR : 0;
+        double[] line = new double[n], out = new double[n], z = new double[n + 1];
+        int[] v = new int[n];
+        for (int x = 0; x < w; x++) {
+            for (int y = 0; y < h; y++) line[y] = f[y * w + x];
+            squaredDistance1d(line, h, out, v, z);
+            for (int y = 0; y < h; y++) f[y * w + x] = out[y];
+        }
+        float[] d = new float[h * w];
+        for (int y = 0; y < h; y++) {
+            System.arraycopy(f, y * w, line, 0, w);
+            squaredDistance1d(line, w, out, v, z);
+            for (int x = 0; x < w; x++) d[y * w + x] = (float) Math.sqrt(out[x]);
+        }
+        return d;
+    }
+
+    private static final double FAR = 1e20;
+
+    /** Lower envelope of parabolas: out[q] = min over p of (q − p)² + f[p]. */
+    private static void squaredDistance1d(double[] f, int n, double[] out, int[] v, double[] z) {
+        int k = 0;
+        v[0] = 0;
+        z[0] = -FAR;
+        z[1] = FAR;
+        for (int q = 1; q < n; q++) {
+            double s = ((f[q] + (double) q * q) - (f[v[k]] + (double) v[k] * v[k])) / (2.0 * q - 2.0 * v[k]);
+            while (s <= z[k]) {
+                k--;
+                s = ((f[q] + (double) q * q) - (f[v[k]] + (double) v[k] * v[k])) / (2.0 * q - 2.0 * v[k]);
+            }
+            k++;
+            v[k] = q;
+            z[k] = s;
+            z[k + 1] = FAR;
+        }
+        k = 0;
+        for (int q = 0; q < n; q++) {
+            while (z[k + 1] < q) k++;
+            out[q] = (double) (q - v[k]) * (q - v[k]) + f[v[k]];
         }
     }
 

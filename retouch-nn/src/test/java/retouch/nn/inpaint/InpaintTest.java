@@ -175,6 +175,20 @@ class InpaintTest {
         assertEquals(0f, d[0], 0f);
         assertEquals(1f, d[3 * 11 + 5], 1e-4f); // on the hole's edge
         assertEquals(3f, d[5 * 11 + 5], 1e-4f); // the centre of a 5x5 hole
+        // against brute force on free-form strokes
+        Image free = Masks.freeForm(40, 50, 0.2, 0.4, new SplittableRandom(8));
+        float[] fast = Inpainter.distanceToKnown(free);
+        for (int y = 0; y < 40; y++) {
+            for (int x = 0; x < 50; x++) {
+                double best = free.get(0, y, x) < 0.5f ? 0 : Double.MAX_VALUE;
+                for (int yy = 0; yy < 40 && best > 0; yy++) {
+                    for (int xx = 0; xx < 50; xx++) {
+                        if (free.get(0, yy, xx) < 0.5f) best = Math.min(best, Math.hypot(y - yy, x - xx));
+                    }
+                }
+                assertEquals(best, fast[y * 50 + x], 1e-4, "pixel " + x + "," + y);
+            }
+        }
         Image one = new Image(1, 5, 5);
         one.set(0, 4, 4, 1f);
         Image half = Inpainter.anyHoleHalf(one);
