@@ -196,10 +196,10 @@ public final class RestoreCommand implements Callable<Integer> {
                     // One big image: show progress over its tiles instead.
                     try (Progress tiles = new Progress(files.get(i).getFileName().toString(), mr.passes(degraded), "tile")) {
                         mr.onTile(() -> tiles.step(""));
-                        restored = m.apply(degraded, p);
+                        restored = apply(m, degraded, p, files.get(i));
                     }
                 } else {
-                    restored = m.apply(degraded, p);
+                    restored = apply(m, degraded, p, files.get(i));
                 }
                 ImageFiles.writePng(restored, outs.get(i), in.info().bitDepth() == 16 ? 16 : 8);
                 bar.step(files.get(i).getFileName().toString());
@@ -208,8 +208,22 @@ public final class RestoreCommand implements Callable<Integer> {
                 }
             }
         }
+        for (String note : notes) spec.commandLine().getErr().println(note);
         if (files.size() > 1) spec.commandLine().getOut().printf("restored %d images into %s (%s)%n", files.size(), output, m.name());
         return ExitCodes.OK;
+    }
+
+    /** What blind deblurring found per image, printed after the progress bar. */
+    private final List<String> notes = new java.util.ArrayList<>();
+
+    /** Restores one image; a blind deblurring model also says which blur it found and undid. */
+    private Image apply(ClassicalMethod m, Image degraded, ClassicalMethod.Params p, Path file) {
+        if (m instanceof ModelRestorer mr && !mr.isTorchScript() && mr.task().equals("deblur")) {
+            ModelRestorer.Deblurred d = mr.deblur(degraded, p.sigma());
+            if (d.estimate() != null) notes.add(file.getFileName() + ": estimated blur " + d.estimate() + "; " + d.how());
+            return d.image();
+        }
+        return m.apply(degraded, p);
     }
 
     static double parseSigma(String s) {

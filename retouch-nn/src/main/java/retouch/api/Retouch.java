@@ -260,6 +260,30 @@ public final class Retouch implements AutoCloseable {
     }
 
     /**
+     * Blind deblurring with a deblurring model (task "deblur"), reporting what it did: the
+     * network's output names the blur (Gaussian or motion, fitted by
+     * {@link retouch.degrade.BlurEstimator}) and plug-and-play with the shipped denoiser undoes it
+     * ({@link ModelRestorer#deblur}). {@link #restore} does the same and returns the image only.
+     *
+     * @param sigma noise level of {@code blurred} on the 0-255 scale, or {@code NaN} to estimate it
+     */
+    public ModelRestorer.Deblurred deblurBlind(Image blurred, double sigma) {
+        if (blurred == null) throw new IllegalArgumentException("image is null");
+        checkSigma(sigma);
+        lifecycle.readLock().lock();
+        try {
+            if (closed) throw new IllegalStateException("Retouch model '" + name() + "' is closed");
+            if (restorer.isTorchScript() || !restorer.task().equals("deblur")) {
+                throw new RetouchException("blind deblurring needs a Retouch deblurring model; '" + name() + "' is "
+                        + (restorer.isTorchScript() ? "a TorchScript model" : "a " + restorer.task() + " model") + suggestion("deblur"));
+            }
+            return restorer.deblur(blurred, sigma);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /**
      * Fills the holes of an image with an inpainting model (task "inpaint"); every pixel outside the
      * hole is returned unchanged.
      *

@@ -92,21 +92,27 @@ final class RestoreEndpoint {
             Multipart.Upload maskUpload = mask;
             int bitDepth = info.bitDepth() == 16 ? 16 : 8;
             long t0 = System.nanoTime();
-            byte[] png = queue.run(() -> run(plan, image, maskUpload, sigma, scale, bitDepth), deadline);
+            Result result = queue.run(() -> run(plan, image, maskUpload, sigma, scale, bitDepth), deadline);
+            byte[] png = result.png();
             ctx.header("X-Retouch-Task", task);
             ctx.header("X-Retouch-Method", plan.methodName());
             ctx.header("X-Retouch-Method-Kind", plan.kind());
             if (plan.note() != null) ctx.header("X-Retouch-Note", plan.note());
             ctx.header("X-Retouch-Sigma", Double.isNaN(sigma) ? "auto" : Double.toString(sigma));
             if (blur != null) ctx.header("X-Retouch-Blur", blur.spec());
+            if (result.estimatedBlur() != null) ctx.header("X-Retouch-Blur-Estimate", result.estimatedBlur());
             ctx.header("X-Retouch-Elapsed-Ms", Long.toString((System.nanoTime() - t0) / 1_000_000));
             ctx.contentType("image/png").result(png);
         }
     }
 
-    private byte[] run(Plan plan, Multipart.Upload image, Multipart.Upload maskUpload, double sigma, int scale, int bitDepth) {
+    /** The PNG, and for blind deblurring the blur that was estimated (spec) or null. */
+    private record Result(byte[] png, String estimatedBlur) {}
+
+    private Result run(Plan plan, Multipart.Upload image, Multipart.Upload maskUpload, double sigma, int scale, int bitDepth) {
         Image in = Uploads.read(image, config.maxPixels(), 1f);
         Image out;
+        String estimatedBlur = null;
         if (plan.model() != null) {
             Retouch r = catalog.restorer(plan.model());
             if (maskUpload != null) {
@@ -117,6 +123,10 @@ final class RestoreEndpoint {
                 }
             } else if (plan.blur() != null) {
                 out = r.deblur(in, plan.blur(), sigma);
+            } else if (r.task().equals("deblur") && !r.meta().architecture().equals("torchscript")) {
+                retouch.nn.restore.ModelRestorer.Deblurred d = r.deblurBlind(in, sigma);
+                out = d.image();
+                if (d.estimate() != null) estimatedBlur = d.estimate().blur().spec() + (d.estimate().isBlurred() ? "" : " (not measurable: network output)");
             } else {
                 out = r.restore(in, sigma);
             }
@@ -132,7 +142,7 @@ final class RestoreEndpoint {
                 throw ApiException.badRequest("bad_input", e.getMessage());
             }
         }
-        return Uploads.png(out, bitDepth);
+        return new Result(Uploads.png(out, bitDepth), estimatedBlur);
     }
 
     static String parseTask(String s) {

@@ -64,4 +64,21 @@ class RestoreQualityTest {
             assertEquals("wrong_task", Http.json(notDenoiser).path("error").asText(), Http.text(notDenoiser));
         }
     }
+
+    @Test
+    void unknownBlurIsEstimatedAndUndone() throws Exception {
+        Image clean = Fixtures.camera().crop(140, 100, 192, 192);
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(12);
+        Image blurred = retouch.degrade.GaussianNoise.addNoise(new retouch.degrade.MotionBlur(13, 120).apply(clean, rng), 2, rng).quantize8();
+        try (RetouchServer s = RetouchServer.start(ServerConfig.defaults().withPort(0))) {
+            HttpResponse<byte[]> r = Http.post(s.url() + "/v1/restore", new Http.Form()
+                    .file("image", "shaken.png", "image/png", Fixtures.png(blurred)).field("task", "deblur"));
+            assertEquals(200, r.statusCode(), Http.text(r));
+            assertEquals("deblur-gray", r.headers().firstValue("X-Retouch-Method").orElse(""));
+            String estimate = r.headers().firstValue("X-Retouch-Blur-Estimate").orElse("");
+            assertTrue(estimate.startsWith("blur:motion:"), estimate);
+            double before = Psnr.of(clean, blurred), after = Psnr.of(clean, Fixtures.decode(r.body()));
+            assertTrue(after > before + 3, "PSNR " + before + " -> " + after + " (" + estimate + ")");
+        }
+    }
 }
