@@ -35,8 +35,9 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
     private final Inpainter inpainter;
 
     /**
-     * System property overriding a U-Net model's flip self-ensemble ({@link Inpainter#ensemble};
-     * model.json hyper-parameter {@code ensemble}, 1 when absent).
+     * System property overriding a model's self-ensemble: a U-Net's flips ({@link Inpainter#ensemble},
+     * 1, 2 or 4) or a DnCNN/FFDNet-style network's flips and turns ({@link Denoiser#ensemble}, 1, 2,
+     * 4 or 8); model.json hyper-parameter {@code ensemble}, 1 when absent.
      */
     public static final String ENSEMBLE_PROPERTY = "retouch.ensemble";
 
@@ -62,7 +63,8 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
         this.name = name;
         this.tile = tile;
         boolean unet = loaded.block() instanceof UNet;
-        this.denoiser = unet ? null : new Denoiser(loaded.block(), loaded.meta(), loaded.manager(), tile, true);
+        this.denoiser = unet ? null : new Denoiser(loaded.block(), loaded.meta(), loaded.manager(), tile, true)
+                .ensemble(Integer.getInteger(ENSEMBLE_PROPERTY, loaded.meta().intParam("ensemble", 1)));
         this.inpainter = unet ? new Inpainter((UNet) loaded.block(), loaded.meta(), loaded.manager(), tile)
                 .ensemble(Integer.getInteger(ENSEMBLE_PROPERTY, loaded.meta().intParam("ensemble", 1))) : null;
         this.external = null;

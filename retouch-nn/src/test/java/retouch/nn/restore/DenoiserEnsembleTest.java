@@ -1,0 +1,48 @@
+package retouch.nn.restore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import retouch.RetouchException;
+import retouch.degrade.GaussianNoise;
+import retouch.image.Image;
+import retouch.metrics.Psnr;
+
+/** The geometric self-ensemble of the shipped denoiser (-Dretouch.ensemble=8). */
+class DenoiserEnsembleTest {
+
+    private static ModelRestorer open(int ensemble) {
+        String old = System.getProperty(ModelRestorer.ENSEMBLE_PROPERTY);
+        System.setProperty(ModelRestorer.ENSEMBLE_PROPERTY, Integer.toString(ensemble));
+        try {
+            return ModelRestorer.open("denoise-gray", 256);
+        } finally {
+            if (old == null) System.clearProperty(ModelRestorer.ENSEMBLE_PROPERTY);
+            else System.setProperty(ModelRestorer.ENSEMBLE_PROPERTY, old);
+        }
+    }
+
+    @Test
+    void eightTransformsDenoiseBetterThanOne() {
+        // not square, so the quarter turns really swap height and width
+        Image clean = PnpDeblurrerTest.camera().crop(100, 60, 160, 200);
+        Image noisy = GaussianNoise.addNoise(clean, 25, new SplittableRandom(21));
+        try (ModelRestorer one = open(1); ModelRestorer eight = open(8)) {
+            Image a = one.apply(noisy, retouch.baseline.ClassicalMethod.Params.ofSigma(25));
+            Image b = eight.apply(noisy, retouch.baseline.ClassicalMethod.Params.ofSigma(25));
+            assertEquals(clean.height(), b.height());
+            assertEquals(clean.width(), b.width());
+            double single = Psnr.of(clean, a), ensemble = Psnr.of(clean, b);
+            assertTrue(ensemble > single + 0.05, "single " + single + " dB, ensemble " + ensemble + " dB");
+            assertEquals(8 * one.passes(noisy), eight.passes(noisy));
+            // blind: σ estimated once on the image as given
+            Image blind = eight.apply(noisy, retouch.baseline.ClassicalMethod.Params.ofSigma(Double.NaN));
+            assertTrue(Psnr.of(clean, blind) > single, "blind ensemble " + Psnr.of(clean, blind));
+        }
+        RetouchException bad = assertThrows(RetouchException.class, () -> open(3));
+        assertTrue(bad.getMessage().contains("1, 2, 4 or 8"), bad.getMessage());
+    }
+}
