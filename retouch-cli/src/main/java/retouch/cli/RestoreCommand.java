@@ -29,6 +29,7 @@ import retouch.nn.restore.ModelRestorer;
                 "  retouch restore noisy.png -o clean.png --method nlm            (sigma estimated from the image)",
                 "  retouch restore holes.png --mask mask.png -o filled.png --method telea",
                 "  retouch restore photo.png --task inpaint --mask mask.png -o filled.png     (shipped inpaint-gray)",
+                "  retouch restore blurred.png --task deblur -o sharp.png   (blur unknown: deblur-gray names it, plug-and-play undoes it)",
                 "  retouch restore blurred.png --task deblur-gan -o sharp.png",
                 "  retouch restore blurred.png --task deblur --blur-sigma 1.6 -o sharp.png   (known Gaussian blur)",
                 "  retouch restore shaken.png --task deblur --blur motion:15:30 -o sharp.png  (known motion blur)",
@@ -38,6 +39,9 @@ import retouch.nn.restore.ModelRestorer;
                 "%nTorchScript models (.pt): forward(x), x N×C×H×W float in [0,1], returning",
                 "  N×C×(sH)×(sW). Channels (1 or 3), scale and size multiple are probed;",
                 "  --task and --channels override. See docs/MODELS.md.",
+                "%nQuality switches (JVM properties, e.g. JAVA_TOOL_OPTIONS=-Dretouch.ensemble=8):",
+                "  -Dretouch.ensemble=2|4|8          self-ensemble of flips/turns (denoisers, SR, deblur; U-Nets 2|4)",
+                "  -Dretouch.deblur.blind=network    blind deblurring by the network alone (default kernel-fit)",
                 ExitCodes.HELP_FOOTER})
 public final class RestoreCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
