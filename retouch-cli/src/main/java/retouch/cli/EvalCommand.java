@@ -61,7 +61,7 @@ public final class EvalCommand implements Callable<Integer> {
     String degrade;
 
     @Option(names = "--task", description = "Shorthand for the degradation: denoise (with --sigma), sr2, sr3, sr4, deblur "
-            + "(Gaussian blur σ 1.6 + noise σ 2, i.e. blur:gauss:1.6,noise:gauss:2), inpaint (free-form holes 10-30 %, mask:free:0.1-0.3).")
+            + "(Gaussian blur σ 1.6 + noise σ 2, i.e. blur:gauss:1.6,noise:gauss:2), inpaint (free-form holes 10-30 %%, mask:free:0.1-0.3).")
     String task;
 
     @Option(names = "--sigma", split = ",", paramLabel = "S", description = "Noise levels for --task denoise, e.g. 15,25,50.")
