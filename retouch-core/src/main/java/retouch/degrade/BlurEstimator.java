@@ -15,7 +15,7 @@ import retouch.image.Image;
  * <p>Why this works with an imperfect sharp estimate: the residual is dominated by the edges,
  * and a network that has only partly undone the blur still puts its edges in the right places
  * and with the right orientation; the fitted kernel then tells a non-blind method
- * ({@code PnpDeblurrer}) what to invert. Residuals are measured on luminance, away from the
+ * ({@code PnpDeblurrer}) what to invert. Residuals are measured on luma, away from the
  * borders (20 px), so no border rule enters.
  */
 public final class BlurEstimator {
@@ -212,13 +212,8 @@ public final class BlurEstimator {
         return sum / ((double) (y1 - y0) * (x1 - x0));
     }
 
-    /** Mean of the channels (one plane for gray). */
+    /** Luma (BT.601, as {@link Image#toGray}); the plane itself for gray. */
     private static float[] luminance(Image im) {
-        if (im.channels() == 1) return im.data();
-        int n = im.pixels(), c = im.channels();
-        float[] out = new float[n];
-        float[] d = im.data();
-        for (int ch = 0; ch < c; ch++) for (int i = 0; i < n; i++) out[i] += d[ch * n + i] / c;
-        return out;
+        return im.isGray() ? im.data() : im.toGray().data();
     }
 }
