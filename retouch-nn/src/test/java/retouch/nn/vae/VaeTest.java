@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import retouch.RetouchException;
@@ -55,23 +56,15 @@ class VaeTest {
         return new LabeledImages(px, n, 28, 28, labels, List.of("horizontal", "vertical"));
     }
 
-    private static int attempts;
-
-    /**
-     * Trains the shared model on first use. Not a @BeforeAll: a failure there is not rerun, and
-     * this short run occasionally hits a NaN loss in some processes (libtorch results that vary
-     * between runs; see retouch-nn/pom.xml), so a test that finds no model trains it afresh and a
-     * rerun of that test gets a new run folder.
-     */
-    static synchronized void train() throws IOException {
-        if (model != null) return;
+    @BeforeAll
+    static void train() throws IOException {
         VaeTraining.Config cfg = new VaeTraining.Config(true, 8, 16, Likelihood.BERNOULLI, false, 1f, 0, 32,
                 3e-3f, 1e-4f, 400, 100, "synthetic bars");
-        Path run = tmp.resolve("run" + attempts++);
+        Path run = tmp.resolve("run");
         Trainer.builder().setRunDir(run).setSteps(400).optSeed(3).optLogEvery(1).optCheckpointEvery(200).optValidateEvery(50).optSampleEvery(400)
                 .optQuiet(true).optShutdownHook(false).optCommand("test").build().fit(new VaeTraining(cfg, bars(1, 1200)));
+        model = run.resolve(Trainer.CHECKPOINT);
         csv = Files.readAllLines(run.resolve(Trainer.LOG_CSV));
-        model = run.resolve(Trainer.CHECKPOINT); // last: it marks the fixture as ready
     }
 
     private static double mean(List<String> lines, String col, int from, int to) {
@@ -81,8 +74,7 @@ class VaeTest {
     }
 
     @Test
-    void lossAndValidationElboFall() throws IOException {
-        train();
+    void lossAndValidationElboFall() {
         double first = mean(csv, "loss", 1, 11), last = mean(csv, "loss", 391, 401);
         assertTrue(last < 0.6 * first, "negative ELBO should fall clearly: " + first + " -> " + last);
         double val50 = mean(csv, "val_neg_elbo", 50, 51), val150 = mean(csv, "val_neg_elbo", 400, 401);
@@ -92,8 +84,7 @@ class VaeTest {
     }
 
     @Test
-    void conditionalSamplesFollowTheLabel() throws IOException {
-        train();
+    void conditionalSamplesFollowTheLabel() {
         try (ImageGenerator g = Generators.load(model.toString())) {
             assertEquals(List.of("horizontal", "vertical"), g.labels());
             assertEquals(1, g.labelIndex("Vertical"));
@@ -129,8 +120,7 @@ class VaeTest {
     }
 
     @Test
-    void reconstructsHeldOutImagesAndBoundsAreConsistent() throws IOException {
-        train();
+    void reconstructsHeldOutImagesAndBoundsAreConsistent() {
         LabeledImages test = bars(99, 64);
         try (VaeGenerator g = VaeGenerator.load(model)) {
             List<Image> in = new java.util.ArrayList<>();
@@ -174,7 +164,6 @@ class VaeTest {
 
     @Test
     void wrongModelsFailClearly() throws IOException {
-        train();
         RetouchException e = assertThrows(RetouchException.class, () -> Generators.load(tmp.resolve("nope").toString()));
         assertTrue(e.getMessage().contains("does not exist") || e.getMessage().contains("no model"), e.getMessage());
         Path broken = tmp.resolve("broken");
@@ -232,7 +221,6 @@ class VaeTest {
 
     @Test
     void classPriorIsFittedStoredAndSampledFrom() throws IOException {
-        train();
         Path copy = tmp.resolve("with-prior");
         LabeledImages data = bars(5, 400);
         try (retouch.nn.store.LoadedModel lm = retouch.nn.store.ModelFile.load(model, Vae.ARCHITECTURE)) {
