@@ -182,28 +182,24 @@ public final class BlurEstimator {
             }
         } else {
             int kh = k.length, kw = k[0].length, ry = kh / 2, rx = kw / 2;
-            List<int[]> offsets = new ArrayList<>();
-            List<Float> weights = new ArrayList<>();
+            int n = 0;
+            for (float[] row : k) for (float v : row) if (v != 0) n++;
+            int[] off = new int[n];   // flat offsets of the non-zero taps
+            float[] wt = new float[n];
+            int i = 0;
             for (int ty = 0; ty < kh; ty++) {
                 for (int tx = 0; tx < kw; tx++) {
                     if (k[ty][tx] != 0) {
-                        offsets.add(new int[] {ty - ry, tx - rx});
-                        weights.add(k[ty][tx]);
+                        off[i] = (ty - ry) * w + (tx - rx);
+                        wt[i++] = k[ty][tx];
                     }
                 }
-            }
-            int n = offsets.size();
-            int[] off = new int[n];
-            float[] wt = new float[n];
-            for (int i = 0; i < n; i++) {
-                off[i] = offsets.get(i)[0] * w + offsets.get(i)[1];
-                wt[i] = weights.get(i);
             }
             for (int yy = y0; yy < y1; yy++) {
                 for (int xx = x0; xx < x1; xx++) {
                     int p = yy * w + xx;
                     float acc = 0;
-                    for (int i = 0; i < n; i++) acc += wt[i] * x[p + off[i]];
+                    for (int t = 0; t < n; t++) acc += wt[t] * x[p + off[t]];
                     float d = acc - y[p];
                     sum += d * d;
                 }
