@@ -20,6 +20,7 @@ import retouch.image.Resize;
  *     {@code fastNlMeansDenoising}/{@code fastNlMeansDenoisingColored} on 8-bit data. Its filter
  *     strength h, patch and search sizes follow σ by {@link #nlmSettings(double, boolean)}, a rule
  *     tuned on BSD400 training images (never on the test sets).</li>
+ * <li>{@code bm3d} — BM3D (Dabov et al., IEEE TIP 2007), CBM3D for colour ({@link Bm3d}).</li>
  * <li>{@code tv} — total-variation denoising by Chambolle's projection algorithm
  *     ({@link TvDenoiser}), weight from σ by {@link #tvWeight(double)} (tuned the same way).</li>
  * <li>{@code gaussian}, {@code median} — the textbook filters (OpenCV), kernel 2r+1.</li>
@@ -33,13 +34,14 @@ public final class ClassicalMethods {
     private ClassicalMethods() {}
 
     /** The names {@link #byName} accepts. */
-    public static final List<String> NAMES = List.of("nlm", "tv", "gaussian", "median", "telea", "ns", "bicubic", "nearest");
+    public static final List<String> NAMES = List.of("nlm", "bm3d", "tv", "gaussian", "median", "telea", "ns", "bicubic", "nearest");
 
     /** The method called {@code name} (case-insensitive). */
     public static ClassicalMethod byName(String name) {
         String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
         return switch (n) {
             case "nlm" -> method("nlm", ClassicalMethods::nlm);
+            case "bm3d" -> method("bm3d", (im, p) -> Bm3d.denoise(im, sigmaOf(im, p)));
             case "tv" -> method("tv", (im, p) -> TvDenoiser.denoise(im, tvWeight(sigmaOf(im, p))).clip());
             case "gaussian" -> method("gaussian", ClassicalMethods::gaussian);
             case "median" -> method("median", ClassicalMethods::median);

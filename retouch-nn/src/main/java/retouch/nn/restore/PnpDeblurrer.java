@@ -66,7 +66,8 @@ public final class PnpDeblurrer implements ClassicalMethod {
         for (double level : levels(noise)) {
             double rho = LAMBDA * noise * noise / (level * level);
             Image x = deconv.solve(aty, z, rho, CG_ITERATIONS);
-            z = denoiser.apply(x, Params.ofSigma(level));
+            // a model's refinement assumes white noise of the given level, which x does not have
+            z = denoiser instanceof ModelRestorer r ? r.denoiseWithNetwork(x, level) : denoiser.apply(x, Params.ofSigma(level));
         }
         return z.clip();
     }

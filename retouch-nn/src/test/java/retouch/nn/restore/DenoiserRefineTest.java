@@ -1,0 +1,77 @@
+package retouch.nn.restore;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import retouch.RetouchException;
+import retouch.baseline.Bm3d;
+import retouch.baseline.ClassicalMethod.Params;
+import retouch.degrade.GaussianNoise;
+import retouch.image.Image;
+import retouch.metrics.Psnr;
+
+/** The shipped denoiser's output refined by BM3D's Wiener stage (model.json refine: wiener). */
+class DenoiserRefineTest {
+
+    private static ModelRestorer open(String refine) {
+        String old = System.getProperty(ModelRestorer.REFINE_PROPERTY);
+        if (refine == null) System.clearProperty(ModelRestorer.REFINE_PROPERTY);
+        else System.setProperty(ModelRestorer.REFINE_PROPERTY, refine);
+        try {
+            return ModelRestorer.open("denoise-gray", 256);
+        } finally {
+            if (old == null) System.clearProperty(ModelRestorer.REFINE_PROPERTY);
+            else System.setProperty(ModelRestorer.REFINE_PROPERTY, old);
+        }
+    }
+
+    @Test
+    void wienerStageImprovesTheNetworkAndIsTheShippedDefault() {
+        Image clean = PnpDeblurrerTest.camera().crop(90, 40, 160, 200);
+        Image noisy = GaussianNoise.addNoise(clean, 25, new SplittableRandom(31));
+        try (ModelRestorer network = open("none"); ModelRestorer refined = open("wiener"); ModelRestorer shipped = open(null)) {
+            Image a = network.apply(noisy, Params.ofSigma(25));
+            Image b = refined.apply(noisy, Params.ofSigma(25));
+            assertTrue(b.sameShape(clean));
+            double alone = Psnr.of(clean, a), both = Psnr.of(clean, b);
+            System.out.printf("denoise-gray σ25 on a camera crop: network %.2f dB, + Wiener stage %.2f dB%n", alone, both);
+            assertTrue(both > alone + 0.1, "network " + alone + " dB, refined " + both + " dB");
+            assertArrayEquals(b.data(), shipped.apply(noisy, Params.ofSigma(25)).data(), "model.json switches the refinement on");
+            // blind: σ estimated from the image for the network and for the Wiener stage
+            double blind = Psnr.of(clean, refined.apply(noisy, Params.ofSigma(Double.NaN)));
+            assertTrue(blind > alone + 0.05, "blind refined " + blind);
+            // the plug-and-play prior step gets the network alone
+            assertArrayEquals(a.data(), refined.denoiseWithNetwork(noisy, 25).data());
+            // the progress bar counts the Wiener stage's stripes
+            assertEquals(network.passes(noisy) + Bm3d.refineStripes(clean.height(), clean.width(), 25), refined.passes(noisy));
+        }
+    }
+
+    @Test
+    void colourPhotosAreRefinedInOpponentSpace() {
+        Image g = PnpDeblurrerTest.camera().crop(120, 60, 96, 128);
+        Image r = g.copy(), b = g.copy();
+        for (int i = 0; i < r.data().length; i++) {
+            r.data()[i] = 0.15f + 0.75f * r.data()[i];
+            b.data()[i] = 0.9f * b.data()[i];
+        }
+        Image clean = Image.stack(r, g, b);
+        Image noisy = GaussianNoise.addNoise(clean, 30, new SplittableRandom(32));
+        try (ModelRestorer network = open("none"); ModelRestorer refined = open("wiener")) {
+            double alone = Psnr.of(clean, network.apply(noisy, Params.ofSigma(30)));
+            Image out = refined.apply(noisy, Params.ofSigma(30));
+            assertEquals(3, out.channels());
+            assertTrue(Psnr.of(clean, out) > alone + 0.1, "network " + alone + " dB, refined " + Psnr.of(clean, out));
+        }
+    }
+
+    @Test
+    void badSettingIsNamed() {
+        RetouchException e = assertThrows(RetouchException.class, () -> open("bm4d"));
+        assertTrue(e.getMessage().contains("wiener or none") && e.getMessage().contains("bm4d"), e.getMessage());
+    }
+}
