@@ -38,6 +38,11 @@ public final class ModelsExportCommand implements Callable<Integer> {
     @Option(names = "--metric", paramLabel = "KEY=VALUE", description = "A figure to record (repeatable).")
     List<String> metrics;
 
+    @Option(names = "--setting", paramLabel = "KEY=VALUE",
+            description = "An inference setting stored with the model (repeatable): ensemble=1|2|4|8 (flips/turns averaged), "
+                    + "refine=wiener|none (denoising models: BM3D's Wiener stage on the network's output).")
+    List<String> settings;
+
     @Option(names = "--description", description = "One-line description.")
     String description;
 
@@ -66,6 +71,7 @@ public final class ModelsExportCommand implements Callable<Integer> {
             all.putAll(extra);
             ModelMeta.Builder b = m.meta().toBuilder().name(name).metrics(all).created(null);
             if (description != null) b.description(description);
+            if (settings != null) for (String kv : settings) applySetting(b, kv);
             if (precision != null) {
                 if (!precision.equals("float32") && !precision.equals(ModelMeta.FLOAT16)) {
                     throw new RetouchException("--precision must be float32 or float16, not '" + precision + "'");
@@ -77,5 +83,22 @@ public final class ModelsExportCommand implements Callable<Integer> {
                     written.parameters().size(), target);
         }
         return ExitCodes.OK;
+    }
+
+    /** Only the settings the restorers read, checked here so that a typo fails now and not at load time. */
+    private static void applySetting(ModelMeta.Builder b, String kv) {
+        int eq = kv.indexOf('=');
+        String key = eq < 0 ? kv.trim() : kv.substring(0, eq).trim(), value = eq < 0 ? "" : kv.substring(eq + 1).trim();
+        switch (key) {
+            case "ensemble" -> {
+                if (!List.of("1", "2", "4", "8").contains(value)) throw new RetouchException("--setting ensemble must be 1, 2, 4 or 8, not '" + value + "'");
+                b.hyper("ensemble", Integer.parseInt(value));
+            }
+            case "refine" -> {
+                if (!value.equals("wiener") && !value.equals("none")) throw new RetouchException("--setting refine must be wiener or none, not '" + value + "'");
+                b.hyper("refine", value);
+            }
+            default -> throw new RetouchException("--setting " + kv + ": unknown setting '" + key + "'; use ensemble=N or refine=wiener|none");
+        }
     }
 }

@@ -66,15 +66,28 @@ class ModelInputTest {
     void exportRenamesAndRecordsFigures(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("my-denoiser");
         Cli.Result r = Cli.run("models", "export", ffdnet.toString(), "--to", out.toString(), "--metric", "set12_psnr25=29.5",
-                "--description", "test model");
+                "--description", "test model", "--setting", "refine=wiener", "--setting", "ensemble=2");
         assertEquals(0, r.code(), r.err());
         ModelMeta meta = ModelFile.readMeta(out);
+        assertEquals("wiener", meta.stringParam("refine", "none"));
+        assertEquals(2, meta.intParam("ensemble", 1));
         assertEquals("my-denoiser", meta.name());
         assertEquals(29.5, meta.metrics().get("set12_psnr25"), 1e-9);
         assertEquals("test model", meta.description());
         // The exported model restores like the original.
         Path img = tmp.resolve("o.png");
         assertEquals(0, Cli.run("restore", Cli.sample("camera.png").toString(), "-o", img.toString(), "--model", out.toString()).code());
+    }
+
+    @Test
+    void exportRejectsUnknownSettings(@TempDir Path tmp) throws Exception {
+        for (String bad : new String[] {"refine=bm4d", "ensemble=3", "tile=64"}) {
+            Path out = tmp.resolve("m-" + bad.replace('=', '-'));
+            Cli.Result r = Cli.run("models", "export", ffdnet.toString(), "--to", out.toString(), "--setting", bad);
+            assertEquals(ExitCodes.BAD_INPUT, r.code(), bad + ": " + r.err());
+            assertTrue(r.err().contains(bad.substring(0, bad.indexOf('='))), r.err());
+            assertFalse(Files.exists(out), bad);
+        }
     }
 
     @Test

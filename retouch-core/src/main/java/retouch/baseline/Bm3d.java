@@ -154,11 +154,12 @@ public final class Bm3d {
                 onStripe.run();
             });
         }
-        float[][] out = new float[noisy.length][h * w];
+        // the estimate replaces the numerator in place: one image less to hold for big photos
         for (int c = 0; c < noisy.length; c++) {
-            for (int i = 0; i < h * w; i++) out[c][i] = den[c][i] > 0 ? num[c][i] / den[c][i] : noisy[c][i];
+            float[] nu = num[c], de = den[c], y = noisy[c];
+            for (int i = 0; i < h * w; i++) nu[i] = de[i] > 0 ? nu[i] / de[i] : y[i];
         }
-        return out;
+        return num;
     }
 
     private static int stripes(int h, Stage s) {
