@@ -37,7 +37,7 @@ import retouch.nn.restore.ModelRestorer;
                 "Protocol: clean x in [0,1]; degraded y from --degrade (noise unclipped);",
                 "PSNR (peak 1) and SSIM of the clipped output, mean over the set."},
         footer = {"%nMethods: 'noisy' (the degraded input itself), the classical methods",
-                "  nlm, tv, gaussian, median, telea, ns, bicubic, nearest, and trained models (name or path,",
+                "  nlm, bm3d, tv, gaussian, median, telea, ns, bicubic, nearest, and trained models (name or path,",
                 "  including TorchScript files: --methods nlm,my-model.pt), and pnp[:DENOISER] (plug-and-play",
                 "  deblurring told the degradation's Gaussian or motion blur; default denoiser denoise-gray).",
                 "%nExamples:",
