@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Time of denoise-gray with and without its BM3D Wiener stage on 512×512 gray photos, one run:
+# the same folder of N noisy copies restored by one process per setting (JVM start and model
+# load are paid once in each, so the difference per image is the Wiener stage's cost).
+# Usage: bench/denoise-refine-bench.sh [N]   (needs ../shared/data/set12 and python3; prints one JSON line)
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+N="${1:-6}"
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+mkdir -p "$WORK/in"
+"$ROOT/retouch" degrade "$ROOT/../shared/data/set12/08.png" -o "$WORK/noisy.png" --degrade noise:gauss:25 --seed 0 >/dev/null
+for i in $(seq 1 "$N"); do cp "$WORK/noisy.png" "$WORK/in/$i.png"; done
+run() {
+  local start end
+  start=$(date +%s.%N)
+  JAVA_TOOL_OPTIONS="-Dretouch.denoise.refine=$1" "$ROOT/retouch" restore "$WORK/in" -o "$WORK/out-$1" --model denoise-gray --sigma 25 >/dev/null 2>&1
+  end=$(date +%s.%N)
+  python3 -c "print($end - $start)"
+}
+net=$(run none)
+ref=$(run wiener)
+python3 - "$N" "$net" "$ref" <<'PY'
+import json, sys
+n, net, ref = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+print(json.dumps({"images": n, "size": "512x512 gray", "network_s": round(net, 2), "network_plus_wiener_s": round(ref, 2),
+                  "wiener_per_image_s": round((ref - net) / n, 3), "ratio": round(ref / net, 2)}))
+PY
