@@ -99,7 +99,7 @@ class ClassicalMethodsTest {
 
     @Test
     void unknownNameListsValidOnes() {
-        RetouchException e = assertThrows(RetouchException.class, () -> ClassicalMethods.byName("bm3d"));
-        assertTrue(e.getMessage().contains("nlm") && e.getMessage().contains("telea") && e.getMessage().contains("bm3d"), e.getMessage());
+        RetouchException e = assertThrows(RetouchException.class, () -> ClassicalMethods.byName("bm4d"));
+        assertTrue(e.getMessage().contains("nlm") && e.getMessage().contains("telea") && e.getMessage().contains("bm4d") && e.getMessage().contains("bm3d,"), e.getMessage());
     }
 }
