@@ -71,17 +71,13 @@ public final class Denoiser implements AutoCloseable {
      * Whether {@link #denoise} refines the network's output by BM3D's Wiener stage with that
      * output as the pilot ({@link Bm3d#refine}): groups of similar blocks are matched on the
      * network's output and the noisy image's 3-D spectrum is shrunk by it. Held-out BSD400
-     * images (the 8 validation images) σ 15 / 25 / 50: +0.23 / +0.18 / +0.17 dB over the network
-     * alone. Off by default; models switch it on through model.json (see {@link ModelRestorer}).
+     * images (the 8 validation images) σ 15 / 25 / 50: +0.19 / +0.15 / +0.18 dB over the network
+     * alone; Set12 +0.38 / +0.31 / +0.35. Off by default; models switch it on through model.json
+     * (see {@link ModelRestorer}).
      */
     public Denoiser refine(boolean on) {
         this.refine = on;
         return this;
-    }
-
-    /** Whether {@link #refine(boolean)} is on. */
-    public boolean refines() {
-        return refine;
     }
 
     /**
@@ -178,7 +174,11 @@ public final class Denoiser implements AutoCloseable {
         return ensemble * (meta.inputChannels() == 1 && channels == 3 ? 3L * perPlane : perPlane);
     }
 
-    /** {@link #passes} plus the refinement's stripes, for {@link #denoise}. */
+    /**
+     * {@link #passes} plus the refinement's stripes, for {@link #denoise}. The stripe count is
+     * that of σ ≤ 40 (the noise level is not known yet when blind); above, blocks are larger and
+     * stripes fewer, so a bar may end a few steps short.
+     */
     public long denoisePasses(int channels, int height, int width) {
         return passes(channels, height, width) + (refine ? Bm3d.refineStripes(height, width, 25) : 0);
     }

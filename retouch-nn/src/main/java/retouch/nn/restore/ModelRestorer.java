@@ -254,7 +254,7 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
         return new Deblurred(sharp, estimate, "plug-and-play with " + prior.name() + " for the fitted " + estimate.blur().spec());
     }
 
-    /** {@value #DEBLUR_PROPERTY}: kernel-fit (default) or network. */
+    /** {@value #REFINE_PROPERTY}, else model.json's {@code refine}: whether the Wiener stage runs. */
     private static boolean refineSetting(ModelMeta meta) {
         String mode = System.getProperty(REFINE_PROPERTY, meta.stringParam("refine", "none"));
         if (!mode.equals("wiener") && !mode.equals("none")) {
@@ -263,6 +263,7 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
         return mode.equals("wiener");
     }
 
+    /** {@value #DEBLUR_PROPERTY}: kernel-fit (default) or network. */
     private static String deblurMode() {
         String mode = System.getProperty(DEBLUR_PROPERTY, "kernel-fit");
         if (!mode.equals("kernel-fit") && !mode.equals("network")) {
