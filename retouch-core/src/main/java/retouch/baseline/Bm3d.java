@@ -126,8 +126,10 @@ public final class Bm3d {
     }
 
     /**
-     * One stage over all planes. Reference blocks are handled in horizontal stripes: stripes two
-     * apart never write the same pixels, so even and then odd stripes run in parallel without locks.
+     * One stage over all planes. Reference blocks are handled in horizontal stripes; a group's
+     * blocks lie up to the search radius above or below its reference, so a stripe is made tall
+     * enough ({@link #stripeHeight}) that stripes two apart never write the same pixels, and even
+     * and then odd stripes run in parallel without locks.
      *
      * @param pilot null for hard thresholding, else the Wiener pilot (one plane per noisy plane)
      * @param guide the plane blocks are matched on
@@ -140,7 +142,7 @@ public final class Bm3d {
         float[][] den = new float[noisy.length][h * w];
         float[] window = kaiser(k, 2.0);
         float[] dct = dctMatrix(k);
-        int stripe = 4 * k;
+        int stripe = stripeHeight(s);
         int stripes = stripes(h, s);
         for (int parity = 0; parity < 2; parity++) {
             int first = parity;
@@ -162,8 +164,17 @@ public final class Bm3d {
         return num;
     }
 
+    /**
+     * Rows of reference positions per stripe. References in [lo, lo + H) write rows from
+     * lo − radius to lo + H + radius + block − 1, so with H = 2·radius + 2·block the stripe two
+     * further down (from lo + 2H − radius) never overlaps.
+     */
+    static int stripeHeight(Stage s) {
+        return 2 * s.searchHalf() + 2 * s.block();
+    }
+
     private static int stripes(int h, Stage s) {
-        return (h - s.block()) / (4 * s.block()) + 1;
+        return (h - s.block()) / stripeHeight(s) + 1;
     }
 
     /** How many times {@link #refine(Image, Image, double, Runnable)} calls back for an image of this size. */
