@@ -15,18 +15,9 @@ import retouch.metrics.Psnr;
 class DenoiserEnsembleTest {
 
     private static ModelRestorer open(int ensemble) {
-        String old = System.getProperty(ModelRestorer.ENSEMBLE_PROPERTY), oldRefine = System.getProperty(ModelRestorer.REFINE_PROPERTY);
-        System.setProperty(ModelRestorer.ENSEMBLE_PROPERTY, Integer.toString(ensemble));
         // the network's passes alone, without the Wiener stage the shipped model adds
-        System.setProperty(ModelRestorer.REFINE_PROPERTY, "none");
-        try {
-            return ModelRestorer.open("denoise-gray", 256);
-        } finally {
-            if (old == null) System.clearProperty(ModelRestorer.ENSEMBLE_PROPERTY);
-            else System.setProperty(ModelRestorer.ENSEMBLE_PROPERTY, old);
-            if (oldRefine == null) System.clearProperty(ModelRestorer.REFINE_PROPERTY);
-            else System.setProperty(ModelRestorer.REFINE_PROPERTY, oldRefine);
-        }
+        return ShippedDenoiser.openWith(java.util.Map.of(ModelRestorer.ENSEMBLE_PROPERTY, Integer.toString(ensemble),
+                ModelRestorer.REFINE_PROPERTY, "none"));
     }
 
     @Test

@@ -17,16 +17,11 @@ import retouch.metrics.Psnr;
 /** The shipped denoiser's output refined by BM3D's Wiener stage (model.json refine: wiener). */
 class DenoiserRefineTest {
 
+    /** @param refine the property's value; null leaves model.json to decide */
     private static ModelRestorer open(String refine) {
-        String old = System.getProperty(ModelRestorer.REFINE_PROPERTY);
-        if (refine == null) System.clearProperty(ModelRestorer.REFINE_PROPERTY);
-        else System.setProperty(ModelRestorer.REFINE_PROPERTY, refine);
-        try {
-            return ModelRestorer.open("denoise-gray", 256);
-        } finally {
-            if (old == null) System.clearProperty(ModelRestorer.REFINE_PROPERTY);
-            else System.setProperty(ModelRestorer.REFINE_PROPERTY, old);
-        }
+        java.util.Map<String, String> p = new java.util.HashMap<>();
+        p.put(ModelRestorer.REFINE_PROPERTY, refine);
+        return ShippedDenoiser.openWith(p);
     }
 
     @Test
