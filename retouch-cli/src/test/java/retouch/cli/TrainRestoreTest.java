@@ -77,6 +77,38 @@ class TrainRestoreTest {
     }
 
     @Test
+    void extendedRunRampsItsLearningRateIn() throws Exception {
+        Path run = tmp.resolve("ramp");
+        String[] common = {"train", "denoise", "--data", crops().toString(), "--depth", "3", "--width", "8", "--patch", "32",
+                "--batch", "2", "--validate-every", "0", "--val-every", "3", "--checkpoint-every", "20", "--quiet",
+                "--out", run.toString()};
+        assertEquals(0, Cli.run(concat(common, "--steps", "20", "--lr", "1e-3")).code());
+        Cli.Result bad = Cli.run(concat(common, "--steps", "40", "--lr", "1e-3", "--lr-ramp", "20"));
+        assertEquals(ExitCodes.BAD_INPUT, bad.code(), bad.err());
+        assertTrue(bad.err().contains("--lr-ramp must be FROM:N"), bad.err());
+        Cli.Result r = Cli.run(concat(common, "--steps", "40", "--lr", "1e-3", "--lr-ramp", "20:10"));
+        assertEquals(0, r.code(), r.err());
+        List<String[]> rows = csv(run);
+        int step = Arrays.asList(rows.get(0)).indexOf("step"), lr = Arrays.asList(rows.get(0)).indexOf("lr");
+        int checked = 0;
+        for (String[] row : rows.subList(1, rows.size())) {
+            long s = Long.parseLong(row[step]);
+            if (s <= 20) continue;
+            double planned = 1e-5 + 0.5 * (1e-3 - 1e-5) * (1 + Math.cos(Math.PI * (s - 1) / 39.0));
+            double expected = s < 30 ? planned * (s - 20) / 10.0 : planned;
+            assertEquals(expected, Double.parseDouble(row[lr]), expected * 1e-4, "lr at step " + s);
+            checked++;
+        }
+        assertTrue(checked >= 2, "logged rows after the resume: " + checked);
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void deblurTrainsWithValidation() throws Exception {
         Path run = tmp.resolve("deblur");
         Cli.Result r = Cli.run("train", "restore", "--task", "deblur", "--data", crops().toString(), "--depth", "3", "--width", "16",

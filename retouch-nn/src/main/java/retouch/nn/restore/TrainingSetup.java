@@ -13,7 +13,7 @@ record TrainingSetup(Block block, Adam adam) {
     /** Builds the network for {@code meta}, its optimiser, and registers both for checkpoints. */
     static TrainingSetup create(TrainContext ctx, ModelMeta meta, float lr, float lrMin, long steps) {
         Block block = Architectures.buildInitialized(meta, ctx.manager());
-        Adam adam = Adam.builder().optLearningRate(LrSchedule.cosine(lr, lrMin, steps)).build(block);
+        Adam adam = Adam.builder().optLearningRate(ctx.schedule(LrSchedule.cosine(lr, lrMin, steps))).build(block);
         ctx.setModel(meta, block).addOptimizer("adam", adam);
         return new TrainingSetup(block, adam);
     }

@@ -39,4 +39,19 @@ public interface LrSchedule {
         LrSchedule base = this;
         return step -> step <= warmupSteps ? base.at(step) * step / (float) (warmupSteps + 1) : base.at(step);
     }
+
+    /**
+     * This schedule scaled by a linear ramp from 0 to 1 over the {@code n} steps after step
+     * {@code from} (1 again from {@code from + n}; steps up to {@code from} are unchanged). Extending
+     * an annealed run re-plans its cosine and the rate would jump from the final rate straight to a
+     * high one; ramping it in keeps Adam's first large steps from wrecking the converged weights.
+     * Stateless, like every schedule here, so resuming mid-ramp gives the same rates.
+     */
+    default LrSchedule withRamp(long from, long n) {
+        if (from < 0 || n <= 0) {
+            throw new IllegalArgumentException("learning-rate ramp needs from >= 0 and n > 0, got " + from + ":" + n);
+        }
+        LrSchedule base = this;
+        return step -> step <= from || step >= from + n ? base.at(step) : base.at(step) * (step - from) / (float) n;
+    }
 }

@@ -19,13 +19,21 @@ public final class TrainContext {
     private final long seed;
     private final Path runDir;
     private final Random random;
+    private final long rampFrom;
+    private final long rampSteps;
     private ModelMeta modelMeta;
     private Block model;
     private final Map<String, Block> blocks = new LinkedHashMap<>();
     private final Map<String, Adam> optimizers = new LinkedHashMap<>();
 
     TrainContext(NDManager manager, long seed, Path runDir) {
+        this(manager, seed, runDir, 0, 0);
+    }
+
+    TrainContext(NDManager manager, long seed, Path runDir, long rampFrom, long rampSteps) {
         this.manager = manager;
+        this.rampFrom = rampFrom;
+        this.rampSteps = rampSteps;
         this.seed = seed;
         this.runDir = runDir;
         this.random = new Random(Seeds.mix(seed, -1));
@@ -42,6 +50,14 @@ public final class TrainContext {
 
     /** A generator seeded from the run seed, for set-up (e.g. choosing a validation split). */
     public Random random() { return random; }
+
+    /**
+     * The learning-rate schedule a task should use: {@code base}, with the run's ramp applied when
+     * one was asked for ({@link Trainer.Builder#optLrRamp}).
+     */
+    public LrSchedule schedule(LrSchedule base) {
+        return rampSteps > 0 ? base.withRamp(rampFrom, rampSteps) : base;
+    }
 
     /** Registers the model to export: its meta (architecture, hyper-parameters, data...) and block. */
     public TrainContext setModel(ModelMeta meta, Block block) {

@@ -67,6 +67,8 @@ public final class Trainer {
     private final long validateEvery;
     private final long sampleEvery;
     private final long stopAt;
+    private final long rampFrom;
+    private final long rampSteps;
     private final boolean resume;
     private final boolean quiet;
     private final boolean shutdownHook;
@@ -101,6 +103,8 @@ public final class Trainer {
         validateEvery = b.validateEvery;
         sampleEvery = b.sampleEvery;
         stopAt = b.stopAt;
+        rampFrom = b.rampFrom;
+        rampSteps = b.rampSteps;
         resume = b.resume;
         quiet = b.quiet;
         shutdownHook = b.shutdownHook;
@@ -166,7 +170,7 @@ public final class Trainer {
                 priorWall = state.path("wall_time_seconds").asDouble(0);
             }
             engine.setRandomSeed(Seeds.mixInt(runSeed, 0));
-            TrainContext ctx = new TrainContext(root, runSeed, runDir);
+            TrainContext ctx = new TrainContext(root, runSeed, runDir, rampFrom, rampSteps);
             task.init(ctx);
             if (ctx.model() == null || ctx.modelMeta() == null) {
                 throw new IllegalStateException("TrainingTask.init must call ctx.setModel(meta, block)");
@@ -390,6 +394,8 @@ public final class Trainer {
         private long validateEvery;
         private long sampleEvery;
         private long stopAt;
+        private long rampFrom;
+        private long rampSteps;
         private boolean resume = true;
         private boolean quiet;
         private boolean shutdownHook = true;
@@ -414,6 +420,14 @@ public final class Trainer {
         public Builder optSampleEvery(long n) { sampleEvery = n; return this; }
         /** Stop (with a checkpoint) after this step even though the run is longer: time-boxed sessions. */
         public Builder optStopAt(long step) { stopAt = step; return this; }
+
+        /** Ramps the learning rate in linearly over {@code n} steps after step {@code from} ({@link LrSchedule#withRamp}). */
+        public Builder optLrRamp(long from, long n) {
+            if (from < 0 || n <= 0) throw new IllegalArgumentException("learning-rate ramp needs from >= 0 and n > 0, got " + from + ":" + n);
+            rampFrom = from;
+            rampSteps = n;
+            return this;
+        }
         /** Whether to resume from an existing checkpoint (default true; false starts over and overwrites). */
         public Builder optResume(boolean r) { resume = r; return this; }
         /** No progress bar or messages on stderr (tests). */

@@ -2,6 +2,7 @@ package retouch.nn.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -198,6 +199,17 @@ class TrainerTest {
         assertEquals(0.25f, w.at(1), 1e-6);
         assertEquals(0.75f, w.at(3), 1e-6);
         assertEquals(1f, w.at(4), 1e-6);
+        // A ramp after step 100 over 4 steps: unchanged up to 100, then 1/4, 2/4, 3/4, full rate.
+        LrSchedule r = LrSchedule.constant(2f).withRamp(100, 4);
+        assertEquals(2f, r.at(100), 1e-6);
+        assertEquals(0.5f, r.at(101), 1e-6);
+        assertEquals(1.5f, r.at(103), 1e-6);
+        assertEquals(2f, r.at(104), 1e-6);
+        assertEquals(2f, r.at(5000), 1e-6);
+        LrSchedule cr = LrSchedule.cosine(1f, 0.1f, 11).withRamp(5, 2);
+        assertEquals(c.at(6) / 2, cr.at(6), 1e-6);
+        assertEquals(c.at(7), cr.at(7), 1e-6);
+        assertThrows(IllegalArgumentException.class, () -> LrSchedule.constant(1f).withRamp(10, 0));
         assertTrue(Seeds.mixInt(1, 2) >= 0);
         assertFalse(Seeds.mix(1, 2) == Seeds.mix(2, 1));
         assertEquals(Map.of(), Map.of());
