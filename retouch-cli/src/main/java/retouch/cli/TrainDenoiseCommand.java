@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -81,9 +82,8 @@ public final class TrainDenoiseCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "50000", description = "Total steps. Default: ${DEFAULT-VALUE}.")
     long steps;
 
-    @Option(names = "--lr-ramp", paramLabel = "FROM:N", description = "Ramp the learning rate in linearly over N steps after step FROM "
-            + "(to extend an annealed run with a higher peak rate without a sudden jump), e.g. 15500:1000.")
-    String lrRamp;
+    @Mixin
+    LrRampOption lrRamp;
 
     @Option(names = "--stop-at", defaultValue = "0", description = "Stop with a checkpoint after this step (time-boxed sessions); 0 = run to the end.")
     long stopAt;
@@ -125,10 +125,7 @@ public final class TrainDenoiseCommand implements Callable<Integer> {
             trainingTask = new RestoreTraining(new RestoreTraining.Config(task, channels, depth, width, patch, batch, noiseMax,
                     lr, lrMin, steps, valEvery, what), folder);
         }
-        long[] ramp = parseRamp(lrRamp);
-        Trainer.Builder builder = Trainer.builder();
-        if (ramp != null) builder.optLrRamp(ramp[0], ramp[1]);
-        Trainer trainer = builder
+        Trainer trainer = lrRamp.applyTo(Trainer.builder())
                 .setRunDir(out)
                 .setSteps(steps)
                 .optSeed(seed)
@@ -144,21 +141,6 @@ public final class TrainDenoiseCommand implements Callable<Integer> {
         spec.commandLine().getOut().printf("%s at step %d/%d (%.0f s in all); checkpoint %s%n",
                 r.completed() ? "finished" : "stopped", r.step(), steps, r.wallSeconds(), r.checkpoint());
         return r.completed() || stopAt > 0 ? ExitCodes.OK : ExitCodes.INTERRUPTED;
-    }
-
-    /** {@code FROM:N} of --lr-ramp as two longs, or null when the option is absent. */
-    static long[] parseRamp(String s) {
-        if (s == null) return null;
-        String[] parts = s.split(":");
-        try {
-            if (parts.length == 2) {
-                long from = Long.parseLong(parts[0].trim()), n = Long.parseLong(parts[1].trim());
-                if (from >= 0 && n > 0) return new long[] {from, n};
-            }
-        } catch (NumberFormatException e) {
-            // fall through to the message below
-        }
-        throw new RetouchException("--lr-ramp must be FROM:N with FROM >= 0 and N > 0 (e.g. 15500:1000), not '" + s + "'");
     }
 
     static double[] parseRange(String s) {

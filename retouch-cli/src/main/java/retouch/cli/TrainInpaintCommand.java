@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -87,6 +88,9 @@ public final class TrainInpaintCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "20000", description = "Total steps. Default: ${DEFAULT-VALUE}.")
     long steps;
 
+    @Mixin
+    LrRampOption lrRamp;
+
     @Option(names = "--stop-at", defaultValue = "0", description = "Stop with a checkpoint after this step (time-boxed sessions); 0 = run to the end.")
     long stopAt;
 
@@ -139,7 +143,7 @@ public final class TrainInpaintCommand implements Callable<Integer> {
         var cfg = new InpaintTraining.Config(t, channels, size, levels, width, dWidth, advWeight, holeWeight, range[0], range[1],
                 natural, batch, lr, lrMin, steps, description + (maskDir == null ? "" : "; a third of the masks from " + maskDir
                 + " (files numbered 4 mod 5 held out)"), maskDir);
-        Trainer trainer = Trainer.builder()
+        Trainer trainer = lrRamp.applyTo(Trainer.builder())
                 .setRunDir(out)
                 .setSteps(steps)
                 .optSeed(seed)

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -83,6 +84,9 @@ public final class TrainVaeCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Run seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Mixin
+    LrRampOption lrRamp;
+
     @Option(names = "--stop-at", defaultValue = "0", description = "Stop with a checkpoint after this step (time-boxed sessions); 0 = run to the end.")
     long stopAt;
 
@@ -108,7 +112,7 @@ public final class TrainVaeCommand implements Callable<Integer> {
         VaeTraining task = new VaeTraining(new VaeTraining.Config(conditional, latent, width, lik, binarize, beta,
                 Math.round(warmupEpochs * stepsPerEpoch), batch, lr, lrMin, steps, heldOut, description, betaStart,
                 labelEverywhere), train);
-        Trainer trainer = Trainer.builder()
+        Trainer trainer = lrRamp.applyTo(Trainer.builder())
                 .setRunDir(out)
                 .setSteps(steps)
                 .optSeed(seed)

@@ -149,12 +149,12 @@ public final class InpaintTraining implements TrainingTask {
         meta = meta();
         NDManager m = ctx.manager();
         g = (UNet) Architectures.buildInitialized(meta, m);
-        adamG = Adam.builder().optLearningRate(LrSchedule.cosine(cfg.lr(), cfg.lrMin(), cfg.steps()))
+        adamG = Adam.builder().optLearningRate(ctx.schedule(LrSchedule.cosine(cfg.lr(), cfg.lrMin(), cfg.steps())))
                 .optBeta1(0.5f).optBeta2(0.999f).build(g);
         ctx.setModel(meta, g).addOptimizer("adam_g", adamG);
         if (cfg.adversarial()) {
             d = (PatchDiscriminator) Architectures.buildInitialized(discriminatorMeta(), m);
-            adamD = Adam.builder().optLearningRate(LrSchedule.cosine(cfg.lr(), cfg.lrMin(), cfg.steps()))
+            adamD = Adam.builder().optLearningRate(ctx.schedule(LrSchedule.cosine(cfg.lr(), cfg.lrMin(), cfg.steps())))
                     .optBeta1(0.5f).optBeta2(0.999f).build(d);
             ctx.addBlock("discriminator", d).addOptimizer("adam_d", adamD);
         }

@@ -99,7 +99,7 @@ public final class VaeTraining implements TrainingTask {
     public void init(TrainContext ctx) {
         ModelMeta meta = meta();
         vae = (Vae) Architectures.buildInitialized(meta, ctx.manager());
-        adam = Adam.builder().optLearningRate(LrSchedule.cosine(cfg.lr(), cfg.lrMin(), cfg.steps())).build(vae);
+        adam = Adam.builder().optLearningRate(ctx.schedule(LrSchedule.cosine(cfg.lr(), cfg.lrMin(), cfg.steps()))).build(vae);
         ctx.setModel(meta, vae).addOptimizer("adam", adam);
         pool = ctx.manager().create(train.floats(), new Shape(train.size(), 1, train.h(), train.w()));
         poolLabels = train.labels();
