@@ -183,6 +183,11 @@ public final class Bm3d {
         return sigma < MIN_SIGMA || height < s.block() || width < s.block() ? 0 : stripes(height, s);
     }
 
+    /** Rows of references one stripe of {@link #refine} covers (its blocks reach a little beyond). */
+    public static int refineStripeHeight(double sigma) {
+        return stripeHeight(wienerStage(sigma));
+    }
+
     /** 0, step, 2·step … and always {@code last}, so every pixel is covered. */
     static int[] positions(int last, int step) {
         int n = last / step + 1;

@@ -32,6 +32,11 @@ public final class Tiler {
         return apply(in, f, 1);
     }
 
+    /** Pixels of one tile for an image of this size (the image itself when it is smaller). */
+    public long tileArea(int height, int width) {
+        return (long) Math.min(tile, height) * Math.min(tile, width);
+    }
+
     /** How many tiles {@link #apply} runs for an image of this size (for progress bars). */
     public int tileCount(int height, int width) {
         return positions(height) * positions(width);

@@ -41,8 +41,16 @@ class DenoiserRefineTest {
             assertTrue(blind > alone + 0.05, "blind refined " + blind);
             // the plug-and-play prior step gets the network alone
             assertArrayEquals(a.data(), refined.denoiseWithNetwork(noisy, 25).data());
-            // the progress bar counts the Wiener stage's stripes
-            assertEquals(network.passes(noisy) + Bm3d.refineStripes(clean.height(), clean.width(), 25), refined.passes(noisy));
+            // the progress bar counts the Wiener stage's stripes, each weighted by its cost in tiles,
+            // and the listener is called exactly as often as announced
+            long stripes = Bm3d.refineStripes(clean.height(), clean.width(), 25);
+            assertTrue(stripes >= 2, "stripes " + stripes);
+            long announced = refined.passes(noisy);
+            assertTrue(announced >= network.passes(noisy) + 2 * stripes, "passes " + announced);
+            java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
+            refined.onTile(calls::incrementAndGet);
+            refined.apply(noisy, Params.ofSigma(25));
+            assertEquals(announced, calls.get());
         }
     }
 
