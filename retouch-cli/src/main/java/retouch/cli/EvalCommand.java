@@ -60,7 +60,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--degrade", paramLabel = "SPEC", description = "Degradation chain (see 'retouch degrade --help').")
     String degrade;
 
-    @Option(names = "--task", description = "Shorthand for the degradation: denoise (with --sigma), sr2, sr3, sr4, deblur "
+    @Option(names = "--task", description = "Shorthand for the degradation: denoise (with --sigma), sr2, sr3, sr4, jpeg (quality 10, 20, 30 and 40), deblur "
             + "(Gaussian blur σ 1.6 + noise σ 2, i.e. blur:gauss:1.6,noise:gauss:2), inpaint (free-form holes 10-30 %%, mask:free:0.1-0.3).")
     String task;
 
@@ -260,6 +260,8 @@ public final class EvalCommand implements Callable<Integer> {
 
     /** The deblurring benchmark of --task deblur (the Set12 table in docs/BENCHMARKS.md). */
     static final String DEBLUR_SPEC = "blur:gauss:1.6,noise:gauss:2";
+    /** The qualities of {@code --task jpeg}: those of the JPEG deblocking literature (ARCNN, DnCNN-3, FBCNN). */
+    static final int[] JPEG_QUALITIES = {10, 20, 30, 40};
     /** The inpainting benchmark of --task inpaint: brush strokes covering 10-30 % of each image. */
     static final String INPAINT_SPEC = "mask:free:0.1-0.3";
 
@@ -276,9 +278,12 @@ public final class EvalCommand implements Callable<Integer> {
                 }
                 case "sr2", "sr3", "sr4" -> list.add(DegradationSpec.parse("down:bicubic:" + task.charAt(2)));
                 case "deblur" -> list.add(DegradationSpec.parse(DEBLUR_SPEC));
+                case "jpeg" -> {
+                    for (int q : JPEG_QUALITIES) list.add(DegradationSpec.parse("jpeg:" + q));
+                }
                 case "inpaint" -> list.add(DegradationSpec.parse(INPAINT_SPEC));
                 default -> throw new RetouchException("unknown --task '" + task
-                        + "': use denoise, sr2, sr3, sr4, deblur or inpaint (or --degrade SPEC)");
+                        + "': use denoise, sr2, sr3, sr4, jpeg, deblur or inpaint (or --degrade SPEC)");
             }
         } else {
             throw new RetouchException("say how to degrade the clean images: --degrade SPEC or --task denoise --sigma 25");

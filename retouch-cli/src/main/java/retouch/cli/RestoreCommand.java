@@ -62,7 +62,7 @@ public final class RestoreCommand implements Callable<Integer> {
     String model;
 
     @Option(names = "--task", paramLabel = "TASK",
-            description = {"denoise, deblur, sr2, sr4, inpaint or deblur-gan. Without --model or --method it picks the shipped",
+            description = {"denoise, deblur, jpeg, sr2, sr4, inpaint or deblur-gan. Without --model or --method it picks the shipped",
                     "model for the task (e.g. inpaint -> inpaint-gray). For TorchScript models it says what the file does",
                     "(default: recorded in the file, else from the probed scale)."})
     String task;

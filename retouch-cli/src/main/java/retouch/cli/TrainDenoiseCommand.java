@@ -43,7 +43,7 @@ public final class TrainDenoiseCommand implements Callable<Integer> {
     @Option(names = "--export", description = "Also save the final model here (folder or .zip) when the run completes.")
     Path export;
 
-    @Option(names = "--task", defaultValue = "denoise", description = "denoise, deblur, sr2, sr3 or sr4. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--task", defaultValue = "denoise", description = "denoise, deblur, jpeg (artefact removal, quality 10-95), sr2, sr3 or sr4. Default: ${DEFAULT-VALUE}.")
     String task;
 
     @Option(names = "--noise-max", defaultValue = "5", description = "Deblurring: noise σ drawn from 0 to this. Default: ${DEFAULT-VALUE}.")

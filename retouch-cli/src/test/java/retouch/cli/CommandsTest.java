@@ -176,6 +176,16 @@ class CommandsTest {
         res = json.readTree(r.out()).get("results");
         assertEquals("mask:free:0.1-0.3", res.get(0).get("degrade").asText());
         assertTrue(res.get(1).get("hole_psnr").asDouble() > res.get(0).get("hole_psnr").asDouble() + 3, res.toString());
+        // jpeg: the four qualities of the deblocking literature, the input worse at lower quality
+        r = Cli.run("eval", "--set", dir.toString(), "--task", "jpeg", "--methods", "noisy", "--json");
+        assertEquals(0, r.code(), r.err());
+        res = json.readTree(r.out()).get("results");
+        assertEquals(4, res.size());
+        assertEquals("jpeg:10", res.get(0).get("degrade").asText());
+        assertEquals("jpeg:40", res.get(3).get("degrade").asText());
+        for (int i = 1; i < 4; i++) {
+            assertTrue(res.get(i).get("psnr").asDouble() > res.get(i - 1).get("psnr").asDouble(), res.toString());
+        }
         r = Cli.run("eval", "--set", dir.toString(), "--task", "sharpen", "--methods", "noisy");
         assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
         assertTrue(r.err().contains("deblur"), r.err());

@@ -109,6 +109,37 @@ class TrainRestoreTest {
     }
 
     @Test
+    void jpegArtefactRemovalTrainsAndRestores() throws Exception {
+        Path run = tmp.resolve("jpeg");
+        Cli.Result bad = Cli.run("train", "restore", "--task", "jpeg", "--data", crops().toString(), "--patch", "36", "--steps", "1",
+                "--quiet", "--out", tmp.resolve("jpeg-bad").toString());
+        assertEquals(ExitCodes.BAD_INPUT, bad.code(), bad.err());
+        assertTrue(bad.err().contains("multiple of 8"), bad.err());
+        Cli.Result r = Cli.run("train", "restore", "--task", "jpeg", "--data", crops().toString(), "--depth", "3", "--width", "16",
+                "--patch", "32", "--batch", "4", "--steps", "40", "--lr", "3e-3", "--validate-every", "40", "--val-every", "3",
+                "--checkpoint-every", "40", "--quiet", "--out", run.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String[]> rows = csv(run);
+        List<String> head = Arrays.asList(rows.get(0));
+        int loss = head.indexOf("loss"), in = head.indexOf("val_psnr_input");
+        assertTrue(Double.parseDouble(rows.get(rows.size() - 1)[loss]) < Double.parseDouble(rows.get(1)[loss]));
+        double input = Double.parseDouble(rows.get(rows.size() - 1)[in]);
+        assertTrue(input > 22 && input < 45, "JPEG input PSNR " + input);
+        // restore keeps size and mode of a JPEG-damaged photo
+        Path damaged = tmp.resolve("damaged.png");
+        ImageFiles.writePng(retouch.degrade.JpegCompression.roundTrip(ImageFiles.read(Cli.sample("camera.png")).crop(0, 0, 40, 72), 15), damaged);
+        Path out = tmp.resolve("deblocked.png");
+        Cli.Result rr = Cli.run("restore", damaged.toString(), "-o", out.toString(), "--model", run.resolve("checkpoint").toString());
+        assertEquals(0, rr.code(), rr.err());
+        assertEquals(72, ImageFiles.probe(out).width());
+        assertEquals(40, ImageFiles.probe(out).height());
+        Cli.Result wrong = Cli.run("restore", damaged.toString(), "-o", out.toString(), "--model", run.resolve("checkpoint").toString(),
+                "--task", "denoise");
+        assertEquals(ExitCodes.BAD_INPUT, wrong.code(), wrong.err());
+        assertTrue(wrong.err().contains("trained for jpeg"), wrong.err());
+    }
+
+    @Test
     void deblurTrainsWithValidation() throws Exception {
         Path run = tmp.resolve("deblur");
         Cli.Result r = Cli.run("train", "restore", "--task", "deblur", "--data", crops().toString(), "--depth", "3", "--width", "16",

@@ -44,7 +44,7 @@ import retouch.nn.store.ModelStore;
 public final class Retouch implements AutoCloseable {
 
     /** Tasks a restoration model can have, as written in its model.json. */
-    public static final List<String> TASKS = List.of("denoise", "deblur", "sr2", "sr3", "sr4", "inpaint", "deblur-gan");
+    public static final List<String> TASKS = List.of("denoise", "deblur", "jpeg", "sr2", "sr3", "sr4", "inpaint", "deblur-gan");
 
     /**
      * How a model is loaded and run.
@@ -188,7 +188,7 @@ public final class Retouch implements AutoCloseable {
         return restorer.name();
     }
 
-    /** The model's task: denoise, deblur, sr2, sr3 or sr4. */
+    /** The model's task: denoise, deblur, jpeg, sr2, sr3, sr4, inpaint or deblur-gan. */
     public String task() {
         return restorer.task();
     }

@@ -28,12 +28,13 @@ import retouch.image.ImageInfo;
  */
 final class RestoreEndpoint {
     /** Tasks the endpoint accepts. */
-    static final List<String> TASKS = List.of("denoise", "deblur", "sr2", "sr3", "sr4", "inpaint", "gan-inpaint", "deblur-gan");
+    static final List<String> TASKS = List.of("denoise", "deblur", "jpeg", "sr2", "sr3", "sr4", "inpaint", "gan-inpaint", "deblur-gan");
 
     /** Classical methods allowed per task (first = the fallback where one is used automatically). */
     static final Map<String, List<String>> CLASSICAL = Map.of(
             "denoise", List.of("nlm", "tv", "gaussian", "median"),
             "deblur", List.of(),
+            "jpeg", List.of(),
             "sr2", List.of("bicubic", "nearest"),
             "sr3", List.of("bicubic", "nearest"),
             "sr4", List.of("bicubic", "nearest"),
@@ -42,7 +43,7 @@ final class RestoreEndpoint {
             "deblur-gan", List.of());
 
     private static final Map<String, String> TASK_WORDS = Map.of(
-            "denoise", "denoising", "deblur", "deblurring", "sr2", "x2 super-resolution", "sr3", "x3 super-resolution",
+            "denoise", "denoising", "deblur", "deblurring", "jpeg", "JPEG artefact removal", "sr2", "x2 super-resolution", "sr3", "x3 super-resolution",
             "sr4", "x4 super-resolution", "inpaint", "inpainting", "gan-inpaint", "GAN inpainting",
             "deblur-gan", "GAN deblurring");
 

@@ -100,7 +100,7 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
      * Loads a restoration model by name or path; a TorchScript file ({@code .pt}) is probed for
      * what it cannot say itself.
      *
-     * @param task for TorchScript models: denoise, deblur, sr2, sr3 or sr4; {@code null} infers it
+     * @param task for TorchScript models: denoise, deblur, jpeg, sr2, sr3 or sr4; {@code null} infers it
      *     (recorded task, else the probed scale). A Retouch model must match it when given.
      * @param channels for TorchScript models: 1 or 3; 0 probes. Must be 0 for Retouch models.
      * @throws RetouchException when it is missing, broken, or of an architecture restore cannot run
@@ -189,7 +189,7 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
         return denoiser.denoiseWithNetwork(noisy, sigma).clip();
     }
 
-    /** The model's task: denoise, deblur, sr2, sr3, sr4, inpaint or deblur-gan. */
+    /** The model's task: denoise, deblur, jpeg, sr2, sr3, sr4, inpaint or deblur-gan. */
     public String task() {
         if (external != null) return external.task();
         List<String> tasks = loaded.meta().tasks();
@@ -217,6 +217,7 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
             Image up = TaskDegradation.prepareInput(task, degraded, degraded.height() * scale, degraded.width() * scale);
             return denoiser.apply(up, 0).clip();
         }
+        if (task.equals("jpeg")) return denoiser.apply(degraded, 0).clip(); // blind: trained on every quality
         return deblur(degraded, sigma).image();
     }
 

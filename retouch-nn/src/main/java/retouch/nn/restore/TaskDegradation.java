@@ -5,6 +5,7 @@ import java.util.SplittableRandom;
 import retouch.RetouchException;
 import retouch.degrade.GaussianBlur;
 import retouch.degrade.GaussianNoise;
+import retouch.degrade.JpegCompression;
 import retouch.degrade.MotionBlur;
 import retouch.image.Image;
 import retouch.image.Resize;
@@ -20,11 +21,17 @@ import retouch.image.Resize;
  *       angle), half each, then Gaussian noise σ 0–{@code noiseMax}; level = noise σ/255.</li>
  *   <li>{@code sr2}, {@code sr3}, {@code sr4}: MATLAB-style bicubic downscaling by the factor, then
  *       bicubic upscaling back; level 0.</li>
+ *   <li>{@code jpeg}: a JPEG round trip at a quality drawn from {@value #JPEG_QUALITY_MIN}–{@value
+ *       #JPEG_QUALITY_MAX} (the JDK's baseline encoder, IJG scale); level 0: one blind model for any
+ *       quality, as DnCNN-3 is (a photo's quality is rarely known once it has been re-saved).</li>
  * </ul>
  */
 public final class TaskDegradation {
     /** A damaged patch and the level the network is given. */
     public record Sample(Image input, float level) {}
+
+    /** JPEG qualities a {@code jpeg} model is trained on (uniform, inclusive). */
+    public static final int JPEG_QUALITY_MIN = 10, JPEG_QUALITY_MAX = 95;
 
     private final String task;
     private final double noiseMax;
@@ -32,8 +39,8 @@ public final class TaskDegradation {
     public TaskDegradation(String task, double noiseMax) {
         this.task = task.toLowerCase(Locale.ROOT);
         this.noiseMax = noiseMax;
-        if (!this.task.equals("deblur") && scaleOf(this.task) == 0) {
-            throw new RetouchException("unknown restoration task '" + task + "': use deblur, sr2, sr3 or sr4 (denoise has its own trainer)");
+        if (!this.task.equals("deblur") && !this.task.equals("jpeg") && scaleOf(this.task) == 0) {
+            throw new RetouchException("unknown restoration task '" + task + "': use deblur, jpeg, sr2, sr3 or sr4 (denoise has its own trainer)");
         }
     }
 
@@ -51,8 +58,12 @@ public final class TaskDegradation {
         };
     }
 
-    /** Patch sides must be multiples of this (the SR factor; 2 for the pixel-unshuffle networks). */
+    /**
+     * Patch sides must be multiples of this (the SR factor; 2 for the pixel-unshuffle networks; 8
+     * for JPEG, so that patches hold whole 8×8 coding blocks as photos do).
+     */
     public int patchMultiple() {
+        if (task.equals("jpeg")) return 8;
         int s = scaleOf(task);
         return s == 0 ? 2 : s * 2 / gcd(s, 2);
     }
@@ -69,6 +80,10 @@ public final class TaskDegradation {
                     : new MotionBlur(5 + 16 * rng.nextDouble(), 180 * rng.nextDouble()).apply(clean, rng);
             double sigma = noiseMax * rng.nextDouble();
             return new Sample(GaussianNoise.addNoise(blurred, sigma, rng), (float) (sigma / 255));
+        }
+        if (task.equals("jpeg")) {
+            int quality = JPEG_QUALITY_MIN + rng.nextInt(JPEG_QUALITY_MAX - JPEG_QUALITY_MIN + 1);
+            return new Sample(JpegCompression.roundTrip(clean, quality), 0f);
         }
         int s = scaleOf(task);
         Image small = Resize.scale(clean, 1.0 / s, Resize.Method.BICUBIC);

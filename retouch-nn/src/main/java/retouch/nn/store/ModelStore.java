@@ -73,7 +73,7 @@ public final class ModelStore {
      * an inpainting model for 28-pixel Fashion-MNIST must not be picked for a photo).
      */
     public static final java.util.Map<String, String> DEFAULT_FOR_TASK = java.util.Map.of(
-            "denoise", "denoise-gray", "deblur", "deblur-gray", "sr2", "sr2-gray", "sr4", "sr4-gray",
+            "denoise", "denoise-gray", "deblur", "deblur-gray", "sr2", "sr2-gray", "sr4", "sr4-gray", "jpeg", "jpeg-gray",
             "inpaint", "inpaint-gray", "deblur-gan", "deblur-gan-gray");
 
     /**

@@ -13,14 +13,14 @@ import retouch.tile.Tiler;
  * tiles with blended seams (memory bounded by the tile, not the image), a gray model on an RGB
  * image per channel, an RGB model on a gray image on the gray replicated into three channels.
  *
- * <p>The task decides the input: {@code denoise} and {@code deblur} give the image itself (the
+ * <p>The task decides the input: {@code denoise}, {@code deblur} and {@code jpeg} give the image itself (the
  * model must keep the size); {@code srK} gives the low-resolution image to a model that upscales
  * by K itself, or — to a model that keeps the size, as Retouch's own SR networks do — the bicubic
  * upscale by K.
  */
 public final class TorchScriptRestorer implements AutoCloseable {
     /** Tasks {@code --task} accepts for TorchScript models. */
-    public static final List<String> TASKS = List.of("denoise", "deblur", "sr2", "sr3", "sr4");
+    public static final List<String> TASKS = List.of("denoise", "deblur", "jpeg", "sr2", "sr3", "sr4");
 
     private final TorchScriptModel model;
     private final String task;
