@@ -85,6 +85,11 @@ public final class TrainDenoiseCommand implements Callable<Integer> {
     @Mixin
     LrRampOption lrRamp;
 
+    @Option(names = "--init-from", paramLabel = "NAME|PATH", description = "Start from this model's weights instead of a random "
+            + "initialisation: fine-tune a shipped model on your photos (e.g. denoise-gray), or start another task on the same network "
+            + "(same --arch, --channels, --depth and --width). Ignored when resuming.")
+    String initFrom;
+
     @Option(names = "--stop-at", defaultValue = "0", description = "Stop with a checkpoint after this step (time-boxed sessions); 0 = run to the end.")
     long stopAt;
 
@@ -126,6 +131,7 @@ public final class TrainDenoiseCommand implements Callable<Integer> {
                     lr, lrMin, steps, valEvery, what), folder);
         }
         Trainer trainer = lrRamp.applyTo(Trainer.builder())
+                .optInitFrom(initFrom)
                 .setRunDir(out)
                 .setSteps(steps)
                 .optSeed(seed)

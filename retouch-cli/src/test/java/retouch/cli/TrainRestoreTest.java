@@ -140,6 +140,40 @@ class TrainRestoreTest {
     }
 
     @Test
+    void initFromStartsAtAnotherModelsWeights() throws Exception {
+        Path a = tmp.resolve("init-a"), b = tmp.resolve("init-b"), c = tmp.resolve("init-c");
+        String[] base = {"train", "denoise", "--data", crops().toString(), "--depth", "3", "--patch", "32",
+                "--batch", "4", "--validate-every", "0", "--val-every", "3", "--quiet"};
+        String[] common = concat(base, "--width", "16");
+        assertEquals(0, Cli.run(concat(common, "--steps", "30", "--lr", "3e-3", "--checkpoint-every", "30", "--out", a.toString())).code());
+        // one step at a negligible rate: B keeps A's weights (BatchNorm statistics move a little), C its random start
+        Cli.Result rb = Cli.run(concat(common, "--steps", "1", "--lr", "1e-12", "--lr-min", "1e-12", "--out", b.toString(),
+                "--init-from", a.resolve("checkpoint").toString()));
+        assertEquals(0, rb.code(), rb.err());
+        assertEquals(0, Cli.run(concat(common, "--steps", "1", "--lr", "1e-12", "--lr-min", "1e-12", "--out", c.toString())).code());
+        assertTrue(Files.readString(b.resolve("checkpoint").resolve("model.json")).contains("\"initialised_from\""));
+        Path noisy = tmp.resolve("init-noisy.png");
+        ImageFiles.writePng(retouch.degrade.GaussianNoise.addNoise(ImageFiles.read(Cli.sample("camera.png")).crop(50, 50, 64, 64), 25,
+                new java.util.SplittableRandom(5)).clip(), noisy);
+        Image[] outs = new Image[3];
+        Path[] runs = {a, b, c};
+        for (int i = 0; i < 3; i++) {
+            Path o = tmp.resolve("init-out-" + i + ".png");
+            assertEquals(0, Cli.run("restore", noisy.toString(), "-o", o.toString(), "--model", runs[i].resolve("checkpoint").toString(),
+                    "--sigma", "25").code());
+            outs[i] = ImageFiles.read(o);
+        }
+        double ab = retouch.metrics.Psnr.of(outs[0], outs[1]), ac = retouch.metrics.Psnr.of(outs[0], outs[2]);
+        System.out.printf("init-from: A vs B %.1f dB, A vs fresh C %.1f dB%n", ab, ac);
+        assertTrue(ab > 35 && ab > ac + 10, "A vs B " + ab + " dB, A vs fresh C " + ac + " dB");
+        // another network shape is refused before anything is written
+        Cli.Result mismatch = Cli.run(concat(base, "--steps", "1", "--width", "8", "--out", tmp.resolve("init-d").toString(),
+                "--init-from", a.resolve("checkpoint").toString()));
+        assertEquals(ExitCodes.BAD_INPUT, mismatch.code(), mismatch.err());
+        assertTrue(mismatch.err().contains("width 8") && mismatch.err().contains("width 16"), mismatch.err());
+    }
+
+    @Test
     void deblurTrainsWithValidation() throws Exception {
         Path run = tmp.resolve("deblur");
         Cli.Result r = Cli.run("train", "restore", "--task", "deblur", "--data", crops().toString(), "--depth", "3", "--width", "16",

@@ -30,6 +30,7 @@ import retouch.nn.Engines;
 import retouch.nn.store.AtomicFiles;
 import retouch.nn.store.ModelFile;
 import retouch.nn.store.ModelMeta;
+import retouch.nn.store.ModelStore;
 
 /**
  * The one training loop every Retouch model uses. It owns what is easy to get wrong in DJL: a
@@ -69,6 +70,7 @@ public final class Trainer {
     private final long stopAt;
     private final long rampFrom;
     private final long rampSteps;
+    private final String initFrom;
     private final boolean resume;
     private final boolean quiet;
     private final boolean shutdownHook;
@@ -105,6 +107,7 @@ public final class Trainer {
         stopAt = b.stopAt;
         rampFrom = b.rampFrom;
         rampSteps = b.rampSteps;
+        initFrom = b.initFrom;
         resume = b.resume;
         quiet = b.quiet;
         shutdownHook = b.shutdownHook;
@@ -174,6 +177,13 @@ public final class Trainer {
             task.init(ctx);
             if (ctx.model() == null || ctx.modelMeta() == null) {
                 throw new IllegalStateException("TrainingTask.init must call ctx.setModel(meta, block)");
+            }
+            initialisedFrom = state == null ? null : state.path(INIT_KEY).asText(null);
+            if (state == null && initFrom != null) {
+                initialisedFrom = initialise(ctx, root, initFrom);
+                if (!quiet) err.printf(Locale.ROOT, "starting from the weights of %s%n", initialisedFrom);
+            } else if (state != null && initFrom != null && !quiet) {
+                err.printf(Locale.ROOT, "resuming: --init-from %s is not applied (the checkpoint's weights are)%n", initFrom);
             }
             if (state != null) {
                 restore(ctx, task, ckptDir, start);
@@ -294,6 +304,38 @@ public final class Trainer {
         }
     }
 
+    /** Key in model.json's hyper-parameters and trainer.json naming the model a run started from. */
+    public static final String INIT_KEY = "initialised_from";
+
+    /** The model this run's weights started from (kept across resumes), or null. */
+    private String initialisedFrom;
+
+    /**
+     * Replaces the fresh weights of the run's model by those of {@code nameOrPath} (fine-tuning, or
+     * another task on the same network). Optimiser state starts fresh.
+     *
+     * @return the model's location, for model.json
+     */
+    private static String initialise(TrainContext ctx, NDManager manager, String nameOrPath) {
+        Path location = ModelStore.resolve(nameOrPath);
+        ModelMeta from = ModelFile.readMeta(location);
+        ModelMeta to = ctx.modelMeta();
+        String want = to.architecture() + " " + to.inputChannels() + "->" + to.outputChannels() + " " + shapeHypers(to);
+        String have = from.architecture() + " " + from.inputChannels() + "->" + from.outputChannels() + " " + shapeHypers(from);
+        if (!want.equals(have)) {
+            throw new RetouchException("--init-from " + nameOrPath + ": that model is " + have + ", this run builds " + want
+                    + "; train with the architecture, channels, depth and width of the model you start from");
+        }
+        ModelFile.loadInto(location, ctx.model(), manager, true);
+        return nameOrPath;
+    }
+
+    /** The hyper-parameters that decide parameter shapes. */
+    private static String shapeHypers(ModelMeta m) {
+        Map<String, Object> h = m.hyperParameters() == null ? Map.of() : m.hyperParameters();
+        return "depth " + h.get("depth") + " width " + h.get("width");
+    }
+
     private ModelMeta checkpoint(TrainContext ctx, TrainingTask task, Path ckptDir, TrainLog log, long runSeed, long step,
                                  double wall, Map<String, Float> last) throws IOException {
         Path tmp = AtomicFiles.tempSibling(ckptDir);
@@ -306,6 +348,9 @@ public final class Trainer {
                     .created(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
             if (command != null) {
                 mb.command(command);
+            }
+            if (initialisedFrom != null) {
+                mb.hyper(INIT_KEY, initialisedFrom);
             }
             if (mb.build().name() == null) {
                 mb.name(runDir.getFileName().toString());
@@ -337,6 +382,7 @@ public final class Trainer {
             st.put("seed", runSeed);
             st.put("wall_time_seconds", wall);
             st.put("architecture", meta.architecture());
+            if (initialisedFrom != null) st.put(INIT_KEY, initialisedFrom);
             ModelFile.json().writeValue(tmp.resolve(STATE_JSON).toFile(), st);
             AtomicFiles.replaceDir(tmp, ckptDir);
         } finally {
@@ -396,6 +442,7 @@ public final class Trainer {
         private long stopAt;
         private long rampFrom;
         private long rampSteps;
+        private String initFrom;
         private boolean resume = true;
         private boolean quiet;
         private boolean shutdownHook = true;
@@ -420,6 +467,9 @@ public final class Trainer {
         public Builder optSampleEvery(long n) { sampleEvery = n; return this; }
         /** Stop (with a checkpoint) after this step even though the run is longer: time-boxed sessions. */
         public Builder optStopAt(long step) { stopAt = step; return this; }
+
+        /** Starts a new run from the weights of this model (name or path) instead of a random initialisation; ignored on resume. */
+        public Builder optInitFrom(String nameOrPath) { initFrom = nameOrPath; return this; }
 
         /** Ramps the learning rate in linearly over {@code n} steps after step {@code from} ({@link LrSchedule#withRamp}). */
         public Builder optLrRamp(long from, long n) {
