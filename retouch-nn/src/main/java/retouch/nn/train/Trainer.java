@@ -314,7 +314,7 @@ public final class Trainer {
      * Replaces the fresh weights of the run's model by those of {@code nameOrPath} (fine-tuning, or
      * another task on the same network). Optimiser state starts fresh.
      *
-     * @return the model's location, for model.json
+     * @return the name or path as given, for model.json
      */
     private static String initialise(TrainContext ctx, NDManager manager, String nameOrPath) {
         Path location = ModelStore.resolve(nameOrPath);
