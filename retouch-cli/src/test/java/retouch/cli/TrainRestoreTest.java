@@ -166,6 +166,11 @@ class TrainRestoreTest {
         double ab = retouch.metrics.Psnr.of(outs[0], outs[1]), ac = retouch.metrics.Psnr.of(outs[0], outs[2]);
         System.out.printf("init-from: A vs B %.1f dB, A vs fresh C %.1f dB%n", ab, ac);
         assertTrue(ab > 35 && ab > ac + 10, "A vs B " + ab + " dB, A vs fresh C " + ac + " dB");
+        // a gray model starts an RGB one of the same depth and width
+        Path e = tmp.resolve("init-e");
+        Cli.Result re = Cli.run(concat(common, "--channels", "3", "--steps", "1", "--out", e.toString(), "--init-from", a.resolve("checkpoint").toString()));
+        assertEquals(0, re.code(), re.err());
+        assertTrue(Files.readString(e.resolve("checkpoint").resolve("model.json")).contains("expanded to RGB"));
         // another network shape is refused before anything is written
         Cli.Result mismatch = Cli.run(concat(base, "--steps", "1", "--width", "8", "--out", tmp.resolve("init-d").toString(),
                 "--init-from", a.resolve("checkpoint").toString()));

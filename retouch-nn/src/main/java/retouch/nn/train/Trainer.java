@@ -28,6 +28,8 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import retouch.RetouchException;
 import retouch.nn.Engines;
 import retouch.nn.store.AtomicFiles;
+import retouch.nn.store.GrayToColour;
+import retouch.nn.store.LoadedModel;
 import retouch.nn.store.ModelFile;
 import retouch.nn.store.ModelMeta;
 import retouch.nn.store.ModelStore;
@@ -311,8 +313,9 @@ public final class Trainer {
     private String initialisedFrom;
 
     /**
-     * Replaces the fresh weights of the run's model by those of {@code nameOrPath} (fine-tuning, or
-     * another task on the same network). Optimiser state starts fresh.
+     * Replaces the fresh weights of the run's model by those of {@code nameOrPath} (fine-tuning,
+     * another task on the same network, or an RGB network from a gray one: {@link GrayToColour}).
+     * Optimiser state starts fresh.
      *
      * @return the name or path as given, for model.json
      */
@@ -322,9 +325,18 @@ public final class Trainer {
         ModelMeta to = ctx.modelMeta();
         String want = to.architecture() + " " + to.inputChannels() + "->" + to.outputChannels() + " " + shapeHypers(to);
         String have = from.architecture() + " " + from.inputChannels() + "->" + from.outputChannels() + " " + shapeHypers(from);
+        if (GrayToColour.applies(from, to)) {
+            // a colour network from a gray one: it starts as the gray network on the mean of R, G and B
+            try (LoadedModel gray = ModelFile.load(location, null)) {
+                byte[] weights = GrayToColour.weights(gray.block(), to, manager);
+                ModelFile.replaceParameters(ctx.model(), manager, weights, to, location + " (expanded to RGB)", true);
+            }
+            return nameOrPath + " (gray, expanded to RGB)";
+        }
         if (!want.equals(have)) {
             throw new RetouchException("--init-from " + nameOrPath + ": that model is " + have + ", this run builds " + want
-                    + "; train with the architecture, channels, depth and width of the model you start from");
+                    + "; train with the architecture, channels, depth and width of the model you start from"
+                    + " (a gray FFDNet-style model may also start an RGB one of the same depth and width)");
         }
         ModelFile.loadInto(location, ctx.model(), manager, true);
         return nameOrPath;

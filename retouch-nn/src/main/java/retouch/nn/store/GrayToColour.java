@@ -1,0 +1,118 @@
+package retouch.nn.store;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import ai.djl.util.PairList;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import retouch.RetouchException;
+
+/**
+ * Weights of an RGB FFDNet-style network made from a gray one, as the start of colour training:
+ * the colour network at once computes what the gray one does on the mean of R, G and B and adds
+ * the same correction to all three channels (it denoises luminance; the noise in the chroma is
+ * left for training to learn). The middle layers are copied; the first convolution reads each
+ * colour's four sub-pixel planes with a third of the gray weights (the level plane as before); the
+ * last convolution writes the gray filters to each colour's four sub-pixel planes. Sub-pixel
+ * planes follow {@link retouch.nn.blocks.Layers#pixelUnshuffle}: channel c·4 + (dy·2 + dx).
+ */
+public final class GrayToColour {
+    private GrayToColour() {}
+
+    /** Whether {@link #weights} applies: FFDNet-style, gray to RGB, same depth and width. */
+    public static boolean applies(ModelMeta from, ModelMeta to) {
+        return "ffdnet".equals(from.architecture()) && "ffdnet".equals(to.architecture())
+                && from.inputChannels() == 1 && from.outputChannels() == 1 && to.inputChannels() == 3 && to.outputChannels() == 3
+                && String.valueOf(from.hyperParameters().get("depth")).equals(String.valueOf(to.hyperParameters().get("depth")))
+                && String.valueOf(from.hyperParameters().get("width")).equals(String.valueOf(to.hyperParameters().get("width")));
+    }
+
+    /**
+     * The parameters of a colour network for {@code to} made from the gray {@code gray}, in DJL's
+     * {@link Block#saveParameters} format (for {@link ModelFile#replaceParameters}).
+     */
+    public static byte[] weights(Block gray, ModelMeta to, NDManager manager) {
+        try (NDManager m = manager.newSubManager()) {
+            Block colour = Architectures.buildInitialized(to, m);
+            PairList<String, Parameter> src = gray.getParameters(), dst = colour.getParameters();
+            if (src.size() != dst.size()) {
+                throw new RetouchException("gray network has " + src.size() + " parameters, the colour one " + dst.size() + "; depth or width differ");
+            }
+            int first = -1, last = -1;
+            for (int i = 0; i < dst.size(); i++) {
+                if (dst.get(i).getValue().getArray().getShape().dimension() == 4) {
+                    if (first < 0) first = i;
+                    last = i;
+                }
+            }
+            for (int i = 0; i < dst.size(); i++) {
+                Pair<String, Parameter> s = src.get(i), d = dst.get(i);
+                NDArray a = s.getValue().getArray(), b = d.getValue().getArray();
+                float[] values;
+                if (i == first) {
+                    values = expandInput(a.toFloatArray(), a.getShape(), b.getShape());
+                } else if (i == last) {
+                    values = expandOutput(a.toFloatArray(), a.getShape(), b.getShape());
+                } else if (a.getShape().equals(b.getShape())) {
+                    values = a.toFloatArray();
+                } else {
+                    throw new RetouchException("parameter " + d.getKey() + ": gray " + a.getShape() + ", colour " + b.getShape()
+                            + "; only the first and last convolutions may differ");
+                }
+                b.set(values);
+            }
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (DataOutputStream out = new DataOutputStream(bytes)) {
+                colour.saveParameters(out);
+            }
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** First conv: gray (F, 4+1, k, k) → colour (F, 12+1, k, k); colour c reads a third of the gray weights. */
+    static float[] expandInput(float[] g, Shape gs, Shape cs) {
+        int f = (int) gs.get(0), gin = (int) gs.get(1), cin = (int) cs.get(1), kk = (int) (gs.get(2) * gs.get(3));
+        int sub = gin - 1;
+        if (cs.get(0) != f || cin != 3 * sub + 1) throw new RetouchException("first convolution " + gs + " cannot become " + cs);
+        float[] c = new float[f * cin * kk];
+        for (int o = 0; o < f; o++) {
+            for (int ch = 0; ch < 3; ch++) {
+                for (int s = 0; s < sub; s++) {
+                    System.arraycopy(scaled(g, (o * gin + s) * kk, kk, 1f / 3), 0, c, (o * cin + ch * sub + s) * kk, kk);
+                }
+            }
+            System.arraycopy(g, (o * gin + sub) * kk, c, (o * cin + 3 * sub) * kk, kk); // the level plane
+        }
+        return c;
+    }
+
+    /**
+     * Last conv: filters 0..3 of the gray layer write its four sub-pixel planes; colour filter
+     * c·4 + s gets gray filter s. Thin layers are computed with more filters than kept
+     * ({@link retouch.nn.blocks.Layers#conv}); the extra ones stay as the gray layer had them.
+     */
+    static float[] expandOutput(float[] g, Shape gs, Shape cs) {
+        if (!gs.equals(cs)) throw new RetouchException("last convolution " + gs + " cannot become " + cs);
+        int per = (int) (gs.size() / gs.get(0));
+        if (gs.get(0) < 12) throw new RetouchException("last convolution " + gs + " has fewer than 12 filters");
+        float[] c = g.clone();
+        for (int ch = 0; ch < 3; ch++) {
+            for (int s = 0; s < 4; s++) System.arraycopy(g, s * per, c, (ch * 4 + s) * per, per);
+        }
+        return c;
+    }
+
+    private static float[] scaled(float[] a, int from, int n, float k) {
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) out[i] = a[from + i] * k;
+        return out;
+    }
+}
