@@ -121,7 +121,8 @@ public final class RestoreCommand implements Callable<Integer> {
                 retouch.nn.store.ModelStore.resolve(model);
             } catch (RetouchException e) {
                 throw new RetouchException("no model for --task " + task + ": '" + model + "' is not installed (see 'retouch models'); "
-                        + "give one with --model, or use a classical method" + (task.equals("inpaint") ? " (--method telea)" : "")
+                        + "give one with --model" + (task.equalsIgnoreCase("jpeg") ? " (train one: retouch train restore --task jpeg)"
+                                : ", or use a classical method" + (task.equals("inpaint") ? " (--method telea)" : ""))
                         + (task.equalsIgnoreCase("deblur") ? "; for a known blur use --blur-sigma S or --blur motion:LENGTH:ANGLE" : ""));
             }
         }
