@@ -26,10 +26,7 @@ public final class TrainContext {
     private final Map<String, Block> blocks = new LinkedHashMap<>();
     private final Map<String, Adam> optimizers = new LinkedHashMap<>();
 
-    TrainContext(NDManager manager, long seed, Path runDir) {
-        this(manager, seed, runDir, 0, 0);
-    }
-
+    /** {@code rampSteps} 0: no learning-rate ramp. */
     TrainContext(NDManager manager, long seed, Path runDir, long rampFrom, long rampSteps) {
         this.manager = manager;
         this.rampFrom = rampFrom;
