@@ -22,8 +22,8 @@ import retouch.RetouchException;
  *
  * <p>That alone is a saddle point for training: every hidden unit sees only the mean of R, G and
  * B, and the error it is sent back is only the mean of the three channels' errors, so the chroma
- * noise gives no gradient and a colour run started so did not learn it (500 steps, training loss
- * flat at 0.009–0.013, validation σ 25 21.8 dB). Both convolutions therefore also get a chroma
+ * noise gives no expected gradient (a colour run started so stayed at luminance-only denoising for
+ * 500 steps, though runs from scratch also start slowly: docs/MODELS.md). Both convolutions therefore also get a chroma
  * part: the fresh random initialisation with its mean over the three colours removed, at the
  * scale of the gray layer's weights (first convolution) or a tenth of it (last, so that the start
  * stays close to the gray network). On a gray photo (R = G = B) the first part adds nothing and
@@ -131,11 +131,7 @@ public final class GrayToColour {
         for (int o = 0; o < f; o++) {
             for (int s = 0; s < sub; s++) {
                 for (int t = 0; t < kk; t++) {
-                    int r = (o * cin + s) * kk + t, g = (o * cin + sub + s) * kk + t, b = (o * cin + 2 * sub + s) * kk + t;
-                    float mean = (random[r] + random[g] + random[b]) / 3;
-                    c[r] = random[r] - mean;
-                    c[g] = random[g] - mean;
-                    c[b] = random[b] - mean;
+                    centre(random, c, (o * cin + s) * kk + t, (o * cin + sub + s) * kk + t, (o * cin + 2 * sub + s) * kk + t);
                 }
             }
         }
@@ -148,14 +144,18 @@ public final class GrayToColour {
         float[] c = new float[random.length];
         for (int s = 0; s < 4; s++) {
             for (int j = 0; j < per; j++) {
-                int r = s * per + j, g = (4 + s) * per + j, b = (8 + s) * per + j;
-                float mean = (random[r] + random[g] + random[b]) / 3;
-                c[r] = random[r] - mean;
-                c[g] = random[g] - mean;
-                c[b] = random[b] - mean;
+                centre(random, c, s * per + j, (4 + s) * per + j, (8 + s) * per + j);
             }
         }
         return c;
+    }
+
+    /** Writes the R, G and B weights at {@code r}, {@code g}, {@code b} of {@code from} minus their mean into {@code to}. */
+    private static void centre(float[] from, float[] to, int r, int g, int b) {
+        float mean = (from[r] + from[g] + from[b]) / 3;
+        to[r] = from[r] - mean;
+        to[g] = from[g] - mean;
+        to[b] = from[b] - mean;
     }
 
     /** {@code base + part · target / rms(part)}: the part rescaled to the root mean square {@code target}. */
