@@ -73,6 +73,10 @@ public final class TrainDenoiseCommand implements Callable<Integer> {
     @Option(names = "--loss", defaultValue = "l2", description = "l2 or l1. Default: ${DEFAULT-VALUE}.")
     String loss;
 
+    @Option(names = "--freeze-batchnorm", description = "Normalise with the start model's BatchNorm statistics and leave them"
+            + " unchanged (fine-tuning from --init-from, e.g. an RGB model from denoise-gray at three times the width).")
+    boolean freezeBatchNorm;
+
     @Option(names = "--lr", defaultValue = "1e-3", description = "Peak learning rate (cosine decay). Default: ${DEFAULT-VALUE}.")
     float lr;
 
@@ -119,9 +123,13 @@ public final class TrainDenoiseCommand implements Callable<Integer> {
         String description = data + " (" + folder.size() + " images at " + folder.root() + "; every " + valEvery
                 + "th held out for validation), random " + patch + "px patches with flips/rotations, Gaussian σ " + sigma;
         TrainingTask trainingTask;
+        if (freezeBatchNorm && !task.equals("denoise")) throw new RetouchException("--freeze-batchnorm is for --task denoise");
+        if (freezeBatchNorm && initFrom == null) {
+            throw new RetouchException("--freeze-batchnorm keeps the start model's statistics; give the model with --init-from");
+        }
         if (task.equals("denoise")) {
             trainingTask = new DenoiseTraining(new DenoiseTraining.Config(arch, channels, depth, width, patch, batch, range[0], range[1],
-                    lr, lrMin, steps, loss, valEvery, description), folder);
+                    lr, lrMin, steps, loss, valEvery, description, freezeBatchNorm), folder);
         } else {
             if (!arch.equals("ffdnet")) throw new RetouchException("--task " + task + " trains the ffdnet architecture; drop --arch " + arch);
             String what = data + " (" + folder.size() + " images at " + folder.root() + "; every " + valEvery

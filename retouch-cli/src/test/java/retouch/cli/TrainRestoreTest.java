@@ -171,6 +171,31 @@ class TrainRestoreTest {
         Cli.Result re = Cli.run(concat(common, "--channels", "3", "--steps", "1", "--out", e.toString(), "--init-from", a.resolve("checkpoint").toString()));
         assertEquals(0, re.code(), re.err());
         assertTrue(Files.readString(e.resolve("checkpoint").resolve("model.json")).contains("expanded to RGB"));
+        // three times as wide, BatchNorm frozen: it starts as the gray network on the opponent colour planes
+        Path f = tmp.resolve("init-f");
+        Cli.Result rf = Cli.run(concat(base, "--width", "48", "--channels", "3", "--steps", "1", "--lr", "1e-12", "--lr-min", "1e-12",
+                "--freeze-batchnorm", "--out", f.toString(), "--init-from", a.resolve("checkpoint").toString()));
+        assertEquals(0, rf.code(), rf.err());
+        String fMeta = Files.readString(f.resolve("checkpoint").resolve("model.json"));
+        assertTrue(fMeta.contains("opponent-colour blocks") && fMeta.contains("\"freeze_batchnorm\" : true"), fMeta);
+        Path noisyColour = tmp.resolve("init-noisy-rgb.png");
+        ImageFiles.writePng(retouch.degrade.GaussianNoise.addNoise(ImageFiles.read(Cli.sample("chelsea.png")).crop(40, 120, 64, 64), 25,
+                new java.util.SplittableRandom(6)).clip(), noisyColour);
+        Image[] colourOuts = new Image[2];
+        Path[] colourRuns = {a, f};
+        for (int i = 0; i < 2; i++) {
+            Path o = tmp.resolve("init-rgb-out-" + i + ".png");
+            Cli.Result rr = Cli.run("restore", noisyColour.toString(), "-o", o.toString(), "--model", colourRuns[i].resolve("checkpoint").toString(),
+                    "--sigma", "25");
+            assertEquals(0, rr.code(), rr.err());
+            colourOuts[i] = ImageFiles.read(o);
+        }
+        assertEquals(3, colourOuts[1].channels());
+        double same = retouch.metrics.Psnr.of(colourOuts[0].crop(8, 8, 48, 48), colourOuts[1].crop(8, 8, 48, 48));
+        assertTrue(same > 40, "wide RGB start vs gray network on opponent planes: " + same + " dB");
+        Cli.Result unfrozen = Cli.run(concat(common, "--channels", "3", "--steps", "1", "--freeze-batchnorm", "--out", tmp.resolve("init-g").toString()));
+        assertEquals(ExitCodes.BAD_INPUT, unfrozen.code(), unfrozen.err());
+        assertTrue(unfrozen.err().contains("--init-from"), unfrozen.err());
         // another network shape is refused before anything is written
         Cli.Result mismatch = Cli.run(concat(base, "--steps", "1", "--width", "8", "--out", tmp.resolve("init-d").toString(),
                 "--init-from", a.resolve("checkpoint").toString()));

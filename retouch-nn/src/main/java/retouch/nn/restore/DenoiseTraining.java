@@ -43,7 +43,12 @@ public final class DenoiseTraining implements TrainingTask {
     /** Settings of one run; recorded in model.json. */
     public record Config(String architecture, int channels, int depth, int width, int patch, int batch,
                          double sigmaLo, double sigmaHi, float lr, float lrMin, long steps, String loss,
-                         int valEvery, String dataDescription) {}
+                         int valEvery, String dataDescription, boolean freezeBatchNorm) {
+        public Config(String architecture, int channels, int depth, int width, int patch, int batch, double sigmaLo, double sigmaHi,
+                      float lr, float lrMin, long steps, String loss, int valEvery, String dataDescription) {
+            this(architecture, channels, depth, width, patch, batch, sigmaLo, sigmaHi, lr, lrMin, steps, loss, valEvery, dataDescription, false);
+        }
+    }
 
     private final Config cfg;
     private final ImageFolder folder;
@@ -59,7 +64,7 @@ public final class DenoiseTraining implements TrainingTask {
     }
 
     public static ModelMeta meta(Config c) {
-        return ModelMeta.builder(c.architecture())
+        ModelMeta.Builder b = ModelMeta.builder(c.architecture())
                 .channels(c.channels(), c.channels())
                 .hyper("depth", c.depth())
                 .hyper("width", c.width())
@@ -72,8 +77,9 @@ public final class DenoiseTraining implements TrainingTask {
                 .hyper("lr_min", c.lrMin())
                 .valueRange(0, 1)
                 .tasks("denoise")
-                .trainingData(c.dataDescription())
-                .build();
+                .trainingData(c.dataDescription());
+        if (c.freezeBatchNorm()) b.hyper("freeze_batchnorm", true);
+        return b.build();
     }
 
     @Override
@@ -126,7 +132,9 @@ public final class DenoiseTraining implements TrainingTask {
         Batch b = batch(ctx.manager(), ctx.random());
         float loss;
         try (GradientCollector gc = ctx.newGradientCollector()) {
-            NDArray out = block.forward(ctx.parameterStore(), inputs(b), true).singletonOrThrow();
+            // frozen BatchNorm: normalise with the running statistics the start model came with
+            // (fine-tuning a network whose units see inputs unlike its batches'; gradients still flow)
+            NDArray out = block.forward(ctx.parameterStore(), inputs(b), !cfg.freezeBatchNorm()).singletonOrThrow();
             NDArray diff = out.sub(b.clean());
             NDArray l = "l1".equals(cfg.loss()) ? diff.abs().mean() : diff.square().mean();
             gc.backward(l);
@@ -147,6 +155,7 @@ public final class DenoiseTraining implements TrainingTask {
      * (and thus exported models) carry fresh statistics. Seeded from the step: resume stays exact.
      */
     private void refreshBatchNorm(StepContext ctx) {
+        if (cfg.freezeBatchNorm()) return;
         Random r = new Random(ctx.step() * 7919L + 17);
         for (int i = 0; i < REFRESH_BATCHES; i++) {
             try (NDManager m = ctx.manager().newSubManager()) {

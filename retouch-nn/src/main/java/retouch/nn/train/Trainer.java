@@ -33,6 +33,7 @@ import retouch.nn.store.LoadedModel;
 import retouch.nn.store.ModelFile;
 import retouch.nn.store.ModelMeta;
 import retouch.nn.store.ModelStore;
+import retouch.nn.store.OpponentColourInit;
 
 /**
  * The one training loop every Retouch model uses. It owns what is easy to get wrong in DJL: a
@@ -325,6 +326,14 @@ public final class Trainer {
         ModelMeta to = ctx.modelMeta();
         String want = to.architecture() + " " + to.inputChannels() + "->" + to.outputChannels() + " " + shapeHypers(to);
         String have = from.architecture() + " " + from.inputChannels() + "->" + from.outputChannels() + " " + shapeHypers(from);
+        if (OpponentColourInit.applies(from, to)) {
+            // three times as wide: it starts as the gray network on the opponent colour planes
+            try (LoadedModel gray = ModelFile.load(location, null)) {
+                byte[] weights = OpponentColourInit.weights(gray.block(), to, manager);
+                ModelFile.replaceParameters(ctx.model(), manager, weights, to, location + " (opponent-colour blocks)", true);
+            }
+            return nameOrPath + " (gray, as three opponent-colour blocks)";
+        }
         if (GrayToColour.applies(from, to)) {
             // a colour network from a gray one: it starts as the gray network on the mean of R, G and B
             try (LoadedModel gray = ModelFile.load(location, null)) {
@@ -336,7 +345,7 @@ public final class Trainer {
         if (!want.equals(have)) {
             throw new RetouchException("--init-from " + nameOrPath + ": that model is " + have + ", this run builds " + want
                     + "; train with the architecture, channels, depth and width of the model you start from"
-                    + " (a gray FFDNet-style model may also start an RGB one of the same depth and width)");
+                    + " (a gray FFDNet-style model may also start an RGB one of the same depth and the same or three times the width)");
         }
         ModelFile.loadInto(location, ctx.model(), manager, true);
         return nameOrPath;
