@@ -56,7 +56,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     private static final List<Case> CASES = List.of(
             new Case("denoise-gray", "camera.png", "noise:gauss:25", List.of("nlm", "tv"), "denoise-gray"),
-            new Case("denoise-color", "chelsea.png", "noise:gauss:25", List.of("nlm"), "denoise-gray"),
+            new Case("denoise-color", "chelsea.png", "noise:gauss:25", List.of("nlm"), "denoise-color"),
             // The blur is known here, as after 'retouch degrade': plug-and-play deblurring with the denoiser.
             new Case("deblur", "camera.png", "blur:gauss:1.6,noise:gauss:2", List.of(), PNP),
             new Case("inpaint", "camera.png", "mask:free:0.1-0.2", List.of("telea", "ns"), "inpaint-gray"),
@@ -80,12 +80,17 @@ public final class DemoCommand implements Callable<Integer> {
                 toClose.add(r);
                 list.add(new retouch.nn.restore.PnpDeblurrer(r, PNP));
             }
-        } else if (c.model() != null && installed(c.model())) {
-            ModelRestorer r = ModelRestorer.open(c.model(), 256);
+        } else if (c.model() != null && (installed(c.model()) || installed(grayFallback(c.model())))) {
+            ModelRestorer r = ModelRestorer.open(installed(c.model()) ? c.model() : grayFallback(c.model()), 256);
             toClose.add(r);
             list.add(r);
         }
         return list;
+    }
+
+    /** The gray model a colour one falls back to (denoise-color → denoise-gray, on the opponent colour planes). */
+    private static String grayFallback(String model) {
+        return model.endsWith("-color") ? model.substring(0, model.length() - "-color".length()) + "-gray" : model;
     }
 
     private static boolean installed(String model) {

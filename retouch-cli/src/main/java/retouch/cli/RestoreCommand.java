@@ -63,7 +63,8 @@ public final class RestoreCommand implements Callable<Integer> {
 
     @Option(names = "--task", paramLabel = "TASK",
             description = {"denoise, deblur, jpeg, sr2, sr4, inpaint or deblur-gan. Without --model or --method it picks the shipped",
-                    "model for the task (e.g. inpaint -> inpaint-gray). For TorchScript models it says what the file does",
+                    "model for the task (e.g. inpaint -> inpaint-gray; denoise: denoise-color for RGB photos, denoise-gray",
+                    "for gray ones). For TorchScript models it says what the file does",
                     "(default: recorded in the file, else from the probed scale)."})
     String task;
 
@@ -112,7 +113,8 @@ public final class RestoreCommand implements Callable<Integer> {
                     + "a classical --method does its own task: drop --task");
         }
         if (blurSigma != null || blur != null) return plugAndPlay();
-        if (method == null && model == null && task != null) {
+        boolean taskDefault = method == null && model == null && task != null;
+        if (taskDefault) {
             model = DEFAULT_MODELS.get(task.toLowerCase(java.util.Locale.ROOT));
             if (model == null) {
                 throw new RetouchException("unknown task '" + task + "'; choose one of " + String.join(", ", DEFAULT_MODELS.keySet()));
@@ -133,7 +135,9 @@ public final class RestoreCommand implements Callable<Integer> {
         if (model == null && channels != 0) {
             throw new RetouchException("--task and --channels describe a TorchScript model; give it with --model x.pt");
         }
-        try (ModelRestorer learned = model == null ? null : ModelRestorer.open(model, tile, task, channels)) {
+        // the task's shipped model; RGB photos go to its colour model where one is shipped (denoise-color)
+        try (ModelRestorer learned = model == null ? null
+                : taskDefault && channels == 0 ? ModelRestorer.openForTask(task, tile) : ModelRestorer.open(model, tile, task, channels)) {
             if (learned != null && learned.isTorchScript() && !Double.isNaN(parseSigma(sigma))) {
                 throw new RetouchException("TorchScript models take only the image, so --sigma does not apply; "
                         + "bake the noise level into the model (e.g. 'retouch models export-torchscript MODEL -o x.pt --sigma 25')");
@@ -209,7 +213,8 @@ public final class RestoreCommand implements Callable<Integer> {
                 ImageFiles.writePng(restored, outs.get(i), in.info().bitDepth() == 16 ? 16 : 8);
                 bar.step(files.get(i).getFileName().toString());
                 if (files.size() == 1) {
-                    spec.commandLine().getOut().printf("%s -> %s (%s)%n", files.get(i), outs.get(i), m.name());
+                    spec.commandLine().getOut().printf("%s -> %s (%s)%n", files.get(i), outs.get(i),
+                            m instanceof ModelRestorer mr ? mr.nameFor(degraded) : m.name());
                 }
             }
         }

@@ -141,7 +141,9 @@ public final class Retouch implements AutoCloseable {
     }
 
     /**
-     * Loads the first model on the model-store search path that does {@code task}.
+     * Loads the model that does {@code task}: the shipped one ({@link #modelFor}), which sends RGB
+     * photos to the task's colour model when one is installed (denoise: denoise-color), else the
+     * first model on the model-store search path that does it.
      *
      * @throws RetouchException when no installed model does it
      */
@@ -157,6 +159,8 @@ public final class Retouch implements AutoCloseable {
             throw new RetouchException("no installed model does " + o.task() + "; 'retouch models' lists what is installed"
                     + " (train one with 'retouch train', or add a model folder with -Dretouch.models / RETOUCH_MODELS)");
         }
+        // the task's shipped model: RGB photos go to its colour model where one is installed (denoise-color)
+        if (name.equals(ModelStore.DEFAULT_FOR_TASK.get(o.task()))) return new Retouch(ModelRestorer.openForTask(o.task(), o.tile()), o);
         return load(name, o);
     }
 

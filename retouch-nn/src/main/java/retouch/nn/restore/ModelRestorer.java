@@ -64,6 +64,10 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
     private ModelRestorer prior;
     private boolean priorTried;
     private Runnable tileListener;
+    /** The colour model RGB photos go to (task defaults: {@link ModelStore#COLOUR_DEFAULT_FOR_TASK}); opened on first use. */
+    private String colourName;
+    private ModelRestorer colour;
+    private boolean colourTried;
 
     private ModelRestorer(LoadedModel loaded, String name, int tile) {
         this.loaded = loaded;
@@ -134,6 +138,42 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
         return new ModelRestorer(lm, n, tile);
     }
 
+    /**
+     * Opens the shipped model of {@code task} ({@link ModelStore#DEFAULT_FOR_TASK}); RGB photos go
+     * to the task's colour model when one is shipped and installed
+     * ({@link ModelStore#COLOUR_DEFAULT_FOR_TASK}), gray ones (and all when it is missing) to this one.
+     */
+    public static ModelRestorer openForTask(String task, int tile) {
+        String key = task.toLowerCase(java.util.Locale.ROOT);
+        String gray = ModelStore.DEFAULT_FOR_TASK.get(key);
+        if (gray == null) throw new RetouchException("unknown task '" + task + "'; choose one of " + new java.util.TreeSet<>(ModelStore.DEFAULT_FOR_TASK.keySet()));
+        ModelRestorer r = open(gray, tile);
+        r.colourName = ModelStore.COLOUR_DEFAULT_FOR_TASK.get(key);
+        return r;
+    }
+
+    /** The name of the model that restores {@code image} (the colour model's for RGB photos where one is routed to). */
+    public String nameFor(Image image) {
+        return forImage(image).name();
+    }
+
+    /** The model that restores {@code image}: the colour model for RGB photos when there is one, else this. */
+    private ModelRestorer forImage(Image image) {
+        if (image.channels() != 3 || colourName == null) return this;
+        synchronized (this) {
+            if (!colourTried) {
+                colourTried = true;
+                try {
+                    colour = open(colourName, tile);
+                    if (tileListener != null) colour.onTile(tileListener);
+                } catch (RetouchException e) {
+                    System.err.println("note: colour photos go to " + name + " (per opponent-colour plane): " + e.getMessage());
+                }
+            }
+        }
+        return colour == null ? this : colour;
+    }
+
     /** The model's meta; for a TorchScript model a summary (architecture "torchscript", channels, task). */
     public ModelMeta meta() {
         if (external != null) {
@@ -155,6 +195,7 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
 
     /** Network passes (tiles) needed to restore {@code image}, for a progress bar. */
     public long passes(Image image) {
+        if (forImage(image) != this) return forImage(image).passes(image);
         if (external != null) return external.passes(image);
         if (inpainter != null) return inpainter.passes(image);
         if (task().equals("deblur") && deblurMode().equals("kernel-fit")) {
@@ -178,6 +219,7 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
         }
         tileListener = listener;
         if (prior != null) prior.onTile(listener);
+        if (colour != null) colour.onTile(listener);
     }
 
     /**
@@ -203,6 +245,7 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
      */
     @Override
     public Image apply(Image degraded, Params params) {
+        if (forImage(degraded) != this) return forImage(degraded).apply(degraded, params);
         if (external != null) return external.restore(degraded); // one input: the image; σ does not apply
         if (inpainter != null) {
             return task().equals("inpaint") ? inpainter.inpaint(degraded, params == null ? null : params.mask()) : inpainter.restore(degraded);
@@ -296,6 +339,7 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
         }
         if (denoiser != null) denoiser.close();
         if (prior != null) prior.close();
+        if (colour != null) colour.close();
         loaded.close();
     }
 }

@@ -76,6 +76,9 @@ public final class ModelStore {
             "denoise", "denoise-gray", "deblur", "deblur-gray", "sr2", "sr2-gray", "sr4", "sr4-gray", "jpeg", "jpeg-gray",
             "inpaint", "inpaint-gray", "deblur-gan", "deblur-gan-gray");
 
+    /** The shipped model for RGB photos where a task has one (the gray model of {@link #DEFAULT_FOR_TASK} otherwise). */
+    public static final java.util.Map<String, String> COLOUR_DEFAULT_FOR_TASK = java.util.Map.of("denoise", "denoise-color");
+
     /**
      * The folder or zip for {@code nameOrPath}.
      *

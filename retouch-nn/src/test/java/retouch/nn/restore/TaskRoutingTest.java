@@ -1,0 +1,44 @@
+package retouch.nn.restore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import retouch.RetouchException;
+import retouch.image.Image;
+import retouch.nn.store.ModelStore;
+
+/** A task's shipped model: gray photos to the gray model, RGB photos to the task's colour model. */
+class TaskRoutingTest {
+
+    @Test
+    void denoiseSendsColourPhotosToTheColourModel() {
+        assertEquals("denoise-color", ModelStore.COLOUR_DEFAULT_FOR_TASK.get("denoise"));
+        try (ModelRestorer r = ModelRestorer.openForTask("denoise", 64)) {
+            Image gray = new Image(1, 40, 40), rgb = new Image(3, 40, 40);
+            java.util.Arrays.fill(gray.data(), 0.5f);
+            java.util.Arrays.fill(rgb.data(), 0.5f);
+            assertEquals("denoise-gray", r.nameFor(gray));
+            assertEquals("denoise-color", r.nameFor(rgb));
+            // the routed model restores: same size and mode, a flat photo stays flat
+            Image out = r.apply(rgb, retouch.baseline.ClassicalMethod.Params.ofSigma(25));
+            assertEquals(3, out.channels());
+            assertEquals(40, out.height());
+            for (float v : out.data()) assertTrue(Math.abs(v - 0.5f) < 0.05f, "flat photo moved to " + v);
+        }
+    }
+
+    @Test
+    void tasksWithoutAColourModelUseTheGrayOneForColourPhotos() {
+        try (ModelRestorer r = ModelRestorer.openForTask("sr2", 64)) {
+            assertEquals("sr2-gray", r.nameFor(new Image(3, 40, 40)));
+        }
+    }
+
+    @Test
+    void unknownTaskIsNamed() {
+        RetouchException e = assertThrows(RetouchException.class, () -> ModelRestorer.openForTask("sharpen", 64));
+        assertTrue(e.getMessage().contains("sharpen") && e.getMessage().contains("denoise"), e.getMessage());
+    }
+}
