@@ -66,7 +66,7 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
     private Runnable tileListener;
     /** The colour model RGB photos go to (task defaults: {@link ModelStore#COLOUR_DEFAULT_FOR_TASK}); opened on first use. */
     private String colourName;
-    private ModelRestorer colour;
+    private volatile ModelRestorer colour;
     private boolean colourTried;
 
     private ModelRestorer(LoadedModel loaded, String name, int tile) {
