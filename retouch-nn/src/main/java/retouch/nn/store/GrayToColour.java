@@ -4,13 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
-import ai.djl.util.PairList;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import retouch.RetouchException;
 
 /**
@@ -45,47 +38,22 @@ public final class GrayToColour {
      * {@link Block#saveParameters} format (for {@link ModelFile#replaceParameters}).
      */
     public static byte[] weights(Block gray, ModelMeta to, NDManager manager) {
-        try (NDManager m = manager.newSubManager()) {
-            Block colour = Architectures.buildInitialized(to, m);
-            PairList<String, Parameter> src = gray.getParameters(), dst = colour.getParameters();
-            if (src.size() != dst.size()) {
-                throw new RetouchException("gray network has " + src.size() + " parameters, the colour one " + dst.size() + "; depth or width differ");
+        return ColourExpansion.expand(gray, to, manager, (i, first, last, src, b) -> {
+            NDArray a = src.get(i).getValue().getArray();
+            if (i == first) {
+                float[] g = a.toFloatArray();
+                return add(expandInput(g, a.getShape(), b.getShape()),
+                        chromaOfInput(b.toFloatArray(), b.getShape()), rms(g) / 3 * FIRST_CHROMA_SCALE);
             }
-            int first = -1, last = -1;
-            for (int i = 0; i < dst.size(); i++) {
-                if (dst.get(i).getValue().getArray().getShape().dimension() == 4) {
-                    if (first < 0) first = i;
-                    last = i;
-                }
+            if (i == last) {
+                float[] g = a.toFloatArray();
+                return add(expandOutput(g, a.getShape(), b.getShape()),
+                        chromaOfOutput(b.toFloatArray(), b.getShape()), rms(g, 4 * (int) (a.getShape().size() / a.getShape().get(0))) * LAST_CHROMA_SCALE);
             }
-            for (int i = 0; i < dst.size(); i++) {
-                Pair<String, Parameter> s = src.get(i), d = dst.get(i);
-                NDArray a = s.getValue().getArray(), b = d.getValue().getArray();
-                float[] values;
-                if (i == first) {
-                    float[] g = a.toFloatArray();
-                    values = add(expandInput(g, a.getShape(), b.getShape()),
-                            chromaOfInput(b.toFloatArray(), b.getShape()), rms(g) / 3 * FIRST_CHROMA_SCALE);
-                } else if (i == last) {
-                    float[] g = a.toFloatArray();
-                    values = add(expandOutput(g, a.getShape(), b.getShape()),
-                            chromaOfOutput(b.toFloatArray(), b.getShape()), rms(g, 4 * (int) (a.getShape().size() / a.getShape().get(0))) * LAST_CHROMA_SCALE);
-                } else if (a.getShape().equals(b.getShape())) {
-                    values = a.toFloatArray();
-                } else {
-                    throw new RetouchException("parameter " + d.getKey() + ": gray " + a.getShape() + ", colour " + b.getShape()
-                            + "; only the first and last convolutions may differ");
-                }
-                b.set(values);
-            }
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            try (DataOutputStream out = new DataOutputStream(bytes)) {
-                colour.saveParameters(out);
-            }
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+            if (a.getShape().equals(b.getShape())) return a.toFloatArray();
+            throw new RetouchException("parameter " + src.get(i).getKey() + ": gray " + a.getShape() + ", colour " + b.getShape()
+                    + "; only the first and last convolutions may differ");
+        });
     }
 
     /** First conv: gray (F, 4+1, k, k) → colour (F, 12+1, k, k); colour c reads a third of the gray weights. */

@@ -4,12 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
-import ai.djl.util.PairList;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import retouch.RetouchException;
 import retouch.image.OpponentColour;
 
@@ -57,49 +51,24 @@ public final class OpponentColourInit {
 
     /** The parameters of the colour network for {@code to} made from {@code gray}, in DJL's {@link Block#saveParameters} format. */
     public static byte[] weights(Block gray, ModelMeta to, NDManager manager) {
-        try (NDManager m = manager.newSubManager()) {
-            Block colour = Architectures.buildInitialized(to, m);
-            PairList<String, Parameter> src = gray.getParameters(), dst = colour.getParameters();
-            if (src.size() != dst.size()) {
-                throw new RetouchException("gray network has " + src.size() + " parameters, the colour one " + dst.size() + "; depths differ");
+        return ColourExpansion.expand(gray, to, manager, (i, first, last, src, b) -> {
+            NDArray a = src.get(i).getValue().getArray();
+            float[] g = a.toFloatArray();
+            Shape gs = a.getShape(), cs = b.getShape();
+            if (i == first) return firstConv(g, gs, cs);
+            if (i == first + 1 && gs.dimension() == 1 && src.get(i).getKey().endsWith("bias")) {
+                NDArray w = src.get(first).getValue().getArray();
+                return firstBias(g, w.toFloatArray(), w.getShape());
             }
-            int first = -1, last = -1;
-            for (int i = 0; i < dst.size(); i++) {
-                if (dst.get(i).getValue().getArray().getShape().dimension() == 4) {
-                    if (first < 0) first = i;
-                    last = i;
-                }
+            if (i == last) return lastConv(g, gs, cs);
+            if (gs.dimension() == 4) return blockDiagonal(g, gs, cs);
+            if (gs.dimension() == 1 && cs.get(0) == 3 * gs.get(0)) {
+                float[] values = new float[3 * g.length];
+                for (int p = 0; p < 3; p++) System.arraycopy(g, 0, values, p * g.length, g.length);
+                return values;
             }
-            for (int i = 0; i < dst.size(); i++) {
-                NDArray a = src.get(i).getValue().getArray(), b = dst.get(i).getValue().getArray();
-                float[] g = a.toFloatArray();
-                Shape gs = a.getShape(), cs = b.getShape();
-                float[] values;
-                if (i == first) {
-                    values = firstConv(g, gs, cs);
-                } else if (i == first + 1 && gs.dimension() == 1 && src.get(i).getKey().endsWith("bias")) {
-                    values = firstBias(g, src.get(first).getValue().getArray().toFloatArray(), src.get(first).getValue().getArray().getShape());
-                } else if (i == last) {
-                    values = lastConv(g, gs, cs);
-                } else if (gs.dimension() == 4) {
-                    values = blockDiagonal(g, gs, cs);
-                } else if (gs.dimension() == 1 && cs.get(0) == 3 * gs.get(0)) {
-                    values = new float[3 * g.length];
-                    for (int p = 0; p < 3; p++) System.arraycopy(g, 0, values, p * g.length, g.length);
-                } else {
-                    throw new RetouchException("parameter " + dst.get(i).getKey() + ": gray " + gs + ", colour " + cs
-                            + " is not a three-block copy");
-                }
-                b.set(values);
-            }
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            try (DataOutputStream out = new DataOutputStream(bytes)) {
-                colour.saveParameters(out);
-            }
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+            throw new RetouchException("parameter " + src.get(i).getKey() + ": gray " + gs + ", colour " + cs + " is not a three-block copy");
+        });
     }
 
     /**
