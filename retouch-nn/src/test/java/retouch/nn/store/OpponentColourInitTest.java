@@ -6,41 +6,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
 import org.junit.jupiter.api.Test;
 import retouch.image.Image;
 import retouch.image.OpponentColour;
 import retouch.nn.Engines;
 import retouch.nn.ImageTensors;
-import retouch.nn.restore.DenoiseTraining;
 
 /** A three-block RGB FFDNet made from a gray one computes the gray network on the opponent colour planes. */
 class OpponentColourInitTest {
-
-    private static ModelMeta meta(int channels, int width) {
-        return DenoiseTraining.meta(new DenoiseTraining.Config("ffdnet", channels, 4, width, 32, 4, 0, 55, 1e-3f, 1e-5f, 10, "l2", 0, "test"));
-    }
 
     @Test
     void startsAsTheGrayNetworkOnOpponentPlanes() {
         Engines.init();
         try (NDManager m = NDManager.newBaseManager()) {
             m.getEngine().setRandomSeed(5);
-            ModelMeta grayMeta = meta(1, 16), colourMeta = meta(3, 48);
+            ModelMeta grayMeta = ColourStartNets.meta(1, 16), colourMeta = ColourStartNets.meta(3, 48);
             assertTrue(OpponentColourInit.applies(grayMeta, colourMeta));
-            assertFalse(OpponentColourInit.applies(grayMeta, meta(3, 16)));
+            assertFalse(OpponentColourInit.applies(grayMeta, ColourStartNets.meta(3, 16)));
             assertFalse(GrayToColour.applies(grayMeta, colourMeta));
-            Block gray = Architectures.buildInitialized(grayMeta, m);
-            for (Pair<String, Parameter> p : gray.getParameters()) { // trained-looking BatchNorm statistics
-                NDArray a = p.getValue().getArray();
-                if (p.getKey().endsWith("runningVar")) a.set(m.randomUniform(0.5f, 2f, a.getShape()).toFloatArray());
-                if (p.getKey().endsWith("runningMean")) a.set(m.randomNormal(0f, 0.1f, a.getShape(), DataType.FLOAT32).toFloatArray());
-            }
+            Block gray = ColourStartNets.grayWithTrainedStatistics(grayMeta, m);
             Block colour = Architectures.buildInitialized(colourMeta, m);
             ModelFile.replaceParameters(colour, m, OpponentColourInit.weights(gray, colourMeta, m), colourMeta, "test", false);
 
