@@ -139,6 +139,16 @@ final class ModelCatalog implements AutoCloseable {
         return null;
     }
 
+    /** The task's shipped colour model ({@link ModelStore#COLOUR_DEFAULT_FOR_TASK}) if installed and readable, else null. */
+    Entry colourFor(String task) {
+        String name = ModelStore.COLOUR_DEFAULT_FOR_TASK.get(task);
+        if (name == null) return null;
+        for (Entry e : list()) {
+            if (e.problem() == null && e.name().equals(name) && e.tasks().contains(task)) return e;
+        }
+        return null;
+    }
+
     /** The first readable model that has {@code task} among its tasks, or null. */
     Entry firstWith(String task) {
         for (Entry e : list()) {

@@ -77,8 +77,9 @@ final class RestoreEndpoint {
             String task = parseTask(form.field("task"));
             double sigma = parseSigma(form.field("sigma"));
             Degradation blur = parseBlur(form.field("blur"), task);
-            Plan plan = blur == null ? plan(task, form.field("model"), form.field("method")) : deblurPlan(blur, form.field("model"), form.field("method"));
             ImageInfo info = Uploads.probe(image, config.maxPixels());
+            Plan plan = blur == null ? plan(task, form.field("model"), form.field("method"), info.imageChannels() == 3)
+                    : deblurPlan(blur, form.field("model"), form.field("method"));
             int scale = scaleOf(task);
             if (info.pixels() * scale * scale > config.maxPixels()) {
                 throw new ApiException(413, "image_too_large", String.format(Locale.ROOT,
@@ -203,8 +204,19 @@ final class RestoreEndpoint {
         };
     }
 
-    /** Decides what runs, or fails with a message saying what is installed and what to send instead. */
+    /** {@link #plan(String, String, String, boolean)} for a gray picture. */
     Plan plan(String task, String modelName, String methodName) {
+        return plan(task, modelName, methodName, false);
+    }
+
+    /**
+     * Decides what runs, or fails with a message saying what is installed and what to send instead.
+     *
+     * @param colour whether the picture is RGB: without a named model it then goes to the task's
+     *     colour model where one is installed ({@link retouch.nn.store.ModelStore#COLOUR_DEFAULT_FOR_TASK}), as
+     *     {@code retouch restore} does
+     */
+    Plan plan(String task, String modelName, String methodName, boolean colour) {
         if (modelName != null && methodName != null) {
             throw ApiException.badRequest("bad_parameter", "give either model or method, not both");
         }
@@ -226,7 +238,8 @@ final class RestoreEndpoint {
             return modelPlan(task, e);
         }
         // Inpainting models are trained with a discriminator, so they serve "gan-inpaint" too.
-        ModelCatalog.Entry e = catalog.firstFor(task.equals("gan-inpaint") ? "inpaint" : task);
+        ModelCatalog.Entry e = colour ? catalog.colourFor(task) : null;
+        if (e == null) e = catalog.firstFor(task.equals("gan-inpaint") ? "inpaint" : task);
         if (e != null) return modelPlan(task, e);
         if (task.equals("inpaint")) {
             return new Plan(task, null, ClassicalMethods.byName("telea"), "no inpainting model is installed; filled with the classical OpenCV Telea method");
@@ -269,6 +282,8 @@ final class RestoreEndpoint {
                 t.put("available", true);
                 t.put("kind", p.kind());
                 t.put("method", p.methodName());
+                ModelCatalog.Entry c = catalog.colourFor(task);
+                if (c != null && p.model() != null) t.put("method_for_colour", c.name());
                 if (p.note() != null) t.put("note", p.note());
             } catch (ApiException e) {
                 t.put("available", false);

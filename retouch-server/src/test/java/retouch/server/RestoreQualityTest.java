@@ -32,6 +32,35 @@ class RestoreQualityTest {
     }
 
     @Test
+    void colourPhotosGoToTheColourDenoiserAndGrayOnesToTheGrayOne() throws Exception {
+        Image clean = retouch.image.ImageFiles.read(Fixtures.repoRoot().resolve("samples/chelsea.png")).crop(100, 60, 128, 128);
+        assertEquals(3, clean.channels());
+        Image noisy = Fixtures.noisy(clean, 25, 99);
+        try (RetouchServer s = RetouchServer.start(ServerConfig.defaults().withPort(0))) {
+            HttpResponse<byte[]> r = Http.post(s.url() + "/v1/restore", new Http.Form()
+                    .file("image", "chelsea-noisy.png", "image/png", Fixtures.png(noisy)).field("task", "denoise").field("sigma", "25"));
+            assertEquals(200, r.statusCode(), Http.text(r));
+            assertEquals("denoise-color", r.headers().firstValue("X-Retouch-Method").orElse(""));
+            Image restored = Fixtures.decode(r.body());
+            assertEquals(3, restored.channels());
+            double before = Psnr.of(clean, noisy), after = Psnr.of(clean, restored);
+            assertTrue(after - before >= 6, "PSNR " + before + " -> " + after);
+
+            HttpResponse<byte[]> gray = Http.post(s.url() + "/v1/restore", new Http.Form()
+                    .file("image", "gray.png", "image/png", Fixtures.png(Fixtures.noisy(clean.toGray(), 25, 98))).field("task", "denoise"));
+            assertEquals(200, gray.statusCode(), Http.text(gray));
+            assertEquals("denoise-gray", gray.headers().firstValue("X-Retouch-Method").orElse(""));
+
+            // a named model is honoured whatever the picture
+            HttpResponse<byte[]> named = Http.post(s.url() + "/v1/restore", new Http.Form()
+                    .file("image", "chelsea-noisy.png", "image/png", Fixtures.png(noisy)).field("task", "denoise").field("model", "denoise-gray"));
+            assertEquals("denoise-gray", named.headers().firstValue("X-Retouch-Method").orElse(""));
+            assertEquals("denoise-color", Http.json(Http.get(s.url() + "/v1/models")).path("tasks").path("denoise").path("method_for_colour").asText(),
+                    "GET /v1/models names the colour model");
+        }
+    }
+
+    @Test
     void knownBlurIsDeblurredByPlugAndPlayWithTheShippedDenoiser() throws Exception {
         Image clean = Fixtures.camera().crop(180, 120, 128, 128);
         java.util.SplittableRandom rng = new java.util.SplittableRandom(11);
