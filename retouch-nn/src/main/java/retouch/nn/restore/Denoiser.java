@@ -75,7 +75,19 @@ public final class Denoiser implements AutoCloseable {
      */
     int stripeUnits(int channels, int height, int width) {
         double stripePixels = (double) Bm3d.refineStripeHeight(25) * width * channels;
-        return (int) Math.max(1, Math.round(WIENER_COST_RATIO * stripePixels / tiler.tileArea(height, width)));
+        return (int) Math.max(1, Math.round(WIENER_COST_RATIO / passCost() * stripePixels / tiler.tileArea(height, width)));
+    }
+
+    /**
+     * One network pass's cost against the gray reference network's (depth 15, width 64) that
+     * {@link #WIENER_COST_RATIO} was measured with: convolution work grows with depth × width²
+     * (and 4× for DnCNN, which works on every pixel rather than a half-resolution stack).
+     * denoise-color (width 192) counts 9 (measured 7.4: 6.43 s against three gray passes' 2.60 s).
+     */
+    double passCost() {
+        int w = meta.intParam("width", 64), d = meta.intParam("depth", 15);
+        double perPixel = RestoreNets.FFDNET.equals(meta.architecture()) ? 1 : 4; // DnCNN runs at full resolution
+        return Math.max(1e-3, perPixel * d * w * w / (15.0 * 64 * 64));
     }
 
     /** {@link #denoise} without the refinement, whatever {@link #refine(boolean)} says. */

@@ -73,6 +73,23 @@ class DenoiserRefineTest {
     }
 
     @Test
+    void wienerProgressUnitsAreWeighedAgainstTheNetworksOwnPassCost() {
+        Denoiser gray = new Denoiser(null, ffdnet(1, 64), null, 256, false);
+        Denoiser wide = new Denoiser(null, ffdnet(3, 192), null, 256, false);
+        assertEquals(1.0, gray.passCost(), 1e-9);
+        assertEquals(9.0, wide.passCost(), 1e-9);
+        // a 4000x3000 RGB photo: a Wiener stripe is worth ~1/9 as many of the wide network's tiles
+        int g = gray.stripeUnits(3, 3000, 4000), w = wide.stripeUnits(3, 3000, 4000);
+        assertTrue(g > 50, "gray units " + g);
+        assertEquals(g / 9.0, w, 1.0);
+    }
+
+    private static retouch.nn.store.ModelMeta ffdnet(int channels, int width) {
+        return retouch.nn.store.ModelMeta.builder(RestoreNets.FFDNET).channels(channels, channels)
+                .hyper("depth", 15).hyper("width", width).tasks("denoise").build();
+    }
+
+    @Test
     void badSettingIsNamed() {
         RetouchException e = assertThrows(RetouchException.class, () -> open("bm4d"));
         assertTrue(e.getMessage().contains("wiener or none") && e.getMessage().contains("bm4d"), e.getMessage());
