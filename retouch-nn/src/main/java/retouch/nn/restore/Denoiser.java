@@ -31,9 +31,11 @@ public final class Denoiser implements AutoCloseable {
     private final NDManager manager;
     private final Tiler tiler;
     private final FoldedConvStack folded;
+    private final FusionHead fusion;
     private volatile Runnable onTile = () -> {};
     private int ensemble = 1;
     private boolean refine;
+    private boolean fuse = true;
     private boolean opponent = !"rgb".equals(System.getProperty("retouch.denoise.color"));
 
     /**
@@ -47,6 +49,7 @@ public final class Denoiser implements AutoCloseable {
         this.tiler = new Tiler(tile, Math.min(32, tile / 4), RestoreNets.sizeMultiple(meta.architecture()));
         Block body = block instanceof FfdNet f ? f.body() : block instanceof DnCnn d ? d.body() : null;
         this.folded = fold && body != null ? FoldedConvStack.fold(body, manager) : null;
+        this.fusion = block instanceof FfdNet f ? f.fusion() : null;
     }
 
     /**
@@ -60,9 +63,52 @@ public final class Denoiser implements AutoCloseable {
         if (!refine) return out;
         double level = Double.isNaN(sigma) ? NoiseEstimator.estimate(noisy) : sigma;
         int units = stripeUnits(noisy.channels(), noisy.height(), noisy.width());
-        return Bm3d.refine(noisy, out.clip(), level, () -> {
+        Image pilot = out.clip();
+        Image wiener = Bm3d.refine(noisy, pilot, level, () -> {
             for (int i = 0; i < units; i++) onTile.run();
         });
+        return fusion == null || !fuse ? wiener : fuse(noisy, pilot, wiener, level);
+    }
+
+    /**
+     * The model's {@link FusionHead} on the noisy image, the network's output and the Wiener
+     * stage's, plane by plane (the opponent colour planes for RGB, where the Wiener stage works,
+     * each at its own noise level), in tiles.
+     */
+    Image fuse(Image noisy, Image pilot, Image wiener, double level) {
+        if (noisy.isGray()) return fusePlane(noisy, pilot, wiener, level).clip();
+        Image[] n = OpponentColour.split(noisy), p = OpponentColour.split(pilot), w = OpponentColour.split(wiener);
+        double[] levels = {level / Math.sqrt(3), level, level};
+        Image[] out = new Image[3];
+        for (int k = 0; k < 3; k++) out[k] = fusePlane(n[k], p[k], w[k], levels[k]);
+        return OpponentColour.merge(out).clip();
+    }
+
+    private Image fusePlane(Image noisy, Image pilot, Image wiener, double level255) {
+        float level = (float) (level255 / 255.0);
+        return tiler.apply(Image.stack(noisy, pilot, wiener), t -> {
+            Image out;
+            try (NDManager m = manager.newSubManager()) {
+                NDList in = new NDList(ImageTensors.toBatch(m, t), m.create(new float[] {level}, new ai.djl.ndarray.types.Shape(1, 1, 1, 1)));
+                out = ImageTensors.toImage(fusion.forward(new ParameterStore(m, false), in, false).singletonOrThrow().get(0));
+            }
+            onTile.run();
+            return out;
+        });
+    }
+
+    /** Whether the model merges its output with the Wiener stage's by a {@link FusionHead}. */
+    public boolean hasFusion() {
+        return fusion != null;
+    }
+
+    /**
+     * Whether a refined {@link #denoise} ends with the model's {@link FusionHead} (default: when
+     * it has one); off gives the Wiener stage's output itself.
+     */
+    public Denoiser fusion(boolean on) {
+        this.fuse = on;
+        return this;
     }
 
     /** Wiener-stage cost per pixel and plane against the network's (1.97 s vs 0.19 s, 512² gray; bench/denoise-refine-bench.sh). */
@@ -209,7 +255,8 @@ public final class Denoiser implements AutoCloseable {
      */
     public long denoisePasses(int channels, int height, int width) {
         return passes(channels, height, width)
-                + (refine ? (long) Bm3d.refineStripes(height, width, 25) * stripeUnits(channels, height, width) : 0);
+                + (refine ? (long) Bm3d.refineStripes(height, width, 25) * stripeUnits(channels, height, width) : 0)
+                + (refine && fusion != null && fuse ? (long) channels * tiler.tileCount(height, width) : 0);
     }
 
     /** Called after every tile (e.g. to step a progress bar); replaces the previous listener. */

@@ -31,8 +31,17 @@ public final class FfdNet extends AbstractBlock {
     private final int channels;
     private final boolean residual;
     private final SequentialBlock body;
+    private final FusionHead fusion;
 
     public FfdNet(int channels, int depth, int width, boolean residual) {
+        this(channels, depth, width, residual, 0, 0);
+    }
+
+    /**
+     * @param fusionDepth layers of the {@link FusionHead} that merges the output with the Wiener
+     *     stage's (model.json {@code fusion_depth}); 0 for none
+     */
+    public FfdNet(int channels, int depth, int width, boolean residual, int fusionDepth, int fusionWidth) {
         if (depth < 3) throw new IllegalArgumentException("FFDNet needs depth >= 3, got " + depth);
         this.channels = channels;
         this.residual = residual;
@@ -40,6 +49,12 @@ public final class FfdNet extends AbstractBlock {
         for (int i = 0; i < depth - 2; i++) b.add(Layers.convBnRelu(width));
         b.add(Layers.conv(4 * channels, 3, false));
         this.body = addChildBlock("body", b);
+        this.fusion = fusionDepth > 0 ? addChildBlock("fusion", new FusionHead(fusionDepth, fusionWidth)) : null;
+    }
+
+    /** The head that merges the output with the Wiener stage's, or null (not used by {@link #forward}). */
+    public FusionHead fusion() {
+        return fusion;
     }
 
     @Override
@@ -72,5 +87,6 @@ public final class FfdNet extends AbstractBlock {
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape x = inputShapes[0];
         body.initialize(manager, dataType, new Shape(x.get(0), 4L * channels + 1, x.get(2) / 2, x.get(3) / 2));
+        if (fusion != null) fusion.initialize(manager, dataType, new Shape(x.get(0), FusionHead.PLANES, x.get(2), x.get(3)), new Shape(x.get(0), 1, 1, 1));
     }
 }

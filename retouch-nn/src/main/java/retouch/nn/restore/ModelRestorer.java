@@ -43,7 +43,8 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
 
     /**
      * System property overriding whether a denoising model's output is refined by BM3D's Wiener
-     * stage ({@link Denoiser#refine}): {@code wiener} or {@code none}; model.json hyper-parameter
+     * stage ({@link Denoiser#refine}) and, with {@code fusion}, then merged with it by the model's
+     * {@link FusionHead}: {@code fusion}, {@code wiener} or {@code none}; model.json hyper-parameter
      * {@code refine}, {@code none} when absent. The plug-and-play prior of deblurring never refines.
      */
     public static final String REFINE_PROPERTY = "retouch.denoise.refine";
@@ -76,7 +77,8 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
         boolean unet = loaded.block() instanceof UNet;
         this.denoiser = unet ? null : new Denoiser(loaded.block(), loaded.meta(), loaded.manager(), tile, true)
                 .ensemble(Integer.getInteger(ENSEMBLE_PROPERTY, loaded.meta().intParam("ensemble", 1)))
-                .refine(refineSetting(loaded.meta()));
+                .refine(!refineSetting(loaded.meta()).equals("none"))
+                .fusion(refineSetting(loaded.meta()).equals("fusion"));
         this.inpainter = unet ? new Inpainter((UNet) loaded.block(), loaded.meta(), loaded.manager(), tile)
                 .ensemble(Integer.getInteger(ENSEMBLE_PROPERTY, loaded.meta().intParam("ensemble", 1))) : null;
         this.external = null;
@@ -298,13 +300,21 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
         return new Deblurred(sharp, estimate, "plug-and-play with " + prior.name() + " for the fitted " + estimate.blur().spec());
     }
 
-    /** {@value #REFINE_PROPERTY}, else model.json's {@code refine}: whether the Wiener stage runs. */
-    private static boolean refineSetting(ModelMeta meta) {
+    /**
+     * {@value #REFINE_PROPERTY}, else model.json's {@code refine}: {@code none} (the network alone),
+     * {@code wiener} (its output refined by BM3D's Wiener stage) or {@code fusion} (that, then the
+     * model's {@link FusionHead} merges the two outputs; only for models that have one).
+     */
+    private static String refineSetting(ModelMeta meta) {
         String mode = System.getProperty(REFINE_PROPERTY, meta.stringParam("refine", "none"));
-        if (!mode.equals("wiener") && !mode.equals("none")) {
-            throw new RetouchException("-D" + REFINE_PROPERTY + " (or model.json's refine) must be wiener or none, not '" + mode + "'");
+        if (!mode.equals("wiener") && !mode.equals("none") && !mode.equals("fusion")) {
+            throw new RetouchException("-D" + REFINE_PROPERTY + " (or model.json's refine) must be fusion, wiener or none, not '" + mode + "'");
         }
-        return mode.equals("wiener");
+        if (mode.equals("fusion") && meta.intParam("fusion_depth", 0) <= 0) {
+            throw new RetouchException("refine=fusion needs a model with a fusion head (retouch train fusion); "
+                    + (meta.name() == null ? "this model" : meta.name()) + " has none: use -D" + REFINE_PROPERTY + "=wiener");
+        }
+        return mode;
     }
 
     /** {@value #DEBLUR_PROPERTY}: kernel-fit (default) or network. */

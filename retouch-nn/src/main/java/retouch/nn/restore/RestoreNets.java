@@ -8,7 +8,8 @@ import retouch.nn.store.ModelMeta;
 
 /**
  * Model-file factories and defaults of the restoration networks. Hyper-parameters in model.json:
- * {@code depth}, {@code width}, and for FFDNet {@code residual}.
+ * {@code depth}, {@code width}, and for FFDNet {@code residual} and, when it has a {@link FusionHead},
+ * {@code fusion_depth} and {@code fusion_width}.
  */
 public final class RestoreNets {
     public static final String DNCNN = "dncnn";
@@ -25,7 +26,7 @@ public final class RestoreNets {
         @Override
         public Block build(ModelMeta meta) {
             return new FfdNet(meta.inputChannels(), meta.intParam("depth", 15), meta.intParam("width", 64),
-                    meta.boolParam("residual", true));
+                    meta.boolParam("residual", true), meta.intParam("fusion_depth", 0), meta.intParam("fusion_width", 32));
         }
 
         @Override

@@ -1,0 +1,134 @@
+package retouch.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import retouch.RetouchException;
+import retouch.data.Datasets;
+import retouch.data.ImageFolder;
+import retouch.nn.restore.FusionTraining;
+import retouch.nn.train.Trainer;
+
+/** {@code retouch train fusion}: the head that merges a gray denoiser's output with its Wiener stage's. */
+@Command(name = "fusion", mixinStandardHelpOptions = true,
+        description = {"Train the fusion head of a gray denoiser: a small CNN that merges the network's output with",
+                "the output of BM3D's Wiener stage (and the noisy input) pixel by pixel. The network stays as it is.",
+                "Each training image is first denoised at --samples-per-image noise levels (kept in the run folder),",
+                "then the head trains on patches of those results. Running it again on the same --out resumes."},
+        footer = {"%nExample:",
+                "  retouch train fusion --from denoise-gray --data train400 --steps 4000 --out runs/denoise-gray-fusion",
+                "  retouch models export runs/denoise-gray-fusion/checkpoint --to models/denoise-gray",
+                ExitCodes.HELP_FOOTER})
+public final class TrainFusionCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--from", defaultValue = "denoise-gray", paramLabel = "NAME|PATH",
+            description = "The gray FFDNet-style denoiser whose output is merged (its network is kept). Default: ${DEFAULT-VALUE}.")
+    String from;
+
+    @Option(names = "--data", defaultValue = "train400", description = "Named set or folder of clean images. Default: ${DEFAULT-VALUE}.")
+    String data;
+
+    @Option(names = "--out", required = true, description = "Run folder (checkpoint, train.csv, loss.png, samples/, the computed samples).")
+    Path out;
+
+    @Option(names = "--export", description = "Also save the final model here (folder or .zip) when the run completes.")
+    Path export;
+
+    @Option(names = "--depth", defaultValue = "6", description = "Conv layers of the head. Default: ${DEFAULT-VALUE}.")
+    int depth;
+
+    @Option(names = "--width", defaultValue = "32", description = "Filters per layer of the head. Default: ${DEFAULT-VALUE}.")
+    int width;
+
+    @Option(names = "--patch", defaultValue = "64", description = "Training patch side. Default: ${DEFAULT-VALUE}.")
+    int patch;
+
+    @Option(names = "--batch", defaultValue = "32", description = "Patches per step. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--samples-per-image", defaultValue = "4", description = "Noise levels drawn per training image. Default: ${DEFAULT-VALUE}.")
+    int samplesPerImage;
+
+    @Option(names = "--sigma", defaultValue = "0-55", description = "Noise σ range (0-255 scale). Default: ${DEFAULT-VALUE}.")
+    String sigma;
+
+    @Option(names = "--lr", defaultValue = "1e-3", description = "Peak learning rate (cosine decay). Default: ${DEFAULT-VALUE}.")
+    float lr;
+
+    @Option(names = "--lr-min", defaultValue = "1e-5", description = "Final learning rate. Default: ${DEFAULT-VALUE}.")
+    float lrMin;
+
+    @Option(names = "--steps", defaultValue = "4000", description = "Total steps. Default: ${DEFAULT-VALUE}.")
+    long steps;
+
+    @Option(names = "--stop-at", defaultValue = "0", description = "Stop with a checkpoint after this step; 0 = run to the end.")
+    long stopAt;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Run seed. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--checkpoint-every", defaultValue = "250", description = "Default: ${DEFAULT-VALUE}.")
+    long checkpointEvery;
+
+    @Option(names = "--validate-every", defaultValue = "500", description = "Validation PSNR on held-out training images. Default: ${DEFAULT-VALUE}.")
+    long validateEvery;
+
+    @Option(names = "--val-every", defaultValue = "50", description = "Hold out every N-th image for validation. Default: ${DEFAULT-VALUE}.")
+    int valEvery;
+
+    @Option(names = "--quiet", description = "No progress bar.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws IOException {
+        if (depth < 2 || width < 1) throw new RetouchException("--depth must be at least 2 and --width at least 1");
+        if (patch < 16) throw new RetouchException("--patch must be at least 16");
+        if (samplesPerImage < 1) throw new RetouchException("--samples-per-image must be at least 1");
+        double[] range = TrainDenoiseCommand.parseRange(sigma);
+        ImageFolder folder = Files.isDirectory(Path.of(data)) ? ImageFolder.of(Path.of(data)) : Datasets.resolve(data, null).images();
+        String description = data + " (" + folder.size() + " images at " + folder.root() + "; every " + valEvery
+                + "th held out for validation), " + samplesPerImage + " noise levels per image from σ " + sigma
+                + ", whole images through the network and the Wiener stage, then random " + patch + "px patches with flips/rotations";
+        FusionTraining task = new FusionTraining(new FusionTraining.Config(from, depth, width, patch, batch, samplesPerImage,
+                range[0], range[1], lr, lrMin, steps, valEvery, description), folder);
+        java.io.PrintWriter err = spec.commandLine().getErr();
+        Progress[] bar = {null};
+        long t0 = System.nanoTime();
+        task.onSample((done, total) -> {
+            if (bar[0] == null) {
+                err.printf("computing the fusion samples: each training image through %s and the Wiener stage (kept in %s)%n",
+                        from, out.resolve(FusionTraining.CACHE));
+                err.flush();
+                bar[0] = new Progress("samples", total, "img");
+            }
+            bar[0].step("");
+            if (done.equals(total)) {
+                bar[0].close();
+                err.printf("fusion samples: %d in %.0f s%n", total, (System.nanoTime() - t0) / 1e9);
+                err.flush();
+            }
+        });
+        Trainer trainer = Trainer.builder()
+                .setRunDir(out)
+                .setSteps(steps)
+                .optSeed(seed)
+                .optCheckpointEvery(checkpointEvery)
+                .optValidateEvery(validateEvery)
+                .optSampleEvery(validateEvery)
+                .optStopAt(stopAt)
+                .optQuiet(quiet)
+                .optExport(export)
+                .optCommand("retouch " + String.join(" ", spec.commandLine().getParseResult().originalArgs()))
+                .build();
+        Trainer.Result r = trainer.fit(task);
+        spec.commandLine().getOut().printf("%s at step %d/%d (%.0f s in all); checkpoint %s%n",
+                r.completed() ? "finished" : "stopped", r.step(), steps, r.wallSeconds(), r.checkpoint());
+        return r.completed() || stopAt > 0 ? ExitCodes.OK : ExitCodes.INTERRUPTED;
+    }
+}

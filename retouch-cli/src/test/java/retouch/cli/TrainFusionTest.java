@@ -1,0 +1,80 @@
+package retouch.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import retouch.degrade.GaussianNoise;
+import retouch.image.Image;
+import retouch.image.ImageFiles;
+import retouch.metrics.Psnr;
+
+/** {@code retouch train fusion}: a tiny head on the shipped denoise-gray, trained, resumed, exported and run. */
+class TrainFusionTest {
+    @TempDir static Path tmp;
+
+    private static Path crops() throws Exception {
+        Path dir = tmp.resolve("crops");
+        Files.createDirectories(dir);
+        Image cam = ImageFiles.read(Cli.sample("camera.png"));
+        for (int i = 0; i < 6; i++) ImageFiles.writePng(cam.crop(60 * i, 40 * i, 96, 96), dir.resolve("c" + i + ".png"));
+        return dir;
+    }
+
+    @Test
+    void headTrainsResumesFromItsSamplesAndRestores() throws Exception {
+        Path run = tmp.resolve("run"), model = tmp.resolve("model");
+        String[] args = {"train", "fusion", "--from", "denoise-gray", "--data", crops().toString(), "--depth", "3", "--width", "8",
+                "--patch", "32", "--batch", "8", "--samples-per-image", "2", "--steps", "40", "--validate-every", "20",
+                "--val-every", "3", "--checkpoint-every", "20", "--quiet", "--out", run.toString(), "--export", model.toString()};
+        String[] firstHalf = Arrays.copyOf(args, args.length + 2);
+        firstHalf[args.length] = "--stop-at";
+        firstHalf[args.length + 1] = "20";
+        Cli.Result a = Cli.run(firstHalf);
+        assertEquals(0, a.code(), a.err());
+        assertTrue(a.err().contains("fusion samples: 14 in"), "4 images x 2 levels + 2 held out x 3 levels: " + a.err());
+        Cli.Result b = Cli.run(args);
+        assertEquals(0, b.code(), b.err());
+        assertFalse(b.err().contains("fusion samples"), "a resumed run reads its samples back: " + b.err());
+        assertTrue(b.out().contains("finished at step 40"), b.out());
+
+        List<String> rows = Files.readAllLines(run.resolve("train.csv"));
+        List<String> head = Arrays.asList(rows.get(0).split(","));
+        String[] lastRow = rows.get(rows.size() - 1).split(",", -1);
+        double fused = Double.parseDouble(lastRow[head.indexOf("val_psnr25")]);
+        double wiener = Double.parseDouble(lastRow[head.indexOf("val_wiener_psnr25")]);
+        // 40 steps of a tiny head move it little from its start (the Wiener output itself), and never far down
+        assertTrue(Math.abs(fused - wiener) < 0.3 && wiener > 26, "validation σ25: Wiener " + wiener + ", fused " + fused);
+
+        JsonNode meta = new com.fasterxml.jackson.databind.ObjectMapper().readTree(model.resolve("model.json").toFile());
+        assertEquals("fusion", meta.path("hyper_parameters").path("refine").asText());
+        assertEquals(3, meta.path("hyper_parameters").path("fusion_depth").asInt());
+        assertTrue(meta.path("hyper_parameters").path("network_command").asText().contains("train denoise"), meta.toString());
+
+        Image clean = ImageFiles.read(Cli.sample("camera.png")).crop(300, 200, 80, 100);
+        Path noisy = tmp.resolve("noisy.png"), out = tmp.resolve("out.png");
+        ImageFiles.writePng(GaussianNoise.addNoise(clean, 25, new SplittableRandom(4)).clip(), noisy);
+        Cli.Result r = Cli.run("restore", noisy.toString(), "-o", out.toString(), "--model", model.toString(), "--sigma", "25");
+        assertEquals(0, r.code(), r.err());
+        Image restored = ImageFiles.read(out);
+        assertTrue(restored.sameShape(clean));
+        assertTrue(Psnr.of(clean, restored) > Psnr.of(clean, ImageFiles.read(noisy)) + 6, "restored " + Psnr.of(clean, restored));
+    }
+
+    @Test
+    void headIsForGrayDenoisersOnly() throws Exception {
+        Cli.Result r = Cli.run("train", "fusion", "--from", "sr2-gray", "--data", crops().toString(), "--steps", "2", "--quiet",
+                "--out", tmp.resolve("wrong").toString());
+        assertNotEquals(0, r.code());
+        assertTrue(r.err().contains("sr2-gray") && r.err().contains("gray denoiser"), r.err());
+    }
+}
