@@ -40,7 +40,8 @@ public final class ModelsExportCommand implements Callable<Integer> {
 
     @Option(names = "--setting", paramLabel = "KEY=VALUE",
             description = "An inference setting stored with the model (repeatable): ensemble=1|2|4|8 (flips/turns averaged), "
-                    + "refine=wiener|none (denoising models: BM3D's Wiener stage on the network's output).")
+                    + "refine=fusion|wiener|none (denoising models: BM3D's Wiener stage on the network's output; fusion: then the model's "
+                    + "fusion head merges the two, for models trained by retouch train fusion).")
     List<String> settings;
 
     @Option(names = "--description", description = "One-line description.")
@@ -71,7 +72,7 @@ public final class ModelsExportCommand implements Callable<Integer> {
             all.putAll(extra);
             ModelMeta.Builder b = m.meta().toBuilder().name(name).metrics(all).created(null);
             if (description != null) b.description(description);
-            if (settings != null) for (String kv : settings) applySetting(b, kv);
+            if (settings != null) for (String kv : settings) applySetting(b, kv, m.meta().intParam("fusion_depth", 0) > 0);
             if (precision != null) {
                 if (!precision.equals("float32") && !precision.equals(ModelMeta.FLOAT16)) {
                     throw new RetouchException("--precision must be float32 or float16, not '" + precision + "'");
@@ -86,7 +87,7 @@ public final class ModelsExportCommand implements Callable<Integer> {
     }
 
     /** Only the settings the restorers read, checked here so that a typo fails now and not at load time. */
-    private static void applySetting(ModelMeta.Builder b, String kv) {
+    private static void applySetting(ModelMeta.Builder b, String kv, boolean hasFusionHead) {
         int eq = kv.indexOf('=');
         String key = eq < 0 ? kv.trim() : kv.substring(0, eq).trim(), value = eq < 0 ? "" : kv.substring(eq + 1).trim();
         switch (key) {
@@ -95,10 +96,15 @@ public final class ModelsExportCommand implements Callable<Integer> {
                 b.hyper("ensemble", Integer.parseInt(value));
             }
             case "refine" -> {
-                if (!value.equals("wiener") && !value.equals("none")) throw new RetouchException("--setting refine must be wiener or none, not '" + value + "'");
+                if (!value.equals("wiener") && !value.equals("none") && !value.equals("fusion")) {
+                    throw new RetouchException("--setting refine must be fusion, wiener or none, not '" + value + "'");
+                }
+                if (value.equals("fusion") && !hasFusionHead) {
+                    throw new RetouchException("--setting refine=fusion needs a model with a fusion head (retouch train fusion); use refine=wiener");
+                }
                 b.hyper("refine", value);
             }
-            default -> throw new RetouchException("--setting " + kv + ": unknown setting '" + key + "'; use ensemble=N or refine=wiener|none");
+            default -> throw new RetouchException("--setting " + kv + ": unknown setting '" + key + "'; use ensemble=N or refine=fusion|wiener|none");
         }
     }
 }

@@ -81,7 +81,8 @@ class ModelInputTest {
 
     @Test
     void exportRejectsUnknownSettings(@TempDir Path tmp) throws Exception {
-        for (String bad : new String[] {"refine=bm4d", "ensemble=3", "tile=64"}) {
+        // refine=fusion needs a fusion head, which this model does not have
+        for (String bad : new String[] {"refine=bm4d", "ensemble=3", "tile=64", "refine=fusion"}) {
             Path out = tmp.resolve("m-" + bad.replace('=', '-'));
             Cli.Result r = Cli.run("models", "export", ffdnet.toString(), "--to", out.toString(), "--setting", bad);
             assertEquals(ExitCodes.BAD_INPUT, r.code(), bad + ": " + r.err());

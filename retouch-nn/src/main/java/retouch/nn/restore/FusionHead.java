@@ -9,6 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
@@ -35,7 +36,13 @@ public final class FusionHead extends AbstractBlock {
     public FusionHead(int depth, int width) {
         if (depth < 2 || width < 1) throw new IllegalArgumentException("fusion head needs depth >= 2 and width >= 1, got " + depth + "/" + width);
         SequentialBlock b = new SequentialBlock();
-        for (int i = 0; i < depth - 1; i++) b.add(Layers.convRelu(width));
+        for (int i = 0; i < depth - 1; i++) {
+            // He initialisation: without BatchNorm, PyTorch's default conv init shrinks the signal
+            // sixfold per ReLU layer, and a zero-started output layer then barely learns
+            SequentialBlock layer = Layers.convRelu(width);
+            layer.setInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.IN, 2f), Parameter.Type.WEIGHT);
+            b.add(layer);
+        }
         b.add(Layers.conv(1, 3, true));
         this.body = addChildBlock("body", b);
     }
