@@ -24,6 +24,7 @@ class TrainFusionTest {
 
     private static Path crops() throws Exception {
         Path dir = tmp.resolve("crops");
+        if (Files.isDirectory(dir)) return dir;
         Files.createDirectories(dir);
         Image cam = ImageFiles.read(Cli.sample("camera.png"));
         for (int i = 0; i < 6; i++) ImageFiles.writePng(cam.crop(60 * i, 40 * i, 96, 96), dir.resolve("c" + i + ".png"));
@@ -59,6 +60,16 @@ class TrainFusionTest {
         assertEquals("fusion", meta.path("hyper_parameters").path("refine").asText());
         assertEquals(3, meta.path("hyper_parameters").path("fusion_depth").asInt());
         assertTrue(meta.path("hyper_parameters").path("network_command").asText().contains("train denoise"), meta.toString());
+
+        // a model that has a head can start a new one (of another shape); the network's provenance stays
+        Path again = tmp.resolve("again");
+        Cli.Result c = Cli.run("train", "fusion", "--from", model.toString(), "--data", crops().toString(), "--depth", "2", "--width", "4",
+                "--patch", "32", "--batch", "4", "--samples-per-image", "1", "--steps", "2", "--val-every", "3", "--quiet",
+                "--out", run.resolveSibling("run2").toString(), "--export", again.toString());
+        assertEquals(0, c.code(), c.err());
+        JsonNode meta2 = new com.fasterxml.jackson.databind.ObjectMapper().readTree(again.resolve("model.json").toFile());
+        assertEquals(2, meta2.path("hyper_parameters").path("fusion_depth").asInt());
+        assertTrue(meta2.path("hyper_parameters").path("network_command").asText().contains("train denoise"), meta2.toString());
 
         Image clean = ImageFiles.read(Cli.sample("camera.png")).crop(300, 200, 80, 100);
         Path noisy = tmp.resolve("noisy.png"), out = tmp.resolve("out.png");

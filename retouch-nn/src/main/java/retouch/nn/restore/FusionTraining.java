@@ -100,10 +100,12 @@ public final class FusionTraining implements TrainingTask {
                         + " model; the fusion head is trained for a gray denoiser (e.g. denoise-gray)");
             }
             ModelMeta.Builder b = s.toBuilder();
-            // the network's own provenance stays in model.json beside the head's
-            if (s.command() != null) b.hyper("network_command", s.command());
-            if (s.steps() != null) b.hyper("network_steps", s.steps());
-            if (s.wallTimeSeconds() != null) b.hyper("network_wall_time_seconds", s.wallTimeSeconds());
+            // the network's own provenance stays in model.json beside the head's (a start model
+            // that already has a head carries it from its own start)
+            boolean hadHead = s.intParam("fusion_depth", 0) > 0;
+            if (!hadHead && s.command() != null) b.hyper("network_command", s.command());
+            if (!hadHead && s.steps() != null) b.hyper("network_steps", s.steps());
+            if (!hadHead && s.wallTimeSeconds() != null) b.hyper("network_wall_time_seconds", s.wallTimeSeconds());
             meta = b
                     .hyper("refine", "fusion")
                     .hyper("fusion_depth", cfg.depth())
@@ -135,11 +137,19 @@ public final class FusionTraining implements TrainingTask {
         if (pool.isEmpty()) throw new RetouchException(folder.root() + ": no training image is at least " + cfg.patch() + " pixels on each side");
     }
 
-    /** The start model's weights (and BatchNorm statistics) by name; the head keeps its zero start. */
-    private static void copyWeights(Block from, Block to) {
+    /**
+     * The start model's network weights (and BatchNorm statistics) by name; the head keeps its
+     * zero start, also when the start model has a head of its own (a new head is trained).
+     */
+    private static void copyWeights(Block from, FfdNet to) {
+        String headPrefix = null;
+        for (Pair<String, Block> c : to.getChildren()) {
+            if (c.getValue() == to.fusion()) headPrefix = c.getKey() + "_";
+        }
         Map<String, Parameter> target = new LinkedHashMap<>();
         for (Pair<String, Parameter> p : to.getParameters()) target.put(p.getKey(), p.getValue());
         for (Pair<String, Parameter> p : from.getParameters()) {
+            if (headPrefix != null && p.getKey().startsWith(headPrefix)) continue;
             Parameter t = target.get(p.getKey());
             if (t == null) throw new RetouchException("start model parameter " + p.getKey() + " has no place in the fusion model");
             NDArray src = p.getValue().getArray();
