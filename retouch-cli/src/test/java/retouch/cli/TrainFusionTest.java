@@ -71,6 +71,17 @@ class TrainFusionTest {
         assertEquals(2, meta2.path("hyper_parameters").path("fusion_depth").asInt());
         assertTrue(meta2.path("hyper_parameters").path("network_command").asText().contains("train denoise"), meta2.toString());
 
+        // a model with a head starts a plain network training (gray, or RGB three times as wide): the head stays out
+        String[] plain = {"train", "denoise", "--data", crops().toString(), "--depth", "15", "--patch", "32", "--batch", "2",
+                "--steps", "1", "--lr", "1e-12", "--lr-min", "1e-12", "--validate-every", "0", "--val-every", "3", "--quiet",
+                "--init-from", model.toString()};
+        Cli.Result g = Cli.run(concat(plain, "--out", tmp.resolve("plain-gray").toString()));
+        assertEquals(0, g.code(), g.err());
+        assertTrue(Files.readString(tmp.resolve("plain-gray/checkpoint/model.json")).contains("without its fusion head"));
+        Cli.Result o = Cli.run(concat(plain, "--channels", "3", "--width", "192", "--freeze-batchnorm", "--out", tmp.resolve("plain-rgb").toString()));
+        assertEquals(0, o.code(), o.err());
+        assertTrue(Files.readString(tmp.resolve("plain-rgb/checkpoint/model.json")).contains("opponent-colour blocks"));
+
         Image clean = ImageFiles.read(Cli.sample("camera.png")).crop(300, 200, 80, 100);
         Path noisy = tmp.resolve("noisy.png"), out = tmp.resolve("out.png");
         ImageFiles.writePng(GaussianNoise.addNoise(clean, 25, new SplittableRandom(4)).clip(), noisy);
@@ -79,6 +90,12 @@ class TrainFusionTest {
         Image restored = ImageFiles.read(out);
         assertTrue(restored.sameShape(clean));
         assertTrue(Psnr.of(clean, restored) > Psnr.of(clean, ImageFiles.read(noisy)) + 6, "restored " + Psnr.of(clean, restored));
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test

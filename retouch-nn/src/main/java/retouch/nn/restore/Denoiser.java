@@ -77,16 +77,19 @@ public final class Denoiser implements AutoCloseable {
      */
     Image fuse(Image noisy, Image pilot, Image wiener, double level) {
         if (noisy.isGray()) return fusePlane(noisy, pilot, wiener, level).clip();
-        Image[] n = OpponentColour.split(noisy), p = OpponentColour.split(pilot), w = OpponentColour.split(wiener);
         double[] levels = {level / Math.sqrt(3), level, level};
         Image[] out = new Image[3];
-        for (int k = 0; k < 3; k++) out[k] = fusePlane(n[k], p[k], w[k], levels[k]);
+        // one plane's inputs at a time, so a 12-megapixel photo stays within a 2 GiB heap
+        for (int k = 0; k < 3; k++) {
+            out[k] = fusePlane(OpponentColour.split(noisy)[k], OpponentColour.split(pilot)[k], OpponentColour.split(wiener)[k], levels[k]);
+        }
         return OpponentColour.merge(out).clip();
     }
 
     private Image fusePlane(Image noisy, Image pilot, Image wiener, double level255) {
         float level = (float) (level255 / 255.0);
-        return tiler.apply(Image.stack(noisy, pilot, wiener), t -> {
+        Image planes = Image.stack(noisy, pilot, wiener);
+        return tiler.apply(planes, t -> {
             Image out;
             try (NDManager m = manager.newSubManager()) {
                 NDList in = new NDList(ImageTensors.toBatch(m, t), m.create(new float[] {level}, new ai.djl.ndarray.types.Shape(1, 1, 1, 1)));

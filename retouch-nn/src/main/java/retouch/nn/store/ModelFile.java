@@ -2,6 +2,7 @@ package retouch.nn.store;
 
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -311,6 +312,43 @@ public final class ModelFile {
         Contents c = read(location, true);
         loadWeights(block, c.meta(), c.weights(), manager, who, trainable);
         return c.meta();
+    }
+
+    /** Whether the model has a fusion head beside its network (model.json {@code fusion_depth}; retouch train fusion). */
+    public static boolean hasFusionHead(ModelMeta meta) {
+        return meta.intParam("fusion_depth", 0) > 0;
+    }
+
+    /**
+     * The loaded model's network without its fusion head, as a block of its own in {@code manager}
+     * (the model's own block when it has no head): what starts another training from it.
+     */
+    public static Block networkOnly(LoadedModel model, NDManager manager) {
+        if (!hasFusionHead(model.meta())) return model.block();
+        ModelMeta plain = model.meta().toBuilder().hyper("fusion_depth", 0).build();
+        Block net = Architectures.buildInitialized(plain, manager);
+        copyParameters(model.block(), net);
+        return net;
+    }
+
+    /**
+     * Copies into every parameter of {@code to} the same-named parameter of {@code from} (which
+     * may have more, e.g. a fusion head); gradients stay as {@code to}'s parameters want them.
+     *
+     * @throws RetouchException when {@code from} lacks one of them or has it in another shape
+     */
+    public static void copyParameters(Block from, Block to) {
+        Map<String, Parameter> source = new LinkedHashMap<>();
+        for (Pair<String, Parameter> p : from.getParameters()) source.put(p.getKey(), p.getValue());
+        for (Pair<String, Parameter> p : to.getParameters()) {
+            Parameter src = source.get(p.getKey());
+            NDArray dst = p.getValue().getArray();
+            if (src == null || !src.getArray().getShape().equals(dst.getShape())) {
+                throw new RetouchException("parameter '" + p.getKey() + "' " + (src == null ? "is missing" : "has shape " + src.getArray().getShape())
+                        + " in the start model; it needs " + dst.getShape());
+            }
+            dst.set(src.getArray().toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray());
+        }
     }
 
     /** "'name' (path)" for messages. */

@@ -328,16 +328,16 @@ public final class Trainer {
         String have = from.architecture() + " " + from.inputChannels() + "->" + from.outputChannels() + " " + shapeHypers(from);
         if (OpponentColourInit.applies(from, to)) {
             // three times as wide: it starts as the gray network on the opponent colour planes
-            try (LoadedModel gray = ModelFile.load(location, null)) {
-                byte[] weights = OpponentColourInit.weights(gray.block(), to, manager);
+            try (LoadedModel gray = ModelFile.load(location, null); NDManager m = manager.newSubManager()) {
+                byte[] weights = OpponentColourInit.weights(ModelFile.networkOnly(gray, m), to, manager);
                 ModelFile.replaceParameters(ctx.model(), manager, weights, to, location + " (opponent-colour blocks)", true);
             }
             return nameOrPath + " (gray, as three opponent-colour blocks)";
         }
         if (GrayToColour.applies(from, to)) {
             // a colour network from a gray one: it starts as the gray network on the mean of R, G and B
-            try (LoadedModel gray = ModelFile.load(location, null)) {
-                byte[] weights = GrayToColour.weights(gray.block(), to, manager);
+            try (LoadedModel gray = ModelFile.load(location, null); NDManager m = manager.newSubManager()) {
+                byte[] weights = GrayToColour.weights(ModelFile.networkOnly(gray, m), to, manager);
                 ModelFile.replaceParameters(ctx.model(), manager, weights, to, location + " (expanded to RGB)", true);
             }
             return nameOrPath + " (gray, expanded to RGB)";
@@ -346,6 +346,13 @@ public final class Trainer {
             throw new RetouchException("--init-from " + nameOrPath + ": that model is " + have + ", this run builds " + want
                     + "; train with the architecture, channels, depth and width of the model you start from"
                     + " (a gray FFDNet-style model may also start an RGB one of the same depth and the same or three times the width)");
+        }
+        if (ModelFile.hasFusionHead(from) && !ModelFile.hasFusionHead(to)) {
+            // a model refined by a fusion head (retouch train fusion): its network starts this run, the head stays out
+            try (LoadedModel src = ModelFile.load(location, null)) {
+                ModelFile.copyParameters(src.block(), ctx.model());
+            }
+            return nameOrPath + " (network, without its fusion head)";
         }
         ModelFile.loadInto(location, ctx.model(), manager, true);
         return nameOrPath;
