@@ -28,14 +28,23 @@ class DenoiserRefineTest {
     void wienerStageImprovesTheNetworkAndIsTheShippedDefault() {
         Image clean = PnpDeblurrerTest.camera().crop(90, 40, 160, 200);
         Image noisy = GaussianNoise.addNoise(clean, 25, new SplittableRandom(31));
-        try (ModelRestorer network = open("none"); ModelRestorer refined = open("wiener"); ModelRestorer shipped = open(null)) {
+        try (ModelRestorer network = open("none"); ModelRestorer refined = open("wiener"); ModelRestorer fused = open("fusion");
+             ModelRestorer shipped = open(null)) {
             Image a = network.apply(noisy, Params.ofSigma(25));
             Image b = refined.apply(noisy, Params.ofSigma(25));
-            assertTrue(b.sameShape(clean));
-            double alone = Psnr.of(clean, a), both = Psnr.of(clean, b);
-            System.out.printf("denoise-gray σ25 on a camera crop: network %.2f dB, + Wiener stage %.2f dB%n", alone, both);
+            Image c = fused.apply(noisy, Params.ofSigma(25));
+            assertTrue(b.sameShape(clean) && c.sameShape(clean));
+            double alone = Psnr.of(clean, a), both = Psnr.of(clean, b), head = Psnr.of(clean, c);
+            System.out.printf("denoise-gray σ25 on a camera crop: network %.2f dB, + Wiener stage %.2f dB, + fusion head %.2f dB%n", alone, both, head);
             assertTrue(both > alone + 0.1, "network " + alone + " dB, refined " + both + " dB");
-            assertArrayEquals(b.data(), shipped.apply(noisy, Params.ofSigma(25)).data(), "model.json switches the refinement on");
+            assertTrue(head > both + 0.05, "refined " + both + " dB, fused " + head + " dB");
+            assertArrayEquals(c.data(), shipped.apply(noisy, Params.ofSigma(25)).data(), "model.json switches the refinement and the head on");
+            // the head's tiles are announced and counted too
+            long fusedAnnounced = fused.passes(noisy);
+            java.util.concurrent.atomic.AtomicLong fusedCalls = new java.util.concurrent.atomic.AtomicLong();
+            fused.onTile(fusedCalls::incrementAndGet);
+            fused.apply(noisy, Params.ofSigma(25));
+            assertEquals(fusedAnnounced, fusedCalls.get());
             // blind: σ estimated from the image for the network and for the Wiener stage
             double blind = Psnr.of(clean, refined.apply(noisy, Params.ofSigma(Double.NaN)));
             assertTrue(blind > alone + 0.05, "blind refined " + blind);
@@ -92,6 +101,10 @@ class DenoiserRefineTest {
     @Test
     void badSettingIsNamed() {
         RetouchException e = assertThrows(RetouchException.class, () -> open("bm4d"));
-        assertTrue(e.getMessage().contains("wiener or none") && e.getMessage().contains("bm4d"), e.getMessage());
+        assertTrue(e.getMessage().contains("fusion, wiener or none") && e.getMessage().contains("bm4d"), e.getMessage());
+        // the head is asked for on a model that has none
+        RetouchException none = assertThrows(RetouchException.class,
+                () -> ShippedDenoiser.openWith("denoise-color", java.util.Map.of(ModelRestorer.REFINE_PROPERTY, "fusion")));
+        assertTrue(none.getMessage().contains("fusion head") && none.getMessage().contains("wiener"), none.getMessage());
     }
 }

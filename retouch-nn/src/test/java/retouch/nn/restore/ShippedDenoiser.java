@@ -8,13 +8,18 @@ final class ShippedDenoiser {
     private ShippedDenoiser() {}
 
     static ModelRestorer openWith(Map<String, String> properties) {
+        return openWith("denoise-gray", properties);
+    }
+
+    /** {@code name} (a shipped model) with those properties. */
+    static ModelRestorer openWith(String name, Map<String, String> properties) {
         Map<String, String> old = new HashMap<>();
         properties.forEach((k, v) -> {
             old.put(k, System.getProperty(k));
             set(k, v);
         });
         try {
-            return ModelRestorer.open("denoise-gray", 256);
+            return ModelRestorer.open(name, 256);
         } finally {
             old.forEach(ShippedDenoiser::set);
         }
