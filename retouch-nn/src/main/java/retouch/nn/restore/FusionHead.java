@@ -6,14 +6,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.initializer.XavierInitializer;
-import ai.djl.util.Pair;
 import ai.djl.util.PairList;
-import java.util.ArrayList;
-import java.util.List;
 import retouch.nn.blocks.Layers;
 
 /**
@@ -43,7 +42,10 @@ public final class FusionHead extends AbstractBlock {
             layer.setInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.IN, 2f), Parameter.Type.WEIGHT);
             b.add(layer);
         }
-        b.add(Layers.conv(1, 3, true));
+        // the output layer starts at zero (biases start at zero anyway): the head begins as the Wiener output itself
+        Block out = Layers.conv(1, 3, true);
+        out.setInitializer(new ConstantInitializer(0f), Parameter.Type.WEIGHT);
+        b.add(out);
         this.body = addChildBlock("body", b);
     }
 
@@ -66,10 +68,5 @@ public final class FusionHead extends AbstractBlock {
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape x = inputShapes[0];
         body.initialize(manager, dataType, new Shape(x.get(0), PLANES + 1, x.get(2), x.get(3)));
-        // the output layer starts at zero: the head begins as the Wiener output itself
-        List<Parameter> ps = new ArrayList<>();
-        for (Pair<String, Parameter> p : body.getParameters()) ps.add(p.getValue());
-        ps.get(ps.size() - 1).getArray().muli(0f);
-        ps.get(ps.size() - 2).getArray().muli(0f);
     }
 }
