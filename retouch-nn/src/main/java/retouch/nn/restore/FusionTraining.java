@@ -5,12 +5,8 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
-import ai.djl.util.Pair;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -123,7 +119,9 @@ public final class FusionTraining implements TrainingTask {
                     .weightsPrecision(null)
                     .build();
             block = (FfdNet) Architectures.buildInitialized(meta, ctx.manager());
-            copyWeights(start.block(), block);
+            // the network's weights and BatchNorm statistics; the head keeps its zero start (also
+            // when the start model has a head of its own: a new one is trained)
+            ModelFile.copyParameters(((FfdNet) start.block()).body(), block.body());
         }
         adam = Adam.builder().optLearningRate(ctx.schedule(LrSchedule.cosine(cfg.lr(), cfg.lrMin(), cfg.steps()))).build(block.fusion());
         ctx.setModel(meta, block).addOptimizer("adam", adam);
@@ -135,29 +133,6 @@ public final class FusionTraining implements TrainingTask {
             writeCache(cache);
         }
         if (pool.isEmpty()) throw new RetouchException(folder.root() + ": no training image is at least " + cfg.patch() + " pixels on each side");
-    }
-
-    /**
-     * The start model's network weights (and BatchNorm statistics) by name; the head keeps its
-     * zero start, also when the start model has a head of its own (a new head is trained).
-     */
-    private static void copyWeights(Block from, FfdNet to) {
-        String headPrefix = null;
-        for (Pair<String, Block> c : to.getChildren()) {
-            if (c.getValue() == to.fusion()) headPrefix = c.getKey() + "_";
-        }
-        Map<String, Parameter> target = new LinkedHashMap<>();
-        for (Pair<String, Parameter> p : to.getParameters()) target.put(p.getKey(), p.getValue());
-        for (Pair<String, Parameter> p : from.getParameters()) {
-            if (headPrefix != null && p.getKey().startsWith(headPrefix)) continue;
-            Parameter t = target.get(p.getKey());
-            if (t == null) throw new RetouchException("start model parameter " + p.getKey() + " has no place in the fusion model");
-            NDArray src = p.getValue().getArray();
-            if (!src.getShape().equals(t.getArray().getShape())) {
-                throw new RetouchException("start model parameter " + p.getKey() + " is " + src.getShape() + ", expected " + t.getArray().getShape());
-            }
-            t.getArray().set(src.toType(DataType.FLOAT32, false).toFloatArray());
-        }
     }
 
     private void computeSamples(TrainContext ctx) {
