@@ -98,7 +98,7 @@ public final class FusionTraining implements TrainingTask {
             ModelMeta.Builder b = s.toBuilder();
             // the network's own provenance stays in model.json beside the head's (a start model
             // that already has a head carries it from its own start)
-            boolean hadHead = s.intParam("fusion_depth", 0) > 0;
+            boolean hadHead = ModelFile.hasFusionHead(s);
             if (!hadHead && s.command() != null) b.hyper("network_command", s.command());
             if (!hadHead && s.steps() != null) b.hyper("network_steps", s.steps());
             if (!hadHead && s.wallTimeSeconds() != null) b.hyper("network_wall_time_seconds", s.wallTimeSeconds());
@@ -179,11 +179,16 @@ public final class FusionTraining implements TrainingTask {
         return new Sample(manager.create(all, new Shape(planes.length, clean.height(), clean.width())), (float) sigma);
     }
 
+    /** What the cached samples were computed with; a cache made with other settings is refused. */
+    private String cacheKey() {
+        return cfg.from() + " " + cfg.samplesPerImage() + " " + cfg.sigmaLo() + "-" + cfg.sigmaHi() + " " + cfg.valEvery();
+    }
+
     private void writeCache(Path cache) {
         AtomicFiles.write(cache, os -> {
             DataOutputStream o = new DataOutputStream(new BufferedOutputStream(os, 1 << 20));
             o.writeUTF(CACHE_MAGIC);
-            o.writeUTF(cfg.from() + " " + cfg.samplesPerImage() + " " + cfg.sigmaLo() + "-" + cfg.sigmaHi() + " " + cfg.valEvery());
+            o.writeUTF(cacheKey());
             o.writeInt(validation.size());
             o.writeInt(pool.size());
             for (Sample s : validation) writeSample(o, s);
@@ -203,8 +208,7 @@ public final class FusionTraining implements TrainingTask {
     private void readCache(Path cache, NDManager manager) throws IOException {
         try (InputStream is = Files.newInputStream(cache);
              DataInputStream in = new DataInputStream(new BufferedInputStream(is, 1 << 20))) {
-            String key = cfg.from() + " " + cfg.samplesPerImage() + " " + cfg.sigmaLo() + "-" + cfg.sigmaHi() + " " + cfg.valEvery();
-            if (!CACHE_MAGIC.equals(in.readUTF()) || !key.equals(in.readUTF())) {
+            if (!CACHE_MAGIC.equals(in.readUTF()) || !cacheKey().equals(in.readUTF())) {
                 throw new RetouchException(cache + " was computed for other settings; delete it to compute the samples again");
             }
             int nv = in.readInt(), np = in.readInt();
