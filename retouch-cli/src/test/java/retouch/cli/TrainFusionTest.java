@@ -104,5 +104,13 @@ class TrainFusionTest {
                 "--out", tmp.resolve("wrong").toString());
         assertNotEquals(0, r.code());
         assertTrue(r.err().contains("sr2-gray") && r.err().contains("gray denoiser"), r.err());
+        // samples kept from other settings are refused, naming the file to delete
+        Path run = tmp.resolve("settings");
+        String[] args = {"train", "fusion", "--data", crops().toString(), "--depth", "2", "--width", "4", "--patch", "32", "--batch", "2",
+                "--steps", "1", "--val-every", "3", "--quiet", "--out", run.toString(), "--samples-per-image"};
+        assertEquals(0, Cli.run(concat(args, "1")).code());
+        Cli.Result other = Cli.run(concat(args, "2"));
+        assertNotEquals(0, other.code());
+        assertTrue(other.err().contains("fusion-samples.bin") && other.err().contains("delete it"), other.err());
     }
 }
