@@ -28,6 +28,7 @@ import retouch.nn.train.Trainer;
                 "  retouch train denoise --data train400 --steps 50000 --out runs/denoise-gray",
                 "  retouch train denoise --data cbsd432 --channels 3 --arch ffdnet --width 96 --depth 12 --out runs/denoise-color",
                 "  retouch train denoise --arch dncnn --depth 17 --sigma 25 --patch 40 --out runs/dncnn-s25",
+                "  retouch train denoise --arch unet --width 64 --levels 3 --blocks 2 --sigma 0-75 --quantize --loss l1 --out runs/unet-gray",
                 "  retouch train restore --task deblur --steps 30000 --out runs/deblur-gray",
                 "  retouch train restore --task sr2 --steps 30000 --out runs/sr2-gray",
                 ExitCodes.HELP_FOOTER})
@@ -49,8 +50,18 @@ public final class TrainDenoiseCommand implements Callable<Integer> {
     @Option(names = "--noise-max", defaultValue = "5", description = "Deblurring: noise σ drawn from 0 to this. Default: ${DEFAULT-VALUE}.")
     double noiseMax;
 
-    @Option(names = "--arch", defaultValue = "ffdnet", description = "ffdnet or dncnn. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--arch", defaultValue = "ffdnet", description = "ffdnet, dncnn or unet (multi-scale residual U-Net, DRUNet-style). Default: ${DEFAULT-VALUE}.")
     String arch;
+
+    @Option(names = "--levels", defaultValue = "3", description = "unet: resolutions (level i has width·2^i filters). Default: ${DEFAULT-VALUE}.")
+    int levels;
+
+    @Option(names = "--blocks", defaultValue = "2", description = "unet: residual blocks per level. Default: ${DEFAULT-VALUE}.")
+    int blocks;
+
+    @Option(names = "--quantize", description = "Clip the noisy input to [0,1] and round it to 8 bits, as photos users have are"
+            + " (validation too).")
+    boolean quantize;
 
     @Option(names = "--channels", defaultValue = "1", description = "1 (gray) or 3 (RGB). Default: ${DEFAULT-VALUE}.")
     int channels;
@@ -114,7 +125,15 @@ public final class TrainDenoiseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!arch.equals("ffdnet") && !arch.equals("dncnn")) throw new RetouchException("--arch must be ffdnet or dncnn, not " + arch);
+        if (arch.equals("unet")) arch = retouch.nn.restore.RestoreNets.UNET;
+        if (!arch.equals("ffdnet") && !arch.equals("dncnn") && !arch.equals(retouch.nn.restore.RestoreNets.UNET)) {
+            throw new RetouchException("--arch must be ffdnet, dncnn or unet, not " + arch);
+        }
+        boolean unet = arch.equals(retouch.nn.restore.RestoreNets.UNET);
+        if (unet && (levels < 2 || levels > 5 || blocks < 1)) throw new RetouchException("--levels must be 2-5 and --blocks >= 1");
+        if (unet && patch % (2 * retouch.nn.restore.UNetDenoiser.sizeMultiple(levels)) != 0) {
+            throw new RetouchException("--patch must be a multiple of " + 2 * retouch.nn.restore.UNetDenoiser.sizeMultiple(levels) + " for --levels " + levels);
+        }
         if (channels != 1 && channels != 3) throw new RetouchException("--channels must be 1 or 3");
         if (!loss.equals("l1") && !loss.equals("l2")) throw new RetouchException("--loss must be l1 or l2");
         if (patch < 16 || patch % 2 != 0) throw new RetouchException("--patch must be an even number >= 16");
@@ -128,8 +147,9 @@ public final class TrainDenoiseCommand implements Callable<Integer> {
             throw new RetouchException("--freeze-batchnorm keeps the start model's statistics; give the model with --init-from");
         }
         if (task.equals("denoise")) {
-            trainingTask = new DenoiseTraining(new DenoiseTraining.Config(arch, channels, depth, width, patch, batch, range[0], range[1],
-                    lr, lrMin, steps, loss, valEvery, description, freezeBatchNorm), folder);
+            trainingTask = new DenoiseTraining(new DenoiseTraining.Config(arch, channels, unet ? blocks : depth, width, patch, batch, range[0], range[1],
+                    lr, lrMin, steps, loss, valEvery, description + (quantize ? ", noisy input clipped and rounded to 8 bits" : ""),
+                    freezeBatchNorm, levels, quantize), folder);
         } else {
             if (!arch.equals("ffdnet")) throw new RetouchException("--task " + task + " trains the ffdnet architecture; drop --arch " + arch);
             String what = data + " (" + folder.size() + " images at " + folder.root() + "; every " + valEvery

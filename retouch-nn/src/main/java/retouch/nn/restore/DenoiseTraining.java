@@ -41,12 +41,28 @@ import retouch.nn.train.TrainingTask;
 public final class DenoiseTraining implements TrainingTask {
 
     /** Settings of one run; recorded in model.json. */
+    /**
+     * Settings of one run; recorded in model.json. For the U-Net ({@link UNetDenoiser}) {@code depth}
+     * is the number of residual blocks per level and {@code levels} its resolutions. With
+     * {@code quantize} the noisy input is clipped to [0, 1] and rounded to 8 bits, as users' photos
+     * are (training and validation alike).
+     */
     public record Config(String architecture, int channels, int depth, int width, int patch, int batch,
                          double sigmaLo, double sigmaHi, float lr, float lrMin, long steps, String loss,
-                         int valEvery, String dataDescription, boolean freezeBatchNorm) {
+                         int valEvery, String dataDescription, boolean freezeBatchNorm, int levels, boolean quantize) {
+        public Config(String architecture, int channels, int depth, int width, int patch, int batch, double sigmaLo, double sigmaHi,
+                      float lr, float lrMin, long steps, String loss, int valEvery, String dataDescription, boolean freezeBatchNorm) {
+            this(architecture, channels, depth, width, patch, batch, sigmaLo, sigmaHi, lr, lrMin, steps, loss, valEvery, dataDescription,
+                    freezeBatchNorm, 3, false);
+        }
+
         public Config(String architecture, int channels, int depth, int width, int patch, int batch, double sigmaLo, double sigmaHi,
                       float lr, float lrMin, long steps, String loss, int valEvery, String dataDescription) {
             this(architecture, channels, depth, width, patch, batch, sigmaLo, sigmaHi, lr, lrMin, steps, loss, valEvery, dataDescription, false);
+        }
+
+        boolean unet() {
+            return RestoreNets.UNET.equals(architecture);
         }
     }
 
@@ -65,10 +81,13 @@ public final class DenoiseTraining implements TrainingTask {
 
     public static ModelMeta meta(Config c) {
         ModelMeta.Builder b = ModelMeta.builder(c.architecture())
-                .channels(c.channels(), c.channels())
-                .hyper("depth", c.depth())
-                .hyper("width", c.width())
-                .hyper("residual", true)
+                .channels(c.channels(), c.channels());
+        if (c.unet()) {
+            b.hyper("width", c.width()).hyper("levels", c.levels()).hyper("blocks", c.depth());
+        } else {
+            b.hyper("depth", c.depth()).hyper("width", c.width());
+        }
+        b.hyper("residual", true)
                 .hyper("patch", c.patch())
                 .hyper("batch", c.batch())
                 .hyper("sigma_range", List.of(c.sigmaLo(), c.sigmaHi()))
@@ -79,6 +98,7 @@ public final class DenoiseTraining implements TrainingTask {
                 .tasks("denoise")
                 .trainingData(c.dataDescription());
         if (c.freezeBatchNorm()) b.hyper("freeze_batchnorm", true);
+        if (c.quantize()) b.hyper("noisy_input", "clipped, 8-bit");
         return b.build();
     }
 
@@ -120,6 +140,7 @@ public final class DenoiseTraining implements TrainingTask {
         NDArray clean = NDArrays.stack(patches);
         NDArray level = m.create(sigmas, new ai.djl.ndarray.types.Shape(cfg.batch(), 1, 1, 1));
         NDArray noisy = clean.add(m.randomNormal(clean.getShape()).mul(level));
+        if (cfg.quantize()) noisy = noisy.mul(255).round().div(255).clip(0, 1);
         return new Batch(clean, noisy, level);
     }
 
@@ -184,7 +205,7 @@ public final class DenoiseTraining implements TrainingTask {
             double sum = 0;
             for (int i = 0; i < validation.size(); i++) {
                 Image clean = validation.get(i);
-                Image noisy = GaussianNoise.addNoise(clean, sigma, new SplittableRandom(1000 + i));
+                Image noisy = noisyInput(clean, sigma, new SplittableRandom(1000 + i));
                 sum += Psnr.of(clean, d.denoise(noisy, sigma).clip());
             }
             out.put("val_psnr" + sigma, (float) (sum / validation.size()));
@@ -192,11 +213,17 @@ public final class DenoiseTraining implements TrainingTask {
         return out;
     }
 
+    /** The validation input: Gaussian noise, clipped and rounded to 8 bits when the run trains on such inputs. */
+    private Image noisyInput(Image clean, double sigma, SplittableRandom random) {
+        Image noisy = GaussianNoise.addNoise(clean, sigma, random);
+        return cfg.quantize() ? noisy.quantize8() : noisy;
+    }
+
     @Override
     public void writeSamples(StepContext ctx, Path file) throws IOException {
         if (validation.isEmpty()) return;
         Image clean = validation.get(0);
-        Image noisy = GaussianNoise.addNoise(clean, 25, new SplittableRandom(1000));
+        Image noisy = noisyInput(clean, 25, new SplittableRandom(1000));
         Image restored = new Denoiser(block, meta, ctx.manager(), 256, false).denoise(noisy, 25).clip();
         Grids.writeStrip(List.of(noisy.clip(), restored, clean),
                 List.of(String.format("noisy σ25 %.2f dB", Psnr.of(clean, noisy.clip())),

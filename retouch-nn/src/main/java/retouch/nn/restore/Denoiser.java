@@ -46,7 +46,7 @@ public final class Denoiser implements AutoCloseable {
         this.block = block;
         this.meta = meta;
         this.manager = manager;
-        this.tiler = new Tiler(tile, Math.min(32, tile / 4), RestoreNets.sizeMultiple(meta.architecture()));
+        this.tiler = new Tiler(tile, Math.min(32, tile / 4), RestoreNets.sizeMultiple(meta));
         Block body = block instanceof FfdNet f ? f.body() : block instanceof DnCnn d ? d.body() : null;
         this.folded = fold && body != null ? FoldedConvStack.fold(body, manager) : null;
         this.fusion = block instanceof FfdNet f ? f.fusion() : null;
@@ -134,6 +134,7 @@ public final class Denoiser implements AutoCloseable {
      * denoise-color (width 192) counts 9 (measured 7.4: 6.43 s against three gray passes' 2.60 s).
      */
     double passCost() {
+        if (RestoreNets.UNET.equals(meta.architecture())) return 1.4; // measured against FFDNet's 15 × 64² stack, width 64, 3 levels, 2 blocks
         int w = meta.intParam("width", 64), d = meta.intParam("depth", 15);
         double perPixel = RestoreNets.FFDNET.equals(meta.architecture()) ? 1 : 4; // DnCNN runs at full resolution
         return Math.max(1e-3, perPixel * d * w * w / (15.0 * 64 * 64));

@@ -14,8 +14,9 @@ import retouch.nn.store.ModelMeta;
 public final class RestoreNets {
     public static final String DNCNN = "dncnn";
     public static final String FFDNET = "ffdnet";
+    public static final String UNET = UNetDenoiser.ARCHITECTURE;
     /** Architectures that {@code retouch restore --model} accepts. */
-    public static final List<String> ARCHITECTURES = List.of(DNCNN, FFDNET);
+    public static final List<String> ARCHITECTURES = List.of(DNCNN, FFDNET, UNET);
 
     private RestoreNets() {}
 
@@ -35,13 +36,32 @@ public final class RestoreNets {
         }
     };
 
+    /** {@link UNetDenoiser}: model.json {@code width} (first level), {@code levels}, {@code blocks} (per level). */
+    public static final ModelFactory UNET_FACTORY = new ModelFactory() {
+        @Override
+        public Block build(ModelMeta meta) {
+            return new UNetDenoiser(meta.inputChannels(), meta.intParam("width", 64), meta.intParam("levels", 3), meta.intParam("blocks", 2));
+        }
+
+        @Override
+        public Shape[] inputShapes(ModelMeta meta) {
+            int m = UNetDenoiser.sizeMultiple(meta.intParam("levels", 3));
+            return new Shape[] {new Shape(1, meta.inputChannels(), 2L * m, 2L * m), new Shape(1, 1, 1, 1)};
+        }
+    };
+
     /** Whether the network takes the noise level as a second input. */
     public static boolean takesLevel(String architecture) {
-        return FFDNET.equals(architecture);
+        return FFDNET.equals(architecture) || UNET.equals(architecture);
     }
 
-    /** Whether inputs must have even height and width. */
+    /** What input heights and widths must be multiples of (architectures with a fixed multiple). */
     public static int sizeMultiple(String architecture) {
         return FFDNET.equals(architecture) ? 2 : 1;
+    }
+
+    /** What input heights and widths of this model must be multiples of. */
+    public static int sizeMultiple(ModelMeta meta) {
+        return UNET.equals(meta.architecture()) ? UNetDenoiser.sizeMultiple(meta.intParam("levels", 3)) : sizeMultiple(meta.architecture());
     }
 }
