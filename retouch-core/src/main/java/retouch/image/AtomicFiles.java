@@ -3,6 +3,8 @@ package retouch.image;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -11,13 +13,19 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.stream.Stream;
 
 import retouch.RetouchException;
 
 /**
  * Writes files so that readers never see half of one: an interrupted run (Ctrl-C, full disk,
  * crash) leaves either the old file or the new one, never a truncated PNG, model or JSON.
- * The bytes go to a temporary file in the target's folder, which is then renamed over the target.
+ * The bytes go to a temporary file in the target's folder, are flushed to the disk
+ * ({@code fsync}), and the file is then renamed over the target; the folder is synced after the
+ * rename, so a power cut right after a write returns leaves the new file, not an empty one.
+ * This is the one implementation: {@code retouch.nn.store.AtomicFiles} (models, checkpoints)
+ * delegates here.
  */
 public final class AtomicFiles {
     private AtomicFiles() {}
@@ -48,14 +56,13 @@ public final class AtomicFiles {
             } catch (UnsupportedOperationException ignored) {
                 // not a POSIX file system: keep its defaults
             }
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
                 body.accept(out);
+                out.flush();
+                ch.force(true);
             }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
+            moveReplacing(tmp, abs);
             tmp = null;
         } catch (IOException e) {
             throw new RetouchException(target + ": cannot write it (" + describe(e) + "); check that the folder is writable and the disk is not full", e);
@@ -80,7 +87,57 @@ public final class AtomicFiles {
         writeBytes(target, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    static String describe(IOException e) {
+    /**
+     * Renames the complete file or folder {@code tmp} over {@code target} (atomically where the file
+     * system allows), after flushing {@code tmp}'s content to the disk; the folder holding
+     * {@code target} is synced afterwards so the rename itself survives a power cut.
+     */
+    public static void moveReplacing(Path tmp, Path target) throws IOException {
+        fsyncTree(tmp);
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        Path parent = target.toAbsolutePath().getParent();
+        if (parent != null) fsyncDirectory(parent);
+    }
+
+    /** Flushes a file's content to the disk ({@code fsync}). */
+    public static void fsync(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+    }
+
+    /** Flushes a file, or every file and folder under a folder, to the disk. */
+    public static void fsyncTree(Path p) throws IOException {
+        if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            fsync(p);
+        } else if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try (Stream<Path> s = Files.walk(p)) {
+                for (Path q : (Iterable<Path>) s::iterator) {
+                    if (Files.isRegularFile(q, java.nio.file.LinkOption.NOFOLLOW_LINKS)) fsync(q);
+                    else if (Files.isDirectory(q, java.nio.file.LinkOption.NOFOLLOW_LINKS)) fsyncDirectory(q);
+                }
+            }
+        }
+    }
+
+    /**
+     * Syncs a folder's entries (new names, renames) to the disk where the platform allows it
+     * (Linux, macOS); elsewhere opening a folder fails and this does nothing.
+     */
+    public static void fsyncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // Windows and some file systems cannot open or sync a folder; the data itself was synced
+        }
+    }
+
+    /** A short reason for an I/O failure: "permission denied", "No space left on device", ... */
+    public static String describe(IOException e) {
         if (e instanceof AccessDeniedException) return "permission denied";
         if (e instanceof NoSuchFileException) return "no such file or folder: " + ((NoSuchFileException) e).getFile();
         if (e instanceof FileSystemException) {

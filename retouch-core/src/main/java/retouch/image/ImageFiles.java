@@ -2,6 +2,8 @@ package retouch.image;
 
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
+import java.awt.color.ICC_ColorSpace;
+import java.awt.image.ColorConvertOp;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
@@ -18,6 +20,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -42,6 +45,13 @@ import retouch.RetouchException;
  * before any decoding, and every failure (missing, empty, truncated, not an image, too large)
  * becomes a one-line {@link RetouchException} that names the file and says what to do.
  *
+ * <p>Formats: PNG, JPEG (including CMYK/YCCK and Adobe JPEGs, through TwelveMonkeys ImageIO),
+ * TIFF (8/16-bit, strips or tiles, uncompressed/LZW/Deflate/PackBits/JPEG; the first page of a
+ * multi-page file), WebP (lossy, lossless, alpha), BMP and GIF (the first frame). Photos are
+ * turned upright by their EXIF orientation ({@link Orientation}) as they are read. Colors tagged
+ * with an ICC profile other than sRGB (Adobe RGB, Display P3, CMYK) are converted to sRGB; gray
+ * images keep their values.
+ *
  * <p>Samples become floats in [0,1]: 8-bit values /255, 16-bit values /65535 (full precision kept).
  * Gray sources (including gray palettes) decode to 1 channel, everything else to RGB.
  */
@@ -49,9 +59,9 @@ public final class ImageFiles {
     private ImageFiles() {}
 
     /** File-name extensions treated as images when listing folders (lower case, no dot). */
-    public static final List<String> EXTENSIONS = List.of("png", "jpg", "jpeg", "bmp", "gif");
+    public static final List<String> EXTENSIONS = List.of("png", "jpg", "jpeg", "tif", "tiff", "webp", "bmp", "gif");
 
-    private static final String KINDS = "PNG/JPEG/BMP/GIF";
+    private static final String KINDS = "PNG/JPEG/TIFF/WebP/BMP/GIF";
 
     // ------------------------------------------------------------------ probing
 
@@ -71,7 +81,8 @@ public final class ImageFiles {
     }
 
     /**
-     * The format the first bytes announce: "PNG", "JPEG", "GIF", "BMP", or null when none of them.
+     * The format the first bytes announce: "PNG", "JPEG", "TIFF", "WEBP", "GIF", "BMP", or null
+     * when none of them.
      */
     public static String sniff(byte[] head, int n) {
         if (n >= 8 && (head[0] & 0xff) == 0x89 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G'
@@ -79,6 +90,10 @@ public final class ImageFiles {
         if (n >= 3 && (head[0] & 0xff) == 0xff && (head[1] & 0xff) == 0xd8 && (head[2] & 0xff) == 0xff) return "JPEG";
         if (n >= 6 && head[0] == 'G' && head[1] == 'I' && head[2] == 'F' && head[3] == '8') return "GIF";
         if (n >= 14 && head[0] == 'B' && head[1] == 'M') return "BMP";
+        if (n >= 8 && ((head[0] == 'I' && head[1] == 'I' && (head[2] == 42 || head[2] == 43) && head[3] == 0)
+                || (head[0] == 'M' && head[1] == 'M' && head[2] == 0 && (head[3] == 42 || head[3] == 43)))) return "TIFF";
+        if (n >= 16 && head[0] == 'R' && head[1] == 'I' && head[2] == 'F' && head[3] == 'F'
+                && head[8] == 'W' && head[9] == 'E' && head[10] == 'B' && head[11] == 'P') return "WEBP";
         return null;
     }
 
@@ -119,10 +134,6 @@ public final class ImageFiles {
             int h = reader.getHeight(0);
             checkBudget(path, w, h, options.maxPixels());
             ImageInfo info = info(path, format, reader);
-            if (format.equals("JPEG") && info.channels() == 4) {
-                throw new RetouchException(path + ": CMYK JPEG images are not supported; convert it to RGB first"
-                        + " (e.g. ImageMagick: convert IN.jpg -colorspace sRGB OUT.png)");
-            }
             BufferedImage bi;
             try {
                 bi = reader.read(0);
@@ -134,8 +145,13 @@ public final class ImageFiles {
                 throw new RetouchException(path + ": JPEG data is truncated (" + (warnings.isEmpty() ? "no end-of-image marker" : warnings.get(0))
                         + "); the file was cut short, download or export it again");
             }
+            if (bi.getWidth() != w || bi.getHeight() != h) {
+                throw new RetouchException(path + ": " + format + " data does not match its header (" + w + "x" + h + " announced, "
+                        + bi.getWidth() + "x" + bi.getHeight() + " decoded); the file is damaged, export it again");
+            }
             Planes p = planes(bi);
-            return new Decoded(p.image, p.alpha, info);
+            int o = info.orientation();
+            return new Decoded(Orientation.apply(p.image, o), p.alpha == null ? null : Orientation.apply(p.alpha, o), info);
         });
     }
 
@@ -186,19 +202,72 @@ public final class ImageFiles {
             throw new RetouchException(path + ": not a " + KINDS + " image (" + describeUnknown(head, n) + "); give a " + KINDS
                     + " file or convert it to PNG");
         }
+        if (format.equals("PNG")) checkPngChunks(path);
         return format;
     }
 
+    /**
+     * Walks a PNG's chunks: a file that ends before its IEND chunk is truncated, and a critical
+     * chunk (IHDR, PLTE, IDAT, IEND) whose CRC does not match is damaged; both are refused, as
+     * libpng does, instead of decoding garbage. Ancillary chunks with bad CRCs are ignored.
+     */
+    private static void checkPngChunks(Path path) {
+        try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(path), 1 << 16))) {
+            long len = Files.size(path);
+            in.skipNBytes(8);
+            long pos = 8;
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            byte[] buf = new byte[1 << 16];
+            boolean first = true;
+            while (true) {
+                if (pos + 12 > len) {
+                    throw new RetouchException(path + ": PNG data is truncated (the file ends " + (pos == len ? "after" : "inside")
+                            + " a chunk, before the IEND chunk); the file was cut short, download or export it again");
+                }
+                long n = in.readInt() & 0xffffffffL;
+                byte[] type = new byte[4];
+                in.readFully(type);
+                String t = new String(type, java.nio.charset.StandardCharsets.ISO_8859_1);
+                if (first && !t.equals("IHDR")) {
+                    throw new RetouchException(path + ": PNG data is corrupt (it does not start with an IHDR chunk); the file is damaged, export it again");
+                }
+                first = false;
+                if (pos + 12 + n > len) {
+                    throw new RetouchException(path + ": PNG data is truncated (the file ends inside its " + t
+                            + " chunk); the file was cut short, download or export it again");
+                }
+                boolean critical = Character.isUpperCase(t.charAt(0));
+                crc.reset();
+                crc.update(type);
+                long left = n;
+                while (left > 0) {
+                    int k = (int) Math.min(buf.length, left);
+                    in.readFully(buf, 0, k);
+                    if (critical) crc.update(buf, 0, k);
+                    left -= k;
+                }
+                long stored = in.readInt() & 0xffffffffL;
+                if (critical && stored != crc.getValue()) {
+                    throw new RetouchException(path + ": PNG data is corrupt (the checksum of its " + t
+                            + " chunk does not match); the file is damaged, download or export it again");
+                }
+                pos += 12 + n;
+                if (t.equals("IEND")) return;
+            }
+        } catch (IOException e) {
+            throw new RetouchException(path + ": PNG data is truncated or unreadable (" + AtomicFiles.describe(e)
+                    + "); download or export it again", e);
+        }
+    }
+
     private static String describeUnknown(byte[] b, int n) {
-        if (n >= 4 && ((b[0] == 'I' && b[1] == 'I' && b[2] == 42 && b[3] == 0) || (b[0] == 'M' && b[1] == 'M' && b[2] == 0 && b[3] == 42))) {
-            return "it is a TIFF image, which is not supported";
-        }
-        if (n >= 12 && b[0] == 'R' && b[1] == 'I' && b[2] == 'F' && b[3] == 'F' && b[8] == 'W' && b[9] == 'E' && b[10] == 'B' && b[11] == 'P') {
-            return "it is a WebP image, which is not supported";
-        }
         if (n >= 12 && b[4] == 'f' && b[5] == 't' && b[6] == 'y' && b[7] == 'p') {
             return "it is a HEIF/AVIF or MP4-family file, which is not supported";
         }
+        if (n >= 5 && b[0] == '%' && b[1] == 'P' && b[2] == 'D' && b[3] == 'F') return "it is a PDF document";
+        if (n >= 4 && b[0] == 'P' && b[1] == 'K' && b[2] == 3 && b[3] == 4) return "it is a ZIP archive";
+        if (n >= 4 && b[0] == '8' && b[1] == 'B' && b[2] == 'P' && b[3] == 'S') return "it is a Photoshop PSD file, which is not supported";
+        if (n >= 12 && (b[0] & 0xff) == 0 && b[4] == 'j' && b[5] == 'P') return "it is a JPEG 2000 image, which is not supported";
         boolean text = true;
         for (int i = 0; i < n; i++) {
             int c = b[i] & 0xff;
@@ -219,19 +288,44 @@ public final class ImageFiles {
         List<String> warnings = new ArrayList<>();
         reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
         try (ImageInputStream in = new FileImageInputStream(path.toFile())) {
-            reader.setInput(in, true, true);
+            // not seek-forward-only: pages/frames are counted before the first is read
+            reader.setInput(in, false, true);
             return action.apply(reader, warnings);
         } catch (RetouchException e) {
             throw e;
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            if (format.equals("JPEG") && !jpegEndsWithEoi(path)) {
+                throw new RetouchException(path + ": JPEG data is truncated (no end-of-image marker; the decoder said: " + rootMessage(e)
+                        + "); the file was cut short, download or export it again", e);
+            }
+            if (e instanceof RuntimeException re) throw decodeFailure(path, format, re);
             throw new RetouchException(path + ": " + format + " data is " + describeFailure(e)
                     + "; the file is damaged or was cut short, export or download it again", e);
-        } catch (RuntimeException e) {
-            // decoders throw assorted unchecked exceptions on malformed data
-            throw new RetouchException(path + ": " + format + " data cannot be decoded (" + rootMessage(e)
-                    + "); the file is damaged, export or download it again", e);
         } finally {
             reader.dispose();
+        }
+    }
+
+    /** Decoders throw assorted unchecked exceptions on malformed data. */
+    private static RetouchException decodeFailure(Path path, String format, RuntimeException e) {
+        return new RetouchException(path + ": " + format + " data cannot be decoded (" + rootMessage(e)
+                + "); the file is damaged, export or download it again", e);
+    }
+
+    /** Whether the last 4 KB of the file hold a JPEG end-of-image marker (FF D9). */
+    private static boolean jpegEndsWithEoi(Path path) {
+        try (RandomAccessFile f = new RandomAccessFile(path.toFile(), "r")) {
+            long len = f.length();
+            int tail = (int) Math.min(len, 4096);
+            byte[] b = new byte[tail];
+            f.seek(len - tail);
+            f.readFully(b);
+            for (int i = tail - 2; i >= 0; i--) {
+                if ((b[i] & 0xff) == 0xff && (b[i + 1] & 0xff) == 0xd9) return true;
+            }
+            return false;
+        } catch (IOException e) {
+            return true;
         }
     }
 
@@ -262,17 +356,7 @@ public final class ImageFiles {
             String s = w.toLowerCase(Locale.ROOT);
             if (s.contains("premature end") || s.contains("end of file") || s.contains("truncat")) return true;
         }
-        try (RandomAccessFile f = new RandomAccessFile(path.toFile(), "r")) {
-            long len = f.length();
-            int tail = (int) Math.min(len, 4096);
-            byte[] b = new byte[tail];
-            f.seek(len - tail);
-            f.readFully(b);
-            for (int i = tail - 2; i >= 0; i--) {
-                if ((b[i] & 0xff) == 0xff && (b[i + 1] & 0xff) == 0xd9) return false;
-            }
-            return true;
-        }
+        return !jpegEndsWithEoi(path);
     }
 
     private static ImageInfo info(Path path, String format, ImageReader reader) throws IOException {
@@ -290,18 +374,37 @@ public final class ImageFiles {
             String m = String.valueOf(e.getMessage());
             if (!format.equals("JPEG") || !m.contains("Unsupported")) throw e;
         }
+        int orientation = Orientation.read(path, format);
+        int pages = pages(format, reader);
+        if (Orientation.swapsAxes(orientation)) {
+            int t = w;
+            w = h;
+            h = t;
+        }
         if (cm == null) {
-            // the JDK JPEG reader offers no type for CMYK / YCCK files
-            return new ImageInfo(path, format, w, h, format.equals("JPEG") ? 4 : 3, 8, false, false);
+            // no type offered (e.g. an unusual JPEG colour transform): decoded as RGB
+            return new ImageInfo(path, format, w, h, format.equals("JPEG") ? 4 : 3, 8, false, false, orientation, pages);
         }
         if (cm instanceof IndexColorModel icm) {
             boolean gray = isGrayPalette(icm);
             boolean alpha = icm.hasAlpha();
-            return new ImageInfo(path, format, w, h, (gray ? 1 : 3) + (alpha ? 1 : 0), 8, alpha, true);
+            return new ImageInfo(path, format, w, h, (gray ? 1 : 3) + (alpha ? 1 : 0), 8, alpha, true, orientation, pages);
         }
         int comps = cm.getNumComponents();
+        boolean grayish = cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY;
+        if (!grayish && comps < 3) comps = 3; // e.g. a two-channel TIFF that is not gray+alpha: read as RGB
         int depth = cm.getComponentSize(0) > 8 ? 16 : 8;
-        return new ImageInfo(path, format, w, h, comps, depth, cm.hasAlpha(), false);
+        return new ImageInfo(path, format, w, h, comps, depth, cm.hasAlpha(), false, orientation, pages);
+    }
+
+    /** Pages (TIFF) or frames (GIF, WebP); 1 when the format has one image or counting fails. */
+    private static int pages(String format, ImageReader reader) {
+        if (!format.equals("TIFF") && !format.equals("GIF") && !format.equals("WEBP")) return 1;
+        try {
+            return Math.max(1, reader.getNumImages(true));
+        } catch (IOException | RuntimeException e) {
+            return 1; // a damaged later page or frame does not stop the first from being read
+        }
     }
 
     private static boolean isGrayPalette(IndexColorModel icm) {
@@ -351,6 +454,11 @@ public final class ImageFiles {
             }
             return new Planes(new Image(c, h, w, out), alpha == null ? null : new Image(1, h, w, alpha));
         }
+        if (needsSrgb(cm)) {
+            bi = toSrgb(bi);
+            cm = bi.getColorModel();
+            r = bi.getRaster();
+        }
         int csType = cm.getColorSpace().getType();
         if (cm instanceof ComponentColorModel && !cm.isAlphaPremultiplied()
                 && (cm.getTransferType() == DataBuffer.TYPE_BYTE || cm.getTransferType() == DataBuffer.TYPE_USHORT)
@@ -387,6 +495,40 @@ public final class ImageFiles {
             }
         }
         return new Planes(new Image(3, h, w, out), alpha == null ? null : new Image(1, h, w, alpha));
+    }
+
+    /**
+     * Whether colors must be converted to be sRGB: true for RGB with an ICC profile other than
+     * sRGB (Adobe RGB, Display P3, linear), CMYK, Lab and other color spaces. Gray stays as
+     * stored, and packed (DirectColorModel) images are sRGB by construction.
+     */
+    private static boolean needsSrgb(ColorModel cm) {
+        if (cm instanceof IndexColorModel || !(cm instanceof ComponentColorModel)) return false;
+        ColorSpace cs = cm.getColorSpace();
+        if (cs.getType() == ColorSpace.TYPE_GRAY || cs.isCS_sRGB()) return false;
+        if (cs instanceof ICC_ColorSpace icc && cs.getType() == ColorSpace.TYPE_RGB) {
+            try {
+                return !com.twelvemonkeys.imageio.color.ColorSpaces.isCS_sRGB(icc.getProfile());
+            } catch (RuntimeException | LinkageError e) {
+                return true;
+            }
+        }
+        return true;
+    }
+
+    /** The image converted to sRGB (8- or 16-bit as the source, alpha kept) by its color profile. */
+    private static BufferedImage toSrgb(BufferedImage bi) {
+        ColorModel src = bi.getColorModel();
+        boolean wide = false;
+        for (int b = 0; b < src.getNumComponents(); b++) wide |= src.getComponentSize(b) > 8;
+        boolean alpha = src.hasAlpha();
+        int bits = wide ? 16 : 8;
+        ComponentColorModel cm = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_sRGB),
+                alpha ? new int[] {bits, bits, bits, bits} : new int[] {bits, bits, bits}, alpha, false,
+                alpha ? Transparency.TRANSLUCENT : Transparency.OPAQUE, wide ? DataBuffer.TYPE_USHORT : DataBuffer.TYPE_BYTE);
+        BufferedImage dst = new BufferedImage(cm, cm.createCompatibleWritableRaster(bi.getWidth(), bi.getHeight()), false, null);
+        new ColorConvertOp(null).filter(bi, dst);
+        return dst;
     }
 
     private static void flattenInPlace(Image im, Image alpha, float background) {
@@ -464,22 +606,70 @@ public final class ImageFiles {
         AtomicFiles.write(path, out -> encode(bi, "png", out, -1f));
     }
 
+    /** Output extensions {@link #write(Image, Path, int)} knows (lower case, no dot). */
+    public static final List<String> WRITABLE = List.of("png", "jpg", "jpeg", "tif", "tiff", "bmp");
+
+    /** Whether {@link #write} can write a file with this name (by its extension, ignoring case). */
+    public static boolean isWritable(Path path) {
+        Path name = path.getFileName();
+        if (name == null) return false;
+        String s = name.toString();
+        int dot = s.lastIndexOf('.');
+        return dot >= 0 && WRITABLE.contains(s.substring(dot + 1).toLowerCase(Locale.ROOT));
+    }
+
     /**
-     * Writes by extension: .png (8-bit), .jpg/.jpeg (quality 95), .bmp; atomically. Use this for
-     * user-chosen output names.
+     * Writes by extension: .png (8-bit), .jpg/.jpeg (quality 95), .tif/.tiff (Deflate), .bmp;
+     * atomically. Use this for user-chosen output names.
      */
     public static void write(Image im, Path path) {
+        write(im, path, 8);
+    }
+
+    /**
+     * Writes by extension, atomically: .png and .tif/.tiff in {@code bitDepth} (8 or 16),
+     * .jpg/.jpeg (8-bit, quality 95) and .bmp (8-bit). No metadata is written: pixels are stored
+     * upright, so no orientation tag is needed.
+     */
+    public static void write(Image im, Path path, int bitDepth) {
         String name = String.valueOf(path.getFileName()).toLowerCase(Locale.ROOT);
         if (name.endsWith(".png")) {
-            writePng(im, path);
+            writePng(im, path, bitDepth);
         } else if (name.endsWith(".jpg") || name.endsWith(".jpeg")) {
             BufferedImage bi = toBufferedImage(im, 8);
             AtomicFiles.write(path, out -> encode(bi, "jpeg", out, 0.95f));
+        } else if (name.endsWith(".tif") || name.endsWith(".tiff")) {
+            BufferedImage bi = toBufferedImage(im, bitDepth);
+            AtomicFiles.write(path, out -> encodeTiff(bi, out));
         } else if (name.endsWith(".bmp")) {
             BufferedImage bi = toBufferedImage(im, 8);
             AtomicFiles.write(path, out -> encode(bi, "bmp", out, -1f));
         } else {
-            throw new RetouchException(path + ": unknown output format; name the file .png, .jpg or .bmp");
+            throw new RetouchException(path + ": unknown output format; name the file .png, .jpg, .tif or .bmp");
+        }
+    }
+
+    private static void encodeTiff(BufferedImage bi, OutputStream out) throws IOException {
+        Iterator<ImageWriter> it = ImageIO.getImageWritersByFormatName("tiff");
+        if (!it.hasNext()) throw new IOException("no TIFF encoder in this Java runtime");
+        ImageWriter writer = it.next();
+        try (ImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
+            writer.setOutput(ios);
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            if (param.canWriteCompressed()) {
+                param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+                List<String> types = Arrays.asList(param.getCompressionTypes());
+                for (String t : List.of("Deflate", "ZLib", "LZW")) {
+                    if (types.contains(t)) {
+                        param.setCompressionType(t);
+                        break;
+                    }
+                }
+            }
+            writer.write(null, new IIOImage(bi, null, null), param);
+            ios.flush();
+        } finally {
+            writer.dispose();
         }
     }
 

@@ -2,7 +2,6 @@ package retouch.nn.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Write-then-rename helpers, so a reader (or a crash, or Ctrl-C) never sees a half-written model,
  * checkpoint, log plot or zip: content goes into a temporary sibling that is renamed over the
- * target when complete.
+ * target when complete. The content is flushed to the disk ({@code fsync}) before the rename and
+ * the folder after it: the file and rename logic is {@link retouch.image.AtomicFiles}'s, shared with
+ * image outputs.
  */
 public final class AtomicFiles {
 
@@ -36,19 +37,18 @@ public final class AtomicFiles {
         Path tmp = tempSibling(abs);
         try {
             Files.write(tmp, bytes);
-            moveReplacing(tmp, abs);
+            retouch.image.AtomicFiles.moveReplacing(tmp, abs);
         } finally {
             Files.deleteIfExists(tmp);
         }
     }
 
-    /** Renames file {@code tmp} over {@code target}, atomically where the file system allows. */
+    /**
+     * Renames file {@code tmp} over {@code target}, atomically where the file system allows, after
+     * syncing {@code tmp} to the disk ({@link retouch.image.AtomicFiles#moveReplacing}).
+     */
     public static void moveReplacing(Path tmp, Path target) throws IOException {
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
+        retouch.image.AtomicFiles.moveReplacing(tmp, target);
     }
 
     /**
@@ -59,10 +59,12 @@ public final class AtomicFiles {
     public static void replaceDir(Path tmp, Path target) throws IOException {
         Path old = oldSibling(target);
         deleteRecursively(old);
+        retouch.image.AtomicFiles.fsyncTree(tmp);
         if (Files.exists(target)) {
             Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
         }
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        retouch.image.AtomicFiles.fsyncDirectory(target.toAbsolutePath().getParent());
         deleteRecursively(old);
     }
 
