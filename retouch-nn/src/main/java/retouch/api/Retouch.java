@@ -192,6 +192,14 @@ public final class Retouch implements AutoCloseable {
         return restorer.name();
     }
 
+    /**
+     * The name of the model that restores {@code image}: {@link #name()}, or the task's colour
+     * model for an RGB photo when {@link #forTask} routes it there (denoise: denoise-color).
+     */
+    public String nameFor(Image image) {
+        return restorer.nameFor(image);
+    }
+
     /** The model's task: denoise, deblur, jpeg, sr2, sr3, sr4, inpaint or deblur-gan. */
     public String task() {
         return restorer.task();
