@@ -26,8 +26,8 @@ public final class BlurEstimator {
     static final int MARGIN = 20;
     /** The smallest side it works on. */
     public static final int MIN_SIDE = 2 * MARGIN + 24;
-    /** Relative residual margin within which the smaller kernel is preferred. */
-    public static final double DEFAULT_TOLERANCE = Double.parseDouble(System.getProperty("retouch.deblur.tolerance", "0.02"));
+    /** Relative residual margin within which the smaller kernel is preferred ({@link #fit(Image, Image, double)} takes another). */
+    public static final double DEFAULT_TOLERANCE = 0.02;
 
     /**
      * The estimate: the winning blur, its mean squared residual, and the residual with no blur at

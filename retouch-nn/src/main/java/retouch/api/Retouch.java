@@ -10,6 +10,7 @@ import retouch.baseline.ClassicalMethod;
 import retouch.image.Image;
 import retouch.image.ImageFiles;
 import retouch.nn.restore.ModelRestorer;
+import retouch.nn.restore.RestoreSettings;
 import retouch.nn.store.ModelMeta;
 import retouch.nn.store.ModelStore;
 
@@ -54,10 +55,17 @@ public final class Retouch implements AutoCloseable {
      * @param sigma default noise level on the 0-255 scale for {@link #restore(Image)};
      *     {@code NaN} estimates it from each image ("auto")
      * @param tile tile side in pixels (32 or more); memory grows with it, not with the image
+     * @param settings quality, refinement, self-ensemble, deblurring mode, inpainting scales and
+     *     colour route for calls that give none ({@link RestoreSettings}; its tile is replaced by {@code tile})
      */
-    public record Options(String task, double sigma, int tile) {
+    public record Options(String task, double sigma, int tile, RestoreSettings settings) {
         /** Default tile side. */
-        public static final int DEFAULT_TILE = 256;
+        public static final int DEFAULT_TILE = RestoreSettings.DEFAULT_TILE;
+
+        /** Options with the model's own settings. */
+        public Options(String task, double sigma, int tile) {
+            this(task, sigma, tile, RestoreSettings.defaults());
+        }
 
         /** Checks the values. */
         public Options {
@@ -69,6 +77,7 @@ public final class Retouch implements AutoCloseable {
             }
             checkSigma(sigma);
             if (tile < 32) throw new RetouchException("tile must be at least 32 pixels, not " + tile);
+            settings = (settings == null ? RestoreSettings.defaults() : settings).withTile(tile);
         }
 
         /** Any task, sigma estimated from each image, tiles of {@value #DEFAULT_TILE}. */
@@ -78,22 +87,33 @@ public final class Retouch implements AutoCloseable {
 
         /** These options expecting {@code t} ({@code null}: any task). */
         public Options withTask(String t) {
-            return new Options(t, sigma, tile);
+            return new Options(t, sigma, tile, settings);
         }
 
         /** These options with a fixed noise level (0-255). */
         public Options withSigma(double s) {
-            return new Options(task, s, tile);
+            return new Options(task, s, tile, settings);
         }
 
         /** These options estimating the noise level from each image. */
         public Options withAutoSigma() {
-            return new Options(task, Double.NaN, tile);
+            return new Options(task, Double.NaN, tile, settings);
         }
 
         /** These options with another tile side. */
         public Options withTile(int t) {
-            return new Options(task, sigma, t);
+            return new Options(task, sigma, t, settings);
+        }
+
+        /** These options with other restore settings (their tile, when set, becomes the tile side). */
+        public Options withSettings(RestoreSettings s) {
+            RestoreSettings given = s == null ? RestoreSettings.defaults() : s;
+            return new Options(task, sigma, given.tile() > 0 ? given.tile() : tile, given);
+        }
+
+        /** {@code fast} (one network pass), {@code max} (the model's refinement stages) or {@code auto} (model.json). */
+        public Options withQuality(String quality) {
+            return withSettings(settings.withQuality(quality));
         }
     }
 
@@ -125,7 +145,7 @@ public final class Retouch implements AutoCloseable {
      */
     public static Retouch load(String nameOrPath, Options options) {
         Options o = options == null ? Options.defaults() : options;
-        ModelRestorer r = ModelRestorer.open(nameOrPath, o.tile());
+        ModelRestorer r = ModelRestorer.open(nameOrPath, o.settings());
         if (o.task() != null && !o.task().equals(r.task())) {
             String t = r.task();
             r.close();
@@ -160,7 +180,7 @@ public final class Retouch implements AutoCloseable {
                     + " (train one with 'retouch train', or add a model folder with -Dretouch.models / RETOUCH_MODELS)");
         }
         // the task's shipped model: RGB photos go to its colour model where one is installed (denoise-color)
-        if (name.equals(ModelStore.DEFAULT_FOR_TASK.get(o.task()))) return new Retouch(ModelRestorer.openForTask(o.task(), o.tile()), o);
+        if (name.equals(ModelStore.DEFAULT_FOR_TASK.get(o.task()))) return new Retouch(ModelRestorer.openForTask(o.task(), o.settings()), o);
         return load(name, o);
     }
 
@@ -232,12 +252,21 @@ public final class Retouch implements AutoCloseable {
      *     {@code NaN} to estimate it from the image
      */
     public Image restore(Image degraded, double sigma) {
+        return restore(degraded, sigma, options.settings());
+    }
+
+    /**
+     * Restores an image with settings of this call's own (e.g. {@code quality=max} for one request).
+     *
+     * @param settings {@code null}: the options' settings
+     */
+    public Image restore(Image degraded, double sigma, RestoreSettings settings) {
         if (degraded == null) throw new IllegalArgumentException("image is null");
         checkSigma(sigma);
         lifecycle.readLock().lock();
         try {
             if (closed) throw new IllegalStateException("Retouch model '" + name() + "' is closed");
-            return restorer.apply(degraded, ClassicalMethod.Params.ofSigma(sigma));
+            return restorer.apply(degraded, ClassicalMethod.Params.ofSigma(sigma), withTileOf(settings));
         } finally {
             lifecycle.readLock().unlock();
         }
@@ -280,6 +309,11 @@ public final class Retouch implements AutoCloseable {
      * @param sigma noise level of {@code blurred} on the 0-255 scale, or {@code NaN} to estimate it
      */
     public ModelRestorer.Deblurred deblurBlind(Image blurred, double sigma) {
+        return deblurBlind(blurred, sigma, options.settings());
+    }
+
+    /** {@link #deblurBlind(Image, double)} with settings of this call's own ({@code null}: the options'). */
+    public ModelRestorer.Deblurred deblurBlind(Image blurred, double sigma, RestoreSettings settings) {
         if (blurred == null) throw new IllegalArgumentException("image is null");
         checkSigma(sigma);
         lifecycle.readLock().lock();
@@ -289,7 +323,7 @@ public final class Retouch implements AutoCloseable {
                 throw new RetouchException("blind deblurring needs a Retouch deblurring model; '" + name() + "' is "
                         + (restorer.isTorchScript() ? "a TorchScript model" : "a " + restorer.task() + " model") + suggestion("deblur"));
             }
-            return restorer.deblur(blurred, sigma);
+            return restorer.deblur(blurred, sigma, withTileOf(settings));
         } finally {
             lifecycle.readLock().unlock();
         }
@@ -303,6 +337,11 @@ public final class Retouch implements AutoCloseable {
      *     mask without holes returns the image as it is; one that is all hole is refused.
      */
     public Image inpaint(Image image, Image mask) {
+        return inpaint(image, mask, options.settings());
+    }
+
+    /** {@link #inpaint(Image, Image)} with settings of this call's own ({@code null}: the options'). */
+    public Image inpaint(Image image, Image mask, RestoreSettings settings) {
         if (image == null || mask == null) throw new IllegalArgumentException("image and mask are required");
         lifecycle.readLock().lock();
         try {
@@ -310,7 +349,7 @@ public final class Retouch implements AutoCloseable {
             if (!restorer.task().equals("inpaint")) {
                 throw new RetouchException("model '" + name() + "' does " + restorer.task() + ", not inpainting; load an inpainting model such as inpaint-gray");
             }
-            return restorer.apply(image, ClassicalMethod.Params.defaults().withMask(mask.toGray()));
+            return restorer.apply(image, ClassicalMethod.Params.defaults().withMask(mask.toGray()), withTileOf(settings));
         } finally {
             lifecycle.readLock().unlock();
         }
@@ -338,6 +377,12 @@ public final class Retouch implements AutoCloseable {
         var loaded = ImageFiles.readWithAlpha(in, retouch.image.ReadOptions.defaults());
         Image im = loaded.hasAlpha() ? ImageFiles.read(in) : loaded.image();
         ImageFiles.writePng(restore(im), out, loaded.info().bitDepth() == 16 ? 16 : 8);
+    }
+
+    /** A call's settings, the options' tile side when they name none. */
+    private RestoreSettings withTileOf(RestoreSettings s) {
+        if (s == null) return options.settings();
+        return s.tile() > 0 ? s : s.withTile(options.tile());
     }
 
     private static void checkSigma(double sigma) {

@@ -46,7 +46,7 @@ public final class Inpainter {
     private final Tiler tiler;
     private Runnable onTile = () -> {};
     private int ensemble = 1;
-    private int scales = Integer.getInteger("retouch.inpaint.scales", 3);
+    private int scales = 3;
 
     /** @param manager holds the weights; each tile works in a child of it */
     public Inpainter(UNet net, ModelMeta meta, NDManager manager, int tile) {
@@ -73,14 +73,27 @@ public final class Inpainter {
 
     /**
      * Whether wide holes are also filled at ½ and ¼ scale and blended in (default on;
-     * {@code -Dretouch.inpaint.scales=1} turns it off, {@code =2} stops at ½). Costs at most a
+     * {@link retouch.nn.restore.RestoreSettings#inpaintScales()} 1 turns it off, 2 stops at ½). Costs at most a
      * third more network time, and only for holes deeper than {@value #BLEND_DEPTH}/2 px. Kodak24
      * (gray, free-form 10–30 %): 18.40 dB hole PSNR at one scale, 18.87 with ½ and ¼, 18.80 with
      * ⅛ as well; blend depth 16 px 18.80, 32 px 18.87, 48 px 18.87.
      */
     public Inpainter multiScale(boolean on) {
-        this.scales = on ? 3 : 1;
+        return scales(on ? 3 : 1);
+    }
+
+    /** Scales the holes are filled at: 1 (full only), 2 (and ½) or 3 (and ¼, the default). */
+    public Inpainter scales(int n) {
+        if (n < 1 || n > 3) throw new RetouchException("inpaint scales must be 1, 2 or 3, not " + n);
+        this.scales = n;
         return this;
+    }
+
+    /** An inpainter over the same network run with another tile side, ensemble and scales (one per call with its own settings). */
+    public Inpainter configured(int tile, int ensemble, int scales) {
+        Inpainter v = new Inpainter(net, meta, manager, tile).ensemble(ensemble).scales(scales);
+        v.onTile = onTile;
+        return v;
     }
 
     /** Called after each tile that ran the network. */

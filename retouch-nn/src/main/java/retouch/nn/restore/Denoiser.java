@@ -36,7 +36,9 @@ public final class Denoiser implements AutoCloseable {
     private int ensemble = 1;
     private boolean refine;
     private boolean fuse = true;
-    private boolean opponent = !"rgb".equals(System.getProperty("retouch.denoise.color"));
+    private boolean opponent = true;
+    /** Whether {@link #close} frees {@link #folded}: views made by {@link #configured} share their origin's. */
+    private final boolean ownsFolded;
 
     /**
      * @param fold run an inference copy with BatchNorm folded into the convolutions (same results,
@@ -50,6 +52,32 @@ public final class Denoiser implements AutoCloseable {
         Block body = block instanceof FfdNet f ? f.body() : block instanceof DnCnn d ? d.body() : null;
         this.folded = fold && body != null ? FoldedConvStack.fold(body, manager) : null;
         this.fusion = block instanceof FfdNet f ? f.fusion() : null;
+        this.ownsFolded = true;
+    }
+
+    private Denoiser(Denoiser origin, int tile) {
+        this.block = origin.block;
+        this.meta = origin.meta;
+        this.manager = origin.manager;
+        this.tiler = new Tiler(tile, Math.min(32, tile / 4), RestoreNets.sizeMultiple(meta));
+        this.folded = origin.folded;
+        this.fusion = origin.fusion;
+        this.onTile = origin.onTile;
+        this.ownsFolded = false;
+    }
+
+    /**
+     * A denoiser over the same weights (and folded copy) run as {@code settings} say: tile side,
+     * self-ensemble, refinement and colour route, resolved against this model's model.json. Cheap;
+     * one per call keeps calls with different settings apart (the result is not shared).
+     */
+    public Denoiser configured(RestoreSettings settings, int defaultTile) {
+        String refineMode = settings.refineFor(meta);
+        return new Denoiser(this, settings.tileOr(defaultTile))
+                .ensemble(settings.ensembleFor(meta))
+                .refine(!refineMode.equals("none"))
+                .fusion(refineMode.equals("fusion"))
+                .opponentColour(settings.opponentColour());
     }
 
     /**
@@ -225,7 +253,7 @@ public final class Denoiser implements AutoCloseable {
 
     /**
      * Whether a gray model denoises RGB in the opponent colour space (default) or R, G and B apart
-     * ({@code false}; also {@code -Dretouch.denoise.color=rgb}).
+     * ({@code false}; {@link RestoreSettings#colour()} {@code rgb}).
      */
     public Denoiser opponentColour(boolean on) {
         this.opponent = on;
@@ -288,6 +316,6 @@ public final class Denoiser implements AutoCloseable {
 
     @Override
     public void close() {
-        if (folded != null) folded.close();
+        if (folded != null && ownsFolded) folded.close();
     }
 }

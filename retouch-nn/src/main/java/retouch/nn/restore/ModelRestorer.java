@@ -34,27 +34,8 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
     /** Set instead of the denoiser for a U-Net (inpainting, GAN deblurring). */
     private final Inpainter inpainter;
 
-    /**
-     * System property overriding a model's self-ensemble: a U-Net's flips ({@link Inpainter#ensemble},
-     * 1, 2 or 4) or a DnCNN/FFDNet-style network's flips and turns ({@link Denoiser#ensemble}, 1, 2,
-     * 4 or 8); model.json hyper-parameter {@code ensemble}, 1 when absent.
-     */
-    public static final String ENSEMBLE_PROPERTY = "retouch.ensemble";
-
-    /**
-     * System property overriding whether a denoising model's output is refined by BM3D's Wiener
-     * stage ({@link Denoiser#refine}) and, with {@code fusion}, then merged with it by the model's
-     * {@link FusionHead}: {@code fusion}, {@code wiener} or {@code none}; model.json hyper-parameter
-     * {@code refine}, {@code none} when absent. The plug-and-play prior of deblurring never refines.
-     */
-    public static final String REFINE_PROPERTY = "retouch.denoise.refine";
-
-    /**
-     * System property choosing how a deblurring model deblurs: {@code kernel-fit} (default: the
-     * network's output names the blur, {@link BlurEstimator}, and plug-and-play deconvolution with
-     * the shipped denoiser undoes it) or {@code network} (the network's output as it is).
-     */
-    public static final String DEBLUR_PROPERTY = "retouch.deblur.blind";
+    /** How calls without settings of their own run (given at open; model.json fills what it leaves unset). */
+    private final RestoreSettings settings;
     /** Side of the window the blur is estimated on: the most textured part of the photo. */
     static final int ESTIMATION_WINDOW = 384;
 
@@ -70,27 +51,44 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
     private volatile ModelRestorer colour;
     private boolean colourTried;
 
-    private ModelRestorer(LoadedModel loaded, String name, int tile) {
+    private ModelRestorer(LoadedModel loaded, String name, RestoreSettings settings) {
         this.loaded = loaded;
         this.name = name;
-        this.tile = tile;
+        this.settings = settings;
+        this.tile = settings.tileOr(0);
         boolean unet = loaded.block() instanceof UNet;
-        this.denoiser = unet ? null : new Denoiser(loaded.block(), loaded.meta(), loaded.manager(), tile, true)
-                .ensemble(Integer.getInteger(ENSEMBLE_PROPERTY, loaded.meta().intParam("ensemble", 1)))
-                .refine(!refineSetting(loaded.meta()).equals("none"))
-                .fusion(refineSetting(loaded.meta()).equals("fusion"));
-        this.inpainter = unet ? new Inpainter((UNet) loaded.block(), loaded.meta(), loaded.manager(), tile)
-                .ensemble(Integer.getInteger(ENSEMBLE_PROPERTY, loaded.meta().intParam("ensemble", 1))) : null;
+        this.denoiser = unet ? null : new Denoiser(loaded.block(), loaded.meta(), loaded.manager(), tile, true);
+        this.inpainter = unet ? new Inpainter((UNet) loaded.block(), loaded.meta(), loaded.manager(), tile) : null;
         this.external = null;
+        // settings the model cannot take fail at open, not at the first image
+        if (denoiser != null) denoiser.configured(settings, tile).close();
+        if (inpainter != null) inpainter(settings);
     }
 
-    private ModelRestorer(TorchScriptRestorer external, String name) {
+    private ModelRestorer(TorchScriptRestorer external, String name, RestoreSettings settings) {
         this.loaded = null;
         this.denoiser = null;
         this.inpainter = null;
         this.name = name;
-        this.tile = 0;
+        this.settings = settings;
+        this.tile = settings.tileOr(0);
         this.external = external;
+    }
+
+    /** The denoiser run as {@code s} says (close it after the call; it shares this model's weights). */
+    private Denoiser denoiser(RestoreSettings s) {
+        return denoiser.configured(s, tile);
+    }
+
+    private Inpainter inpainter(RestoreSettings s) {
+        int ensemble = s.ensemble() > 0 ? s.ensemble() : Math.max(1, loaded.meta().intParam("ensemble", 1));
+        if (s.quality().equals("fast") && s.ensemble() == 0) ensemble = 1;
+        return inpainter.configured(s.tileOr(tile), ensemble, s.inpaintScalesOr3());
+    }
+
+    /** The settings calls without their own run with. */
+    public RestoreSettings settings() {
+        return settings;
     }
 
     /**
@@ -102,6 +100,16 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
         return open(nameOrPath, tile, null, 0);
     }
 
+    /** {@link #open(String, RestoreSettings, String, int)} for any task and a Retouch model's own channels. */
+    public static ModelRestorer open(String nameOrPath, RestoreSettings settings) {
+        return open(nameOrPath, settings, null, 0);
+    }
+
+    /** {@link #open(String, RestoreSettings, String, int)} with default settings and tile side {@code tile}. */
+    public static ModelRestorer open(String nameOrPath, int tile, String task, int channels) {
+        return open(nameOrPath, RestoreSettings.defaults().withTile(tile), task, channels);
+    }
+
     /**
      * Loads a restoration model by name or path; a TorchScript file ({@code .pt}) is probed for
      * what it cannot say itself.
@@ -111,12 +119,13 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
      * @param channels for TorchScript models: 1 or 3; 0 probes. Must be 0 for Retouch models.
      * @throws RetouchException when it is missing, broken, or of an architecture restore cannot run
      */
-    public static ModelRestorer open(String nameOrPath, int tile, String task, int channels) {
+    public static ModelRestorer open(String nameOrPath, RestoreSettings settings, String task, int channels) {
         Engines.init();
+        int tile = settings.tileOr(0);
         if (TorchScriptModel.isTorchScript(nameOrPath)) {
             TorchScriptModel ts = TorchScriptModel.load(Path.of(nameOrPath), channels);
             try {
-                return new ModelRestorer(new TorchScriptRestorer(ts, task, tile), Path.of(nameOrPath).getFileName().toString());
+                return new ModelRestorer(new TorchScriptRestorer(ts, task, tile), Path.of(nameOrPath).getFileName().toString(), settings);
             } catch (RuntimeException e) {
                 ts.close();
                 throw e;
@@ -137,7 +146,12 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
         }
         LoadedModel lm = ModelFile.load(location, meta.architecture());
         String n = meta.name() != null ? meta.name() : location.getFileName().toString();
-        return new ModelRestorer(lm, n, tile);
+        try {
+            return new ModelRestorer(lm, n, settings);
+        } catch (RuntimeException e) {
+            lm.close();
+            throw e;
+        }
     }
 
     /**
@@ -146,10 +160,15 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
      * ({@link ModelStore#COLOUR_DEFAULT_FOR_TASK}), gray ones (and all when it is missing) to this one.
      */
     public static ModelRestorer openForTask(String task, int tile) {
+        return openForTask(task, RestoreSettings.defaults().withTile(tile));
+    }
+
+    /** {@link #openForTask(String, int)} with settings for calls that give none. */
+    public static ModelRestorer openForTask(String task, RestoreSettings settings) {
         String key = task.toLowerCase(java.util.Locale.ROOT);
         String gray = ModelStore.DEFAULT_FOR_TASK.get(key);
         if (gray == null) throw new RetouchException("unknown task '" + task + "'; choose one of " + new java.util.TreeSet<>(ModelStore.DEFAULT_FOR_TASK.keySet()));
-        ModelRestorer r = open(gray, tile);
+        ModelRestorer r = open(gray, settings);
         r.colourName = ModelStore.COLOUR_DEFAULT_FOR_TASK.get(key);
         return r;
     }
@@ -166,7 +185,7 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
             if (!colourTried) {
                 colourTried = true;
                 try {
-                    colour = open(colourName, tile);
+                    colour = open(colourName, settings);
                     if (tileListener != null) colour.onTile(tileListener);
                 } catch (RetouchException e) {
                     System.err.println("note: colour photos go to " + name + " (per opponent-colour plane): " + e.getMessage());
@@ -197,17 +216,24 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
 
     /** Network passes (tiles) needed to restore {@code image}, for a progress bar. */
     public long passes(Image image) {
-        if (forImage(image) != this) return forImage(image).passes(image);
+        return passes(image, settings);
+    }
+
+    /** {@link #passes(Image)} for a call run with {@code s}. */
+    public long passes(Image image, RestoreSettings s) {
+        if (forImage(image) != this) return forImage(image).passes(image, s);
         if (external != null) return external.passes(image);
-        if (inpainter != null) return inpainter.passes(image);
-        if (task().equals("deblur") && deblurMode().equals("kernel-fit")) {
-            // the window through the network, then the plug-and-play iterations over the whole photo
-            int wh = Math.min(ESTIMATION_WINDOW, image.height()), ww = Math.min(ESTIMATION_WINDOW, image.width());
-            return denoiser.passes(image.channels(), wh, ww) + (long) PnpDeblurrer.ITERATIONS * denoiser.passes(image.channels(), image.height(), image.width());
+        if (inpainter != null) return inpainter(s).passes(image);
+        try (Denoiser d = denoiser(s)) {
+            if (task().equals("deblur") && s.deblurMode().equals("kernel-fit")) {
+                // the window through the network, then the plug-and-play iterations over the whole photo
+                int wh = Math.min(ESTIMATION_WINDOW, image.height()), ww = Math.min(ESTIMATION_WINDOW, image.width());
+                return d.passes(image.channels(), wh, ww) + (long) PnpDeblurrer.ITERATIONS * d.passes(image.channels(), image.height(), image.width());
+            }
+            if (task().equals("denoise")) return d.denoisePasses(image.channels(), image.height(), image.width());
+            int scale = Math.max(1, TaskDegradation.scaleOf(task()));
+            return d.passes(image.channels(), image.height() * scale, image.width() * scale);
         }
-        if (task().equals("denoise")) return denoiser.denoisePasses(image.channels(), image.height(), image.width());
-        int scale = Math.max(1, TaskDegradation.scaleOf(task()));
-        return denoiser.passes(image.channels(), image.height() * scale, image.width() * scale);
     }
 
     /** Called after each tile. */
@@ -230,7 +256,9 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
      */
     public Image denoiseWithNetwork(Image noisy, double sigma) {
         if (denoiser == null || !task().equals("denoise")) return apply(noisy, Params.ofSigma(sigma));
-        return denoiser.denoiseWithNetwork(noisy, sigma).clip();
+        try (Denoiser d = denoiser(settings)) {
+            return d.denoiseWithNetwork(noisy, sigma).clip();
+        }
     }
 
     /** The model's task: denoise, deblur, jpeg, sr2, sr3, sr4, inpaint or deblur-gan. */
@@ -247,23 +275,31 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
      */
     @Override
     public Image apply(Image degraded, Params params) {
-        if (forImage(degraded) != this) return forImage(degraded).apply(degraded, params);
+        return apply(degraded, params, settings);
+    }
+
+    /** {@link #apply(Image, Params)} run as {@code s} says (quality, refinement, ensemble, tile…). */
+    public Image apply(Image degraded, Params params, RestoreSettings s) {
+        if (forImage(degraded) != this) return forImage(degraded).apply(degraded, params, s);
         if (external != null) return external.restore(degraded); // one input: the image; σ does not apply
         if (inpainter != null) {
-            return task().equals("inpaint") ? inpainter.inpaint(degraded, params == null ? null : params.mask()) : inpainter.restore(degraded);
+            Inpainter in = inpainter(s);
+            return task().equals("inpaint") ? in.inpaint(degraded, params == null ? null : params.mask()) : in.restore(degraded);
         }
         double sigma = params == null ? Double.NaN : params.sigma();
         String task = task();
-        if (task.equals("denoise")) {
-            return denoiser.denoise(degraded, sigma).clip();
+        try (Denoiser d = denoiser(s)) {
+            if (task.equals("denoise")) {
+                return d.denoise(degraded, sigma).clip();
+            }
+            int scale = TaskDegradation.scaleOf(task);
+            if (scale > 0) {
+                Image up = TaskDegradation.prepareInput(task, degraded, degraded.height() * scale, degraded.width() * scale);
+                return d.apply(up, 0).clip();
+            }
+            if (task.equals("jpeg")) return d.apply(degraded, 0).clip(); // blind: trained on every quality
         }
-        int scale = TaskDegradation.scaleOf(task);
-        if (scale > 0) {
-            Image up = TaskDegradation.prepareInput(task, degraded, degraded.height() * scale, degraded.width() * scale);
-            return denoiser.apply(up, 0).clip();
-        }
-        if (task.equals("jpeg")) return denoiser.apply(degraded, 0).clip(); // blind: trained on every quality
-        return deblur(degraded, sigma).image();
+        return deblur(degraded, sigma, s).image();
     }
 
     /**
@@ -273,12 +309,17 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
      * undone over the whole photo by plug-and-play deconvolution ({@link PnpDeblurrer}) with the
      * shipped denoiser. The network alone leaves much of a known-family blur in place (Set12,
      * Gaussian σ 1.6: +2.11 dB against +3.45 dB); it falls back to the network's output when the
-     * photo shows no measurable blur, is smaller than 64 px, no denoiser is installed, or
-     * {@code -Dretouch.deblur.blind=network}.
+     * photo shows no measurable blur, is smaller than 64 px, no denoiser is installed, or the
+     * settings' deblur mode is {@code network}.
      *
      * @param sigma noise level of the photo (0–255), NaN to estimate it
      */
     public Deblurred deblur(Image degraded, double sigma) {
+        return deblur(degraded, sigma, settings);
+    }
+
+    /** {@link #deblur(Image, double)} run as {@code s} says. */
+    public Deblurred deblur(Image degraded, double sigma, RestoreSettings s) {
         if (!task().equals("deblur") || loaded == null || inpainter != null) {
             throw new IllegalStateException(name + " is not a deblurring model");
         }
@@ -286,44 +327,24 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
         double noiseMax = loaded.meta().doubleParam("noise_max", 5);
         double noise = Double.isNaN(sigma) ? NoiseEstimator.estimate(degraded) : sigma;
         double level = Math.min(noiseMax, noise);
-        if (deblurMode().equals("network") || degraded.height() < BlurEstimator.MIN_SIDE
-                || degraded.width() < BlurEstimator.MIN_SIDE || prior() == null) {
-            return new Deblurred(denoiser.apply(degraded, level).clip(), null, "network");
+        try (Denoiser d = denoiser(s)) {
+            if (s.deblurMode().equals("network") || degraded.height() < BlurEstimator.MIN_SIDE
+                    || degraded.width() < BlurEstimator.MIN_SIDE || prior() == null) {
+                return new Deblurred(d.apply(degraded, level).clip(), null, "network");
+            }
+            int[] at = BlurEstimator.texturedWindow(degraded, ESTIMATION_WINDOW);
+            Image window = degraded.crop(at[0], at[1], Math.min(ESTIMATION_WINDOW, degraded.height()), Math.min(ESTIMATION_WINDOW, degraded.width()));
+            BlurEstimator.Estimate estimate = BlurEstimator.fit(window, d.apply(window, level).clip());
+            if (!estimate.isBlurred()) {
+                return new Deblurred(d.apply(degraded, level).clip(), estimate, "network (no measurable blur)");
+            }
+            return deconvolve(degraded, estimate, noise);
         }
-        int[] at = BlurEstimator.texturedWindow(degraded, ESTIMATION_WINDOW);
-        Image window = degraded.crop(at[0], at[1], Math.min(ESTIMATION_WINDOW, degraded.height()), Math.min(ESTIMATION_WINDOW, degraded.width()));
-        BlurEstimator.Estimate estimate = BlurEstimator.fit(window, denoiser.apply(window, level).clip());
-        if (!estimate.isBlurred()) {
-            return new Deblurred(denoiser.apply(degraded, level).clip(), estimate, "network (no measurable blur)");
-        }
+    }
+
+    private Deblurred deconvolve(Image degraded, BlurEstimator.Estimate estimate, double noise) {
         Image sharp = new PnpDeblurrer(prior, name).deblur(degraded, estimate.blur(), noise);
         return new Deblurred(sharp, estimate, "plug-and-play with " + prior.name() + " for the fitted " + estimate.blur().spec());
-    }
-
-    /**
-     * {@value #REFINE_PROPERTY}, else model.json's {@code refine}: {@code none} (the network alone),
-     * {@code wiener} (its output refined by BM3D's Wiener stage) or {@code fusion} (that, then the
-     * model's {@link FusionHead} merges the two outputs; only for models that have one).
-     */
-    private static String refineSetting(ModelMeta meta) {
-        String mode = System.getProperty(REFINE_PROPERTY, meta.stringParam("refine", "none"));
-        if (!mode.equals("wiener") && !mode.equals("none") && !mode.equals("fusion")) {
-            throw new RetouchException("-D" + REFINE_PROPERTY + " (or model.json's refine) must be fusion, wiener or none, not '" + mode + "'");
-        }
-        if (mode.equals("fusion") && meta.intParam("fusion_depth", 0) <= 0) {
-            throw new RetouchException("refine=fusion needs a model with a fusion head (retouch train fusion); "
-                    + (meta.name() == null ? "this model" : meta.name()) + " has none: use -D" + REFINE_PROPERTY + "=wiener");
-        }
-        return mode;
-    }
-
-    /** {@value #DEBLUR_PROPERTY}: kernel-fit (default) or network. */
-    private static String deblurMode() {
-        String mode = System.getProperty(DEBLUR_PROPERTY, "kernel-fit");
-        if (!mode.equals("kernel-fit") && !mode.equals("network")) {
-            throw new RetouchException("-D" + DEBLUR_PROPERTY + " must be kernel-fit or network, not '" + mode + "'");
-        }
-        return mode;
     }
 
     /** The shipped denoiser for the deconvolution stage, opened once; null (with a note) when it is not installed. */
@@ -332,7 +353,7 @@ public final class ModelRestorer implements ClassicalMethod, AutoCloseable {
             priorTried = true;
             String denoiserName = ModelStore.DEFAULT_FOR_TASK.get("denoise");
             try {
-                prior = open(denoiserName, tile);
+                prior = open(denoiserName, RestoreSettings.defaults().withTile(tile));
                 if (tileListener != null) prior.onTile(tileListener);
             } catch (RetouchException e) {
                 System.err.println("note: " + name + " runs without kernel fitting (the network alone): " + e.getMessage());

@@ -26,14 +26,7 @@ class BlindDeblurTest {
     }
 
     private static ModelRestorer.Deblurred deblur(ModelRestorer model, Image blurred, String mode) {
-        String old = System.getProperty(ModelRestorer.DEBLUR_PROPERTY);
-        System.setProperty(ModelRestorer.DEBLUR_PROPERTY, mode);
-        try {
-            return model.deblur(blurred, Double.NaN);
-        } finally {
-            if (old == null) System.clearProperty(ModelRestorer.DEBLUR_PROPERTY);
-            else System.setProperty(ModelRestorer.DEBLUR_PROPERTY, old);
-        }
+        return model.deblur(blurred, Double.NaN, model.settings().withDeblur(mode));
     }
 
     @Test
@@ -77,7 +70,7 @@ class BlindDeblurTest {
             assertEquals("network", d.how());
             assertEquals(48, d.image().width());
             RetouchException bad = assertThrows(RetouchException.class, () -> deblur(model, small, "magic"));
-            assertTrue(bad.getMessage().contains(ModelRestorer.DEBLUR_PROPERTY), bad.getMessage());
+            assertTrue(bad.getMessage().contains("deblur mode") && bad.getMessage().contains("kernel-fit, network"), bad.getMessage());
         }
         try (ModelRestorer denoiser = ModelRestorer.open("denoise-gray", 256)) {
             assertThrows(IllegalStateException.class, () -> denoiser.deblur(small, 2));

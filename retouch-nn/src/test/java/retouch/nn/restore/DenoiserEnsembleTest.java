@@ -11,13 +11,12 @@ import retouch.degrade.GaussianNoise;
 import retouch.image.Image;
 import retouch.metrics.Psnr;
 
-/** The geometric self-ensemble of the shipped denoiser (-Dretouch.ensemble=8). */
+/** The geometric self-ensemble of the shipped denoiser (settings ensemble 8). */
 class DenoiserEnsembleTest {
 
     private static ModelRestorer open(int ensemble) {
         // the network's passes alone, without the Wiener stage the shipped model adds
-        return ShippedDenoiser.openWith(java.util.Map.of(ModelRestorer.ENSEMBLE_PROPERTY, Integer.toString(ensemble),
-                ModelRestorer.REFINE_PROPERTY, "none"));
+        return ShippedDenoiser.openWith(RestoreSettings.defaults().withEnsemble(ensemble).withRefine("none"));
     }
 
     @Test

@@ -17,11 +17,9 @@ import retouch.metrics.Psnr;
 /** The shipped denoiser's output refined by BM3D's Wiener stage (model.json refine: wiener). */
 class DenoiserRefineTest {
 
-    /** @param refine the property's value; null leaves model.json to decide */
+    /** @param refine the refine setting; null leaves model.json to decide */
     private static ModelRestorer open(String refine) {
-        java.util.Map<String, String> p = new java.util.HashMap<>();
-        p.put(ModelRestorer.REFINE_PROPERTY, refine);
-        return ShippedDenoiser.openWith(p);
+        return ShippedDenoiser.openWith(RestoreSettings.defaults().withRefine(refine));
     }
 
     @Test
@@ -101,10 +99,10 @@ class DenoiserRefineTest {
     @Test
     void badSettingIsNamed() {
         RetouchException e = assertThrows(RetouchException.class, () -> open("bm4d"));
-        assertTrue(e.getMessage().contains("fusion, wiener or none") && e.getMessage().contains("bm4d"), e.getMessage());
+        assertTrue(e.getMessage().contains("none, wiener, fusion") && e.getMessage().contains("bm4d"), e.getMessage());
         // the head is asked for on a model that has none
         RetouchException none = assertThrows(RetouchException.class,
-                () -> ShippedDenoiser.openWith("denoise-color", java.util.Map.of(ModelRestorer.REFINE_PROPERTY, "fusion")));
+                () -> ShippedDenoiser.openWith("denoise-color", RestoreSettings.defaults().withRefine("fusion")));
         assertTrue(none.getMessage().contains("fusion head") && none.getMessage().contains("wiener"), none.getMessage());
     }
 }

@@ -1,32 +1,15 @@
 package retouch.nn.restore;
 
-import java.util.HashMap;
-import java.util.Map;
-
-/** Opens the shipped denoise-gray with some system properties set (null clears one), restoring them after. */
+/** Opens a shipped model with restore settings (tile 256, as the tests' figures were measured). */
 final class ShippedDenoiser {
     private ShippedDenoiser() {}
 
-    static ModelRestorer openWith(Map<String, String> properties) {
-        return openWith("denoise-gray", properties);
+    static ModelRestorer openWith(RestoreSettings settings) {
+        return openWith("denoise-gray", settings);
     }
 
-    /** {@code name} (a shipped model) with those properties. */
-    static ModelRestorer openWith(String name, Map<String, String> properties) {
-        Map<String, String> old = new HashMap<>();
-        properties.forEach((k, v) -> {
-            old.put(k, System.getProperty(k));
-            set(k, v);
-        });
-        try {
-            return ModelRestorer.open(name, 256);
-        } finally {
-            old.forEach(ShippedDenoiser::set);
-        }
-    }
-
-    private static void set(String key, String value) {
-        if (value == null) System.clearProperty(key);
-        else System.setProperty(key, value);
+    /** {@code name} (a shipped model) run with those settings. */
+    static ModelRestorer openWith(String name, RestoreSettings settings) {
+        return ModelRestorer.open(name, settings.withTile(256));
     }
 }

@@ -68,12 +68,9 @@ class TorchScriptTest {
             for (int tile : new int[] {32, 256}) {
                 // An external TorchScript file is only a network: a gray one runs on R, G and B apart,
                 // while Retouch's own gray denoisers work in an opponent colour space; compare like with like.
-                System.setProperty("retouch.denoise.color", "rgb");
                 Image expected;
-                try {
-                    expected = restore(nativeModel.toString(), in, tile, sigma);
-                } finally {
-                    System.clearProperty("retouch.denoise.color");
+                try (ModelRestorer r = ModelRestorer.open(nativeModel.toString(), retouch.nn.restore.RestoreSettings.defaults().withTile(tile).withColour("rgb"))) {
+                    expected = r.apply(in, ClassicalMethod.Params.ofSigma(sigma));
                 }
                 Image got = restore(pt.toString(), in, tile, Double.NaN);
                 float d = maxDiff(expected, got);
