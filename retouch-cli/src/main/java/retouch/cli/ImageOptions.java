@@ -10,6 +10,7 @@ final class ImageOptions {
     long maxPixels = ReadOptions.defaultMaxPixels();
 
     ReadOptions readOptions() {
+        if (maxPixels <= 0) throw new UsageException("--max-pixels must be a positive number of pixels, not " + maxPixels);
         return ReadOptions.defaults().withMaxPixels(maxPixels);
     }
 }

@@ -4,18 +4,21 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.stream.Stream;
 import retouch.RetouchException;
+import retouch.image.ImageFiles;
+import retouch.image.ImageInfo;
 
 /** Turns the files and folders named on a command line into image paths and output paths. */
 final class Inputs {
     private Inputs() {}
 
     static boolean isImageName(Path p) {
-        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".bmp") || n.endsWith(".gif");
+        return ImageFiles.hasImageExtension(p);
     }
 
     /** Files as given; folders expanded to their image files (recursive, sorted). */
@@ -35,7 +38,7 @@ final class Inputs {
             }
         }
         if (out.isEmpty()) {
-            throw new RetouchException("no image files (png, jpg, bmp, gif) found in " + args);
+            throw new RetouchException("no image files (" + String.join(", ", ImageFiles.EXTENSIONS) + ") found in " + args);
         }
         return out;
     }
@@ -49,24 +52,54 @@ final class Inputs {
     }
 
     /**
-     * Where each input's result goes: with one input file and an output ending in .png, that file;
-     * otherwise the output is a folder and each result keeps its input's base name, as PNG.
+     * Where one input's result goes: the file the user named (its extension picks the format), or
+     * a folder and a base name whose extension follows the input's format ({@link ImageInfo#outputExtension()}:
+     * PNG stays PNG, JPEG stays JPEG, TIFF stays TIFF, BMP stays BMP, GIF and WebP become PNG).
      */
-    static List<Path> outputsFor(List<Path> inputs, Path out, boolean singleFileArg) {
-        List<Path> res = new ArrayList<>();
-        boolean toFile = singleFileArg && inputs.size() == 1 && out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png");
-        if (toFile) {
-            res.add(out);
+    record Target(Path file, Path folder, String base) {
+        Path resolve(ImageInfo info) {
+            return file != null ? file : folder.resolve(base + "." + info.outputExtension());
+        }
+    }
+
+    /**
+     * Output targets: with one input file and an output named like an image (.png, .jpg, .tif,
+     * .bmp), that file in that format; otherwise the output is a folder and each result keeps its
+     * input's base name (the whole name where two inputs share one, e.g. a.gif and a.png).
+     */
+    static List<Target> targetsFor(List<Path> inputs, Path out, boolean singleFileArg) {
+        List<Target> res = new ArrayList<>();
+        boolean named = singleFileArg && inputs.size() == 1 && !Files.isDirectory(out) && ImageFiles.hasImageExtension(out);
+        if (named) {
+            if (!ImageFiles.isWritable(out)) {
+                throw new UsageException(out + ": Retouch reads " + extensionOf(out).toUpperCase(Locale.ROOT)
+                        + " but does not write it; name the output .png, .jpg, .tif or .bmp");
+            }
+            res.add(new Target(out, null, null));
             return res;
         }
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new RetouchException(out + ": several inputs need an output folder, but this is a file");
         }
+        Map<String, Integer> seen = new HashMap<>();
+        for (Path in : inputs) seen.merge(baseName(in).toLowerCase(Locale.ROOT), 1, Integer::sum);
         for (Path in : inputs) {
-            String n = in.getFileName().toString();
-            int dot = n.lastIndexOf('.');
-            res.add(out.resolve((dot > 0 ? n.substring(0, dot) : n) + ".png"));
+            String base = baseName(in);
+            if (seen.get(base.toLowerCase(Locale.ROOT)) > 1) base = in.getFileName().toString();
+            res.add(new Target(null, out, base));
         }
         return res;
+    }
+
+    private static String baseName(Path p) {
+        String n = p.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot > 0 ? n.substring(0, dot) : n;
+    }
+
+    private static String extensionOf(Path p) {
+        String n = p.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot >= 0 ? n.substring(dot + 1) : "";
     }
 }

@@ -50,7 +50,8 @@ public final class RestoreCommand implements Callable<Integer> {
     List<Path> inputs;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT",
-            description = "Output PNG for one input, or a folder for several.")
+            description = {"Output file for one input (.png, .jpg, .tif or .bmp: the extension picks the format),",
+                    "or a folder: each result keeps its input's name and format (GIF and WebP inputs give PNG)."})
     Path output;
 
     @Option(names = {"-m", "--method"}, description = "Classical method: ${COMPLETION-CANDIDATES}.",
@@ -131,7 +132,7 @@ public final class RestoreCommand implements Callable<Integer> {
         if ((method == null) == (model == null)) {
             throw new RetouchException("say how to restore: --method NAME (classical), --model NAME|PATH (trained) or --task TASK (shipped model), one of them");
         }
-        if (tile < 32) throw new RetouchException("--tile must be at least 32, not " + tile);
+        checkTile();
         if (model == null && channels != 0) {
             throw new RetouchException("--task and --channels describe a TorchScript model; give it with --model x.pt");
         }
@@ -150,14 +151,14 @@ public final class RestoreCommand implements Callable<Integer> {
     /** --blur-sigma / --blur: non-blind deblurring with a trained denoiser as the prior. */
     private Integer plugAndPlay() {
         if (blurSigma != null && blur != null) throw new RetouchException("give the blur once: --blur-sigma S or --blur SPEC");
-        if (blurSigma != null && (!(blurSigma > 0) || blurSigma > 25)) {
-            throw new RetouchException("--blur-sigma must be in (0, 25] pixels, not " + blurSigma);
+        if (blurSigma != null && !(blurSigma > 0 && blurSigma <= 25)) {
+            throw new UsageException("--blur-sigma must be in (0, 25] pixels, not " + blurSigma);
         }
         retouch.degrade.Degradation knownBlur = blurSigma != null ? new retouch.degrade.GaussianBlur(blurSigma) : parseBlur(blur);
         if (method != null) throw new RetouchException("--blur-sigma/--blur deblur with a trained denoiser; drop --method " + method);
         if (task != null && !task.equalsIgnoreCase("deblur")) throw new RetouchException("--blur-sigma/--blur are for --task deblur, not " + task);
         if (mask != null) throw new RetouchException("--mask is for inpainting; drop it with --blur-sigma/--blur");
-        if (tile < 32) throw new RetouchException("--tile must be at least 32, not " + tile);
+        checkTile();
         String denoiserName = model != null ? model : DEFAULT_MODELS.get("denoise");
         try (ModelRestorer denoiser = ModelRestorer.open(denoiserName, tile)) {
             if (denoiser.isTorchScript() || !denoiser.task().equals("denoise")) {
@@ -167,6 +168,15 @@ public final class RestoreCommand implements Callable<Integer> {
             }
             return run(new retouch.nn.restore.PnpDeblurrer(denoiser, "plug-and-play deblurring of " + knownBlur.spec()
                     + ", prior " + denoiser.name()), knownBlur);
+        }
+    }
+
+    /** Largest --tile: one 4096² tile already needs several GB in the larger networks. */
+    static final int MAX_TILE = 4096;
+
+    private void checkTile() {
+        if (tile < 32 || tile > MAX_TILE) {
+            throw new UsageException("--tile must be from 32 to " + MAX_TILE + " pixels, not " + tile + " (256 suits most machines)");
         }
     }
 
@@ -188,32 +198,42 @@ public final class RestoreCommand implements Callable<Integer> {
             throw new RetouchException((m instanceof ModelRestorer ? "model " : "method ") + m.name()
                     + " fills holes: give the hole mask with --mask MASK.png (white = missing)");
         }
-        if (scale < 1 || scale > 8) throw new RetouchException("--scale must be between 1 and 8, not " + scale);
+        if (scale < 1 || scale > 8) throw new UsageException("--scale must be between 1 and 8, not " + scale);
+        if (radius < 0 || radius > 100) throw new UsageException("--radius must be from 0 (method default) to 100 pixels, not " + radius);
         Image maskPicture = mask == null ? null : ImageFiles.read(mask, imageOptions.readOptions()).toGray();
         List<Path> files = Inputs.expand(inputs);
         boolean singleFileArg = inputs.size() == 1 && !java.nio.file.Files.isDirectory(inputs.get(0));
-        List<Path> outs = Inputs.outputsFor(files, output, singleFileArg);
+        List<Inputs.Target> targets = Inputs.targetsFor(files, output, singleFileArg);
         try (Progress bar = new Progress("restore", files.size(), "img")) {
             for (int i = 0; i < files.size(); i++) {
-                LoadedImage in = ImageFiles.readWithAlpha(files.get(i), imageOptions.readOptions());
-                Image degraded = in.hasAlpha() ? ImageFiles.read(files.get(i), imageOptions.readOptions()) : in.image();
+                Path file = files.get(i);
+                LoadedImage in = ImageFiles.readWithAlpha(file, imageOptions.readOptions());
+                Image degraded = in.hasAlpha() ? ImageFiles.read(file, imageOptions.readOptions()) : in.image();
                 ClassicalMethod.Params p = ClassicalMethod.Params.ofSigma(s).withRadius(radius).withScale(scale)
                         .withBlur(knownBlur);
-                if (maskPicture != null) p = p.withMask(Masks.fromImage(maskPicture, degraded.height(), degraded.width()));
                 Image restored;
-                if (files.size() == 1 && m instanceof ModelRestorer mr && mr.passes(degraded) > 4) {
-                    // One big image: show progress over its tiles instead.
-                    try (Progress tiles = new Progress(files.get(i).getFileName().toString(), mr.passes(degraded), "tile")) {
-                        mr.onTile(() -> tiles.step(""));
-                        restored = apply(m, degraded, p, files.get(i));
+                try {
+                    if (maskPicture != null) p = p.withMask(Masks.fromImage(maskPicture, degraded.height(), degraded.width()));
+                    if (files.size() == 1 && m instanceof ModelRestorer mr && mr.passes(degraded) > 4) {
+                        // One big image: show progress over its tiles instead.
+                        try (Progress tiles = new Progress(file.getFileName().toString(), mr.passes(degraded), "tile")) {
+                            mr.onTile(() -> tiles.step(""));
+                            restored = apply(m, degraded, p, file);
+                        }
+                    } else {
+                        restored = apply(m, degraded, p, file);
                     }
-                } else {
-                    restored = apply(m, degraded, p, files.get(i));
+                } catch (RetouchException e) {
+                    // a problem found while restoring (e.g. too small to estimate the noise): name the file
+                    if (e instanceof UsageException || String.valueOf(e.getMessage()).startsWith(file.toString())) throw e;
+                    throw new RetouchException(file + ": " + e.getMessage(), e);
                 }
-                ImageFiles.writePng(restored, outs.get(i), in.info().bitDepth() == 16 ? 16 : 8);
-                bar.step(files.get(i).getFileName().toString());
+                Path out = targets.get(i).resolve(in.info());
+                ImageFiles.write(restored, out, in.info().bitDepth() == 16 ? 16 : 8);
+                if (in.info().note() != null) notes.add(file.getFileName() + ": " + in.info().note());
+                bar.step(file.getFileName().toString());
                 if (files.size() == 1) {
-                    spec.commandLine().getOut().printf("%s -> %s (%s)%n", files.get(i), outs.get(i),
+                    spec.commandLine().getOut().printf("%s -> %s (%s)%n", file, out,
                             m instanceof ModelRestorer mr ? mr.nameFor(degraded) : m.name());
                 }
             }
@@ -240,10 +260,10 @@ public final class RestoreCommand implements Callable<Integer> {
         if (s == null || s.equalsIgnoreCase("auto")) return Double.NaN;
         try {
             double v = Double.parseDouble(s);
-            if (v < 0 || v > 255) throw new NumberFormatException();
+            if (!(v >= 0 && v <= 255)) throw new NumberFormatException(); // also NaN and infinities
             return v;
         } catch (NumberFormatException e) {
-            throw new RetouchException("--sigma must be a number from 0 to 255 (noise level on the 8-bit scale) or 'auto', not '" + s + "'");
+            throw new UsageException("--sigma must be a number from 0 to 255 (noise level on the 8-bit scale) or 'auto', not '" + s + "'");
         }
     }
 }

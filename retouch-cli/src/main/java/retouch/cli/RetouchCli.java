@@ -72,6 +72,11 @@ public final class RetouchCli implements Runnable {
                 break;
             }
         }
+        if (root instanceof UsageException) {
+            err.println("retouch: " + root.getMessage());
+            err.println("Run '" + cl.getCommandSpec().qualifiedName() + " --help' for usage.");
+            return ExitCodes.USAGE;
+        }
         if (root instanceof RetouchException) {
             err.println("retouch: " + root.getMessage());
             return ExitCodes.BAD_INPUT;

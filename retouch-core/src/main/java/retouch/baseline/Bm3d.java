@@ -144,9 +144,11 @@ public final class Bm3d {
         float[] dct = dctMatrix(k);
         int stripe = stripeHeight(s);
         int stripes = stripes(h, s);
+        Thread caller = Thread.currentThread(); // stripes run in the common pool: cancellation is the caller's interrupt
         for (int parity = 0; parity < 2; parity++) {
             int first = parity;
             IntStream.range(0, (stripes - first + 1) / 2).parallel().forEach(j -> {
+                retouch.tile.Tiler.checkCancelled(caller);
                 int lo = (first + 2 * j) * stripe, hi = lo + stripe;
                 Worker worker = new Worker(noisy, pilot, guide, h, w, sigmas, s, window, dct, num, den);
                 for (int r : rows) {

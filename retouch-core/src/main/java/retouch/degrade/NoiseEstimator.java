@@ -1,5 +1,6 @@
 package retouch.degrade;
 
+import retouch.RetouchException;
 import retouch.image.Image;
 
 /**
@@ -24,12 +25,28 @@ public final class NoiseEstimator {
     private static final int ITERATIONS = 3;
     private static final double TAU0_7 = tau0(PATCH, 1 - 1e-6);
 
-    /** Estimated σ (0–255 scale): Liu et al. 2013 with 7×7 patches, 3 iterations. */
+    /** The smallest width and height {@link #estimate} works on. */
+    public static final int MIN_SIZE = PATCH + 1;
+
+    /**
+     * An image too small to estimate its noise from: bad input (the caller should name the file
+     * and ask for the level), not an internal error.
+     */
+    public static final class TooSmallException extends RetouchException {
+        public TooSmallException(int width, int height, int min) {
+            super("image is " + width + "x" + height + " pixels, too small to estimate its noise level (at least " + min + "x" + min
+                    + " is needed); give the level instead: --sigma S on the command line, sigma=S over HTTP (e.g. 15)");
+        }
+    }
+
+    /**
+     * Estimated σ (0–255 scale): Liu et al. 2013 with 7×7 patches, 3 iterations.
+     *
+     * @throws TooSmallException for images under {@link #MIN_SIZE} pixels on a side
+     */
     public static double estimate(Image im) {
         int c = im.channels(), h = im.height(), w = im.width();
-        if (h < PATCH + 1 || w < PATCH + 1) {
-            throw new IllegalArgumentException("noise estimation needs an image larger than 7x7, got " + im.shapeString());
-        }
+        if (h < MIN_SIZE || w < MIN_SIZE) throw new TooSmallException(w, h, MIN_SIZE);
         double s = 0;
         for (int ch = 0; ch < c; ch++) s += liuPlane(im.data(), ch * h * w, h, w);
         return s / c;
@@ -208,9 +225,8 @@ public final class NoiseEstimator {
      */
     public static double estimateChen(Image im, int patch) {
         int c = im.channels(), h = im.height(), w = im.width();
-        if (patch < 2 || h < patch + 1 || w < patch + 1) {
-            throw new IllegalArgumentException("noise estimation needs an image larger than the " + patch + "x" + patch + " patch, got " + im.shapeString());
-        }
+        if (patch < 2) throw new IllegalArgumentException("patch must be at least 2, got " + patch);
+        if (h < patch + 1 || w < patch + 1) throw new TooSmallException(w, h, patch + 1);
         int pp = patch * patch, dim = c * pp;
         int ny = h - patch + 1, nx = w - patch + 1;
         long count = (long) ny * nx;

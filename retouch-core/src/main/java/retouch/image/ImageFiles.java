@@ -133,6 +133,7 @@ public final class ImageFiles {
             int w = reader.getWidth(0);
             int h = reader.getHeight(0);
             checkBudget(path, w, h, options.maxPixels());
+            byte[] pngProfile = format.equals("PNG") ? checkPngChunks(path) : null;
             ImageInfo info = info(path, format, reader);
             BufferedImage bi;
             try {
@@ -149,6 +150,7 @@ public final class ImageFiles {
                 throw new RetouchException(path + ": " + format + " data does not match its header (" + w + "x" + h + " announced, "
                         + bi.getWidth() + "x" + bi.getHeight() + " decoded); the file is damaged, export it again");
             }
+            if (pngProfile != null) bi = withProfile(bi, pngProfile);
             Planes p = planes(bi);
             int o = info.orientation();
             return new Decoded(Orientation.apply(p.image, o), p.alpha == null ? null : Orientation.apply(p.alpha, o), info);
@@ -202,7 +204,6 @@ public final class ImageFiles {
             throw new RetouchException(path + ": not a " + KINDS + " image (" + describeUnknown(head, n) + "); give a " + KINDS
                     + " file or convert it to PNG");
         }
-        if (format.equals("PNG")) checkPngChunks(path);
         return format;
     }
 
@@ -210,8 +211,11 @@ public final class ImageFiles {
      * Walks a PNG's chunks: a file that ends before its IEND chunk is truncated, and a critical
      * chunk (IHDR, PLTE, IDAT, IEND) whose CRC does not match is damaged; both are refused, as
      * libpng does, instead of decoding garbage. Ancillary chunks with bad CRCs are ignored.
+     *
+     * @return the embedded ICC profile (iCCP chunk, inflated), or null (the JDK's PNG decoder
+     *     ignores it; {@link #withProfile} applies it)
      */
-    private static void checkPngChunks(Path path) {
+    private static byte[] checkPngChunks(Path path) {
         try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(path), 1 << 16))) {
             long len = Files.size(path);
             in.skipNBytes(8);
@@ -219,6 +223,7 @@ public final class ImageFiles {
             java.util.zip.CRC32 crc = new java.util.zip.CRC32();
             byte[] buf = new byte[1 << 16];
             boolean first = true;
+            byte[] icc = null;
             while (true) {
                 if (pos + 12 > len) {
                     throw new RetouchException(path + ": PNG data is truncated (the file ends " + (pos == len ? "after" : "inside")
@@ -240,19 +245,23 @@ public final class ImageFiles {
                 crc.reset();
                 crc.update(type);
                 long left = n;
+                boolean keep = t.equals("iCCP") && n < (1 << 22);
+                java.io.ByteArrayOutputStream kept = keep ? new java.io.ByteArrayOutputStream((int) n) : null;
                 while (left > 0) {
                     int k = (int) Math.min(buf.length, left);
                     in.readFully(buf, 0, k);
                     if (critical) crc.update(buf, 0, k);
+                    if (keep) kept.write(buf, 0, k);
                     left -= k;
                 }
+                if (keep) icc = inflateProfile(kept.toByteArray());
                 long stored = in.readInt() & 0xffffffffL;
                 if (critical && stored != crc.getValue()) {
                     throw new RetouchException(path + ": PNG data is corrupt (the checksum of its " + t
                             + " chunk does not match); the file is damaged, download or export it again");
                 }
                 pos += 12 + n;
-                if (t.equals("IEND")) return;
+                if (t.equals("IEND")) return icc;
             }
         } catch (IOException e) {
             throw new RetouchException(path + ": PNG data is truncated or unreadable (" + AtomicFiles.describe(e)
@@ -303,6 +312,38 @@ public final class ImageFiles {
                     + "; the file is damaged or was cut short, export or download it again", e);
         } finally {
             reader.dispose();
+        }
+    }
+
+    /** The profile of an iCCP chunk (name, 0, method 0, zlib data), or null when it cannot be read. */
+    private static byte[] inflateProfile(byte[] chunk) {
+        int nul = 0;
+        while (nul < chunk.length && nul < 80 && chunk[nul] != 0) nul++;
+        if (nul + 2 > chunk.length || chunk[nul + 1] != 0) return null;
+        try (java.util.zip.InflaterInputStream z = new java.util.zip.InflaterInputStream(
+                new java.io.ByteArrayInputStream(chunk, nul + 2, chunk.length - nul - 2))) {
+            byte[] out = z.readNBytes(1 << 22);
+            return out.length > 0 ? out : null;
+        } catch (IOException e) {
+            return null; // a broken profile is ignored, as browsers do
+        }
+    }
+
+    /**
+     * The decoded PNG tagged with its embedded ICC profile, so that {@link #planes} converts it to
+     * sRGB like JPEG and TIFF; gray, palette and unreadable profiles leave the image as it is.
+     */
+    private static BufferedImage withProfile(BufferedImage bi, byte[] profile) {
+        try {
+            if (!(bi.getColorModel() instanceof ComponentColorModel cm) || cm.getColorSpace().getType() != ColorSpace.TYPE_RGB) return bi;
+            ColorSpace cs = new ICC_ColorSpace(java.awt.color.ICC_Profile.getInstance(profile));
+            if (cs.getType() != ColorSpace.TYPE_RGB || cs.getNumComponents() != 3) return bi;
+            ComponentColorModel tagged = new ComponentColorModel(cs, cm.getComponentSize(), cm.hasAlpha(), cm.isAlphaPremultiplied(),
+                    cm.getTransparency(), cm.getTransferType());
+            if (!tagged.isCompatibleRaster(bi.getRaster())) return bi;
+            return new BufferedImage(tagged, bi.getRaster(), false, null);
+        } catch (RuntimeException e) {
+            return bi; // not a usable profile: colours as stored
         }
     }
 

@@ -1,5 +1,6 @@
 package retouch.tile;
 
+import java.util.concurrent.CancellationException;
 import java.util.function.UnaryOperator;
 import retouch.image.Image;
 
@@ -8,6 +9,10 @@ import retouch.image.Image;
  * the tile size, not the image size. Tiles are padded by reflection at the image border; in the
  * overlaps, weights ramp linearly so seams do not show. The function must return a tile of the
  * same size as its input (times {@code scale} for super-resolution).
+ *
+ * <p>Cancellable: before each tile it checks whether its thread was interrupted (a server
+ * request past its time limit, a pool shutting down) and if so stops with a
+ * {@link CancellationException}, so abandoned work does not run to the end.
  */
 public final class Tiler {
     private final int tile;
@@ -84,6 +89,7 @@ public final class Tiler {
 
     /** Pads to a multiple, runs f, crops back. */
     private Image whole(Image in, UnaryOperator<Image> f, int scale) {
+        checkCancelled();
         int h = in.height(), w = in.width();
         int ph = (multiple - h % multiple) % multiple, pw = (multiple - w % multiple) % multiple;
         Image padded = ph == 0 && pw == 0 ? in : in.padReflect(0, ph, 0, pw);
@@ -92,6 +98,21 @@ public final class Tiler {
             throw new IllegalStateException("tile function returned " + out.shapeString() + " for " + padded.shapeString());
         }
         return ph == 0 && pw == 0 ? out : out.crop(0, 0, h * scale, w * scale);
+    }
+
+    /**
+     * Throws {@link CancellationException} when the current thread has been interrupted; the
+     * interrupt flag stays set for the caller. Long-running loops outside tiles can call it too.
+     */
+    public static void checkCancelled() {
+        checkCancelled(Thread.currentThread());
+    }
+
+    /** As {@link #checkCancelled()} for work done on behalf of {@code owner} in other threads (parallel streams). */
+    public static void checkCancelled(Thread owner) {
+        if (owner.isInterrupted()) {
+            throw new CancellationException("restoration stopped before its next tile: the work was cancelled (time limit or shutdown)");
+        }
     }
 
     private static void blend(Image t, float[] acc, float[] wsum, int oy, int ox, int H, int W,

@@ -370,7 +370,7 @@ public final class Corpus {
         refuse("cut-in-idat.png", Arrays.copyOf(png, starts.get(1) + 40), "truncated");
         refuse("cut-before-iend.png", Arrays.copyOf(png, starts.get(starts.size() - 2)), "truncated");
         byte[] crcIhdr = png.clone();
-        crcIhdr[8 + 8 + 12] ^= 0x55; // last CRC byte of IHDR
+        crcIhdr[8 + 8 + 13 + 3] ^= 0x55; // last CRC byte of IHDR
         refuse("bad-crc-ihdr.png", crcIhdr, "checksum");
         byte[] crcIdat = png.clone();
         crcIdat[starts.get(1) + 8 + 3] ^= 0x01; // a data byte of IDAT

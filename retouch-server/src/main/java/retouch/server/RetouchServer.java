@@ -33,7 +33,9 @@ import retouch.nn.synth.ImageGenerator;
  * }</pre>
  *
  * <p>Endpoints: {@code POST /v1/restore}, {@code GET|POST /v1/generate}, {@code GET /v1/models},
- * {@code GET /health}, {@code GET /metrics}, {@code GET /openapi.json}, and the page at {@code /}.
+ * {@code GET /health/live} (liveness), {@code GET /health/ready} (readiness; {@code /health} is an
+ * alias, {@code /livez} and {@code /readyz} too), {@code GET /metrics}, {@code GET /openapi.json},
+ * and the page at {@code /}.
  * Every error is JSON {@code {"error": code, "message": text}}; bad input gets a 4xx status, a
  * full work queue or a request past its time limit 503 with Retry-After.
  *
@@ -43,7 +45,8 @@ import retouch.nn.synth.ImageGenerator;
  */
 public final class RetouchServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RetouchServer.class);
-    private static final Set<String> ROUTES = Set.of("/v1/restore", "/v1/generate", "/v1/models", "/health", "/metrics", "/openapi.json");
+    private static final Set<String> ROUTES = Set.of("/v1/restore", "/v1/generate", "/v1/models", "/health", "/health/live", "/health/ready",
+            "/livez", "/readyz", "/metrics", "/openapi.json");
     private static final Map<String, String> WEB = Map.of(
             "/", "index.html", "/index.html", "index.html", "/app.js", "app.js", "/app.css", "app.css");
     private static final String WEB_ROOT = "/retouch/server/web/";
@@ -60,6 +63,10 @@ public final class RetouchServer implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Object stopSignal = new Object();
     private final Map<String, byte[]> webFiles = new LinkedHashMap<>();
+    /** Models named in preload that failed to load (name → reason). */
+    private final Map<String, String> preloadFailures = new java.util.concurrent.ConcurrentHashMap<>();
+    /** False while preloading runs: not ready until the named models are in memory. */
+    private volatile boolean warm;
     private Javalin app;
 
     private RetouchServer(ServerConfig config, Function<String, ImageGenerator> generatorLoader) throws IOException {
@@ -104,16 +111,24 @@ public final class RetouchServer implements AutoCloseable {
     }
 
     private void preload() {
-        if (config.preload().isEmpty()) return;
+        if (config.preload().isEmpty()) {
+            warm = true;
+            return;
+        }
         Thread t = new Thread(() -> {
-            for (String name : config.preload()) {
-                try {
-                    ModelCatalog.Entry e = catalog.find(name);
-                    if (e.tasks().contains("generate")) catalog.generator(e);
-                    else catalog.restorer(e);
-                } catch (RuntimeException e) {
-                    LOG.warn("cannot preload model {}: {}", name, e.getMessage());
+            try {
+                for (String name : config.preload()) {
+                    try {
+                        ModelCatalog.Entry e = catalog.find(name);
+                        if (e.tasks().contains("generate")) catalog.generator(e);
+                        else catalog.restorer(e);
+                    } catch (RuntimeException e) {
+                        preloadFailures.put(name, String.valueOf(e.getMessage()));
+                        LOG.warn("cannot preload model {}: {}", name, e.getMessage());
+                    }
                 }
+            } finally {
+                warm = true;
             }
         }, "retouch-preload");
         t.setDaemon(true);
@@ -153,7 +168,11 @@ public final class RetouchServer implements AutoCloseable {
           .get("/v1/generate", api(ctx -> generate.handle(ctx, tmpDir)))
           .post("/v1/generate", api(ctx -> generate.handle(ctx, tmpDir)))
           .get("/v1/models", api(this::models))
-          .get("/health", this::health)
+          .get("/health", this::ready)
+          .get("/health/ready", this::ready)
+          .get("/readyz", this::ready)
+          .get("/health/live", this::live)
+          .get("/livez", this::live)
           .get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.render(queue, catalog::loadedCount)))
           .get("/openapi.json", ctx -> ctx.contentType("application/json").result(webFiles.get("openapi.json")))
           .get("/", this::web).get("/index.html", this::web).get("/app.js", this::web).get("/app.css", this::web)
@@ -226,15 +245,45 @@ public final class RetouchServer implements AutoCloseable {
         ctx.contentType("application/json").result(json.writeValueAsString(body));
     }
 
-    private void health(Context ctx) throws IOException {
+    /** Liveness: 200 while the process answers HTTP at all (restart it when this fails). */
+    private void live(Context ctx) throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", draining.get() ? "shutting_down" : "ok");
+        body.put("status", "alive");
+        ctx.status(200).contentType("application/json").result(json.writeValueAsString(body));
+    }
+
+    /**
+     * Readiness: 200 when new work would be taken now, else 503 (send traffic elsewhere, do not
+     * restart): not shutting down, preloading finished, the models loadable (every preloaded one
+     * loaded; at least one readable model when any is installed) and a worker or waiting place free.
+     */
+    private void ready(Context ctx) throws IOException {
+        boolean accepting = !draining.get();
+        int waiting = queue.waiting(), running = queue.running();
+        boolean overloaded = running >= queue.workers() && waiting >= queue.capacity();
+        List<ModelCatalog.Entry> entries = catalog.list();
+        long readable = entries.stream().filter(e -> e.problem() == null).count();
+        boolean modelsOk = preloadFailures.isEmpty() && (entries.isEmpty() || readable > 0);
+        String status = !accepting ? "shutting_down" : !warm ? "warming_up" : !modelsOk ? "models_unavailable" : overloaded ? "overloaded" : "ok";
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", status);
+        body.put("ready", status.equals("ok"));
+        Map<String, Object> models = new LinkedHashMap<>();
+        models.put("installed", entries.size());
+        models.put("readable", readable);
+        models.put("loaded", catalog.loadedCount());
+        models.put("preload_done", warm);
+        if (!preloadFailures.isEmpty()) models.put("preload_failures", new java.util.TreeMap<>(preloadFailures));
+        List<String> broken = entries.stream().filter(e -> e.problem() != null).map(e -> e.name() + ": " + e.problem()).toList();
+        if (!broken.isEmpty()) models.put("unreadable", broken);
+        body.put("models", models);
         body.put("models_loaded", catalog.loadedCount());
-        body.put("queue_depth", queue.waiting());
-        body.put("running", queue.running());
+        body.put("queue_depth", waiting);
+        body.put("running", running);
         body.put("workers", queue.workers());
         body.put("queue_capacity", queue.capacity());
-        ctx.status(draining.get() ? 503 : 200).contentType("application/json").result(json.writeValueAsString(body));
+        if (!status.equals("ok")) ctx.header("Retry-After", Integer.toString(draining.get() ? 5 : queue.retryAfterSeconds()));
+        ctx.status(status.equals("ok") ? 200 : 503).contentType("application/json").result(json.writeValueAsString(body));
     }
 
     private void web(Context ctx) {

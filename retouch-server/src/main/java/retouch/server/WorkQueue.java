@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The bounded pool that runs the heavy part of requests (decode, model, encode): a fixed number of
  * workers and a fixed number of waiting places. A request that finds every place taken is refused
  * at once (503 + Retry-After) instead of piling up, so latency stays bounded under overload and
- * memory does not grow with the number of clients.
+ * memory does not grow with the number of clients. A request past its time limit is cancelled:
+ * its worker is interrupted and stops at its next tile ({@link retouch.tile.Tiler#checkCancelled()}).
  */
 final class WorkQueue implements AutoCloseable {
     private final ThreadPoolExecutor pool;
@@ -72,19 +73,26 @@ final class WorkQueue implements AutoCloseable {
             long wait = deadlineNanos - System.nanoTime();
             return f.get(Math.max(0, wait), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            // A job still waiting is dropped; one already running finishes and its result is discarded.
-            f.cancel(false);
+            // A job still waiting is dropped; one already running is interrupted and stops at its next tile.
+            f.cancel(true);
             throw new ApiException(503, "timeout", "the request did not finish within the server's time limit; retry later or send a smaller image",
                     retryAfterSeconds());
         } catch (CancellationException e) {
             throw new ApiException(503, "shutting_down", "the server is shutting down", 5);
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
+            if (c instanceof CancellationException) {
+                throw new ApiException(503, "shutting_down", "the server is shutting down; retry against another instance", 5);
+            }
+            if (c instanceof retouch.RetouchException re) {
+                // found while working on the upload (e.g. an image too small to estimate its noise): bad input, not a crash
+                throw ApiException.badRequest("bad_input", "image upload: " + re.getMessage());
+            }
             if (c instanceof Exception ex) throw ex;
             if (c instanceof Error err) throw err;
             throw e;
         } catch (InterruptedException e) {
-            f.cancel(false);
+            f.cancel(true);
             Thread.currentThread().interrupt();
             throw new ApiException(503, "shutting_down", "the server is shutting down", 5);
         }
