@@ -372,11 +372,26 @@ public final class Retouch implements AutoCloseable {
         return ImageFiles.toBufferedImage(out, bits);
     }
 
-    /** Reads {@code in}, restores it and writes a PNG to {@code out} (atomically, in the input's bit depth). */
+    /**
+     * Reads {@code in} (any format {@link ImageFiles} reads, turned upright by its EXIF
+     * orientation), restores it and writes {@code out} atomically in the format its name gives
+     * (.png, .jpg, .tif, .bmp) and the input's bit depth. Problems are {@link RetouchException}s
+     * that name {@code in} (e.g. an image too small to estimate its noise: give a sigma).
+     */
     public void restore(Path in, Path out) {
+        if (!ImageFiles.isWritable(out)) {
+            throw new RetouchException(out + ": unknown output format; name the file .png, .jpg, .tif or .bmp");
+        }
         var loaded = ImageFiles.readWithAlpha(in, retouch.image.ReadOptions.defaults());
         Image im = loaded.hasAlpha() ? ImageFiles.read(in) : loaded.image();
-        ImageFiles.writePng(restore(im), out, loaded.info().bitDepth() == 16 ? 16 : 8);
+        Image restored;
+        try {
+            restored = restore(im);
+        } catch (RetouchException e) {
+            if (String.valueOf(e.getMessage()).startsWith(in.toString())) throw e;
+            throw new RetouchException(in + ": " + e.getMessage(), e);
+        }
+        ImageFiles.write(restored, out, loaded.info().bitDepth() == 16 ? 16 : 8);
     }
 
     /** A call's settings, the options' tile side when they name none. */
