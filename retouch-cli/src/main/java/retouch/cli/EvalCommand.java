@@ -95,8 +95,10 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--blind", description = "Do not tell denoisers the true σ: they estimate it from the image.")
     boolean blind;
 
-    @Option(names = "--tile", defaultValue = "256", description = "Tile side for trained models. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--tile", defaultValue = "512", description = "Tile side for trained models. Default: ${DEFAULT-VALUE}.")
     int tile;
+
+    @picocli.CommandLine.Mixin RestoreSettingsOptions settingsOptions;
 
     @Override
     public Integer call() throws Exception {
@@ -121,8 +123,8 @@ public final class EvalCommand implements Callable<Integer> {
             // A TorchScript model that keeps the size is told the SR task, so it gets the bicubic upscale.
             String srTask = task != null && task.toLowerCase(java.util.Locale.ROOT).startsWith("sr") ? task.toLowerCase(java.util.Locale.ROOT) : null;
             ModelRestorer r = retouch.nn.torchscript.TorchScriptModel.isTorchScript(name)
-                    ? ModelRestorer.open(name, tile, srTask, 0)
-                    : ModelRestorer.open(name, tile);
+                    ? ModelRestorer.open(name, settingsOptions.toSettings(tile), srTask, 0)
+                    : ModelRestorer.open(name, settingsOptions.toSettings(tile));
             models.add(r);
             return r;
         } catch (RetouchException e) {

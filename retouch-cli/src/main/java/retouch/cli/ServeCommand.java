@@ -57,7 +57,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--queue", description = "Requests that may wait for a worker; beyond that, 503 + Retry-After. Default: the number of cores, at least 2.")
     Integer queue;
 
-    @Option(names = "--tile", defaultValue = "256", description = "Tile side for models. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--tile", defaultValue = "512", description = "Tile side for models. Default: ${DEFAULT-VALUE}.")
     int tile;
 
     @Option(names = "--grace", defaultValue = "30", description = "Seconds a shutdown waits for requests in flight. Default: ${DEFAULT-VALUE}.")

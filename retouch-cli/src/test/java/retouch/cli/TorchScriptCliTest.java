@@ -64,17 +64,12 @@ class TorchScriptCliTest {
         for (Path in : new Path[] {gray, rgb}) {
             // A TorchScript file is only the network: a gray one runs on R, G and B apart, while Retouch's
             // own gray denoisers use an opponent colour space on RGB; compare like with like.
-            System.setProperty("retouch.denoise.color", "rgb");
-            try {
-                Image expected = restore(in, tmp.resolve("native.png"), "--model", DNCNN.toString(), "--tile", "32");
-                Image got = restore(in, tmp.resolve("ts.png"), "--model", DNCNN_PT.toString(), "--tile", "32");
-                assertSamePng(expected, got);
-                expected = restore(in, tmp.resolve("native.png"), "--model", FFDNET.toString(), "--tile", "32", "--sigma", "25");
-                got = restore(in, tmp.resolve("ts.png"), "--model", FFDNET_PT.toString(), "--tile", "32");
-                assertSamePng(expected, got);
-            } finally {
-                System.clearProperty("retouch.denoise.color");
-            }
+            Image expected = restore(in, tmp.resolve("native.png"), "--model", DNCNN.toString(), "--tile", "32", "--colour-route", "rgb");
+            Image got = restore(in, tmp.resolve("ts.png"), "--model", DNCNN_PT.toString(), "--tile", "32");
+            assertSamePng(expected, got);
+            expected = restore(in, tmp.resolve("native.png"), "--model", FFDNET.toString(), "--tile", "32", "--sigma", "25", "--colour-route", "rgb");
+            got = restore(in, tmp.resolve("ts.png"), "--model", FFDNET_PT.toString(), "--tile", "32");
+            assertSamePng(expected, got);
         }
     }
 

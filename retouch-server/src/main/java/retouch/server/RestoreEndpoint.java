@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import retouch.RetouchException;
+import retouch.nn.restore.RestoreSettings;
 import retouch.api.Retouch;
 import retouch.baseline.ClassicalMethod;
 import retouch.baseline.ClassicalMethods;
@@ -76,6 +77,7 @@ final class RestoreEndpoint {
             Multipart.Upload image = form.requireFile("image", "attach the picture to restore, e.g. curl -F image=@photo.png");
             String task = parseTask(form.field("task"));
             double sigma = parseSigma(form.field("sigma"));
+            RestoreSettings settings = parseSettings(form);
             Degradation blur = parseBlur(form.field("blur"), task);
             ImageInfo info = Uploads.probe(image, config.maxPixels());
             Plan plan = blur == null ? plan(task, form.field("model"), form.field("method"), info.imageChannels() == 3)
@@ -94,7 +96,7 @@ final class RestoreEndpoint {
             Multipart.Upload maskUpload = mask;
             int bitDepth = info.bitDepth() == 16 ? 16 : 8;
             long t0 = System.nanoTime();
-            Result result = queue.run(() -> run(plan, image, maskUpload, sigma, scale, bitDepth), deadline);
+            Result result = queue.run(() -> run(plan, image, maskUpload, sigma, scale, bitDepth, settings), deadline);
             byte[] png = result.png();
             ctx.header("X-Retouch-Task", task);
             ctx.header("X-Retouch-Method", plan.methodName());
@@ -111,7 +113,8 @@ final class RestoreEndpoint {
     /** The PNG, and for blind deblurring the blur that was estimated (spec) or null. */
     private record Result(byte[] png, String estimatedBlur) {}
 
-    private Result run(Plan plan, Multipart.Upload image, Multipart.Upload maskUpload, double sigma, int scale, int bitDepth) {
+    private Result run(Plan plan, Multipart.Upload image, Multipart.Upload maskUpload, double sigma, int scale, int bitDepth,
+                       RestoreSettings settings) {
         Image in = Uploads.read(image, config.maxPixels(), 1f);
         Image out;
         String estimatedBlur = null;
@@ -119,18 +122,18 @@ final class RestoreEndpoint {
             Retouch r = catalog.restorer(plan.model());
             if (maskUpload != null) {
                 try {
-                    out = r.inpaint(in, Uploads.read(maskUpload, config.maxPixels(), 0f));
+                    out = r.inpaint(in, Uploads.read(maskUpload, config.maxPixels(), 0f), settings);
                 } catch (RetouchException e) {
                     throw ApiException.badRequest("bad_input", e.getMessage());
                 }
             } else if (plan.blur() != null) {
                 out = r.deblur(in, plan.blur(), sigma);
             } else if (r.task().equals("deblur") && !r.meta().architecture().equals("torchscript")) {
-                retouch.nn.restore.ModelRestorer.Deblurred d = r.deblurBlind(in, sigma);
+                retouch.nn.restore.ModelRestorer.Deblurred d = r.deblurBlind(in, sigma, settings);
                 out = d.image();
                 if (d.estimate() != null) estimatedBlur = d.estimate().blur().spec() + (d.estimate().isBlurred() ? "" : " (not measurable: network output)");
             } else {
-                out = r.restore(in, sigma);
+                out = r.restore(in, sigma, settings);
             }
         } else {
             ClassicalMethod.Params p = ClassicalMethod.Params.ofSigma(sigma).withScale(Math.max(1, scale));
@@ -145,6 +148,29 @@ final class RestoreEndpoint {
             }
         }
         return new Result(Uploads.png(out, bitDepth), estimatedBlur);
+    }
+
+    /**
+     * The form's restore settings (quality, refine, ensemble, deblur_mode, inpaint_scales,
+     * colour_route; absent fields leave the choice to the model), tile side from the server's config.
+     */
+    RestoreSettings parseSettings(Multipart form) {
+        try {
+            return new RestoreSettings(form.field("quality"), form.field("refine"), intField(form, "ensemble"), form.field("deblur_mode"),
+                    intField(form, "inpaint_scales"), form.field("colour_route"), 0);
+        } catch (RetouchException e) {
+            throw ApiException.badRequest("bad_parameter", e.getMessage());
+        }
+    }
+
+    private static int intField(Multipart form, String name) {
+        String v = form.field(name);
+        if (v == null || v.isBlank()) return 0;
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("bad_parameter", name + " must be a whole number, not '" + v + "'");
+        }
     }
 
     static String parseTask(String s) {

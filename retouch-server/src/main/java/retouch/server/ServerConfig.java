@@ -47,12 +47,12 @@ public record ServerConfig(String host, int port, Path modelsDir, long maxUpload
     /**
      * 127.0.0.1:8080, 32 MiB uploads, 16 megapixels, 120 s per request, max(1, cores/4) workers
      * (PyTorch already spreads one request over the cores), a queue of max(2, cores) waiting
-     * requests, tiles of 256, 30 s to finish requests in flight at shutdown.
+     * requests, tiles of 512, 30 s to finish requests in flight at shutdown.
      */
     public static ServerConfig defaults() {
         int cores = Runtime.getRuntime().availableProcessors();
         return new ServerConfig("127.0.0.1", 8080, null, DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_MAX_PIXELS,
-                Duration.ofSeconds(120), Math.max(1, cores / 4), Math.max(2, cores), 256, Duration.ofSeconds(30), List.of());
+                Duration.ofSeconds(120), Math.max(1, cores / 4), Math.max(2, cores), 512, Duration.ofSeconds(30), List.of());
     }
 
     public ServerConfig withHost(String v) { return new ServerConfig(v, port, modelsDir, maxUploadBytes, maxPixels, timeout, workers, queueCapacity, tile, shutdownGrace, preload); }
