@@ -33,14 +33,16 @@ import retouch.RetouchException;
                 "  retouch restore noisy.png -o clean.png --method nlm --sigma 25",
                 "  retouch metrics clean.png restored.png --json",
                 ExitCodes.HELP_FOOTER})
-public final class RetouchCli implements Runnable {
+public final class RetouchCli implements java.util.concurrent.Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** No subcommand is a bad command line: usage on stderr, exit 2 (scripts see the mistake). */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCodes.USAGE;
     }
 
     public static void main(String[] args) {

@@ -10,11 +10,13 @@ import picocli.CommandLine.Command;
         subcommands = {TrainDenoiseCommand.class, TrainVaeCommand.class, TrainGanCommand.class, TrainClassifierCommand.class,
                 TrainInpaintCommand.class, TrainFusionCommand.class},
         footer = {"%nExample:", "  retouch train denoise --data train400 --steps 20000 --out runs/denoise-gray", ExitCodes.HELP_FOOTER})
-public final class TrainCommand implements Runnable {
+public final class TrainCommand implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+    /** No model family named: usage on stderr, exit 2. */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCodes.USAGE;
     }
 }

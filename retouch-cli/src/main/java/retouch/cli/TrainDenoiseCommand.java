@@ -18,8 +18,8 @@ import retouch.nn.restore.RestoreTraining;
 import retouch.nn.train.TrainingTask;
 import retouch.nn.train.Trainer;
 
-/** {@code retouch train restore} (alias {@code denoise}): denoising, deblurring and super-resolution networks. */
-@Command(name = "restore", aliases = {"denoise"}, mixinStandardHelpOptions = true,
+/** {@code retouch train denoise} (alias {@code restore}): denoising, deblurring and super-resolution networks. */
+@Command(name = "denoise", aliases = {"restore"}, mixinStandardHelpOptions = true,
         description = {"Train a restoration network on patches of clean photos: a Gaussian denoiser",
                 "(FFDNet-style or DnCNN; noise drawn per patch from --sigma, 0-55 gives one blind model),",
                 "or with --task deblur|sr2|sr3|sr4 an FFDNet-style deblurring or super-resolution network.",
