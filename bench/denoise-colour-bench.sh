@@ -16,7 +16,7 @@ for i in $(seq 1 "$N"); do cp "$WORK/noisy.png" "$WORK/many/$i.png"; done
 seconds() { # MODEL REFINE FOLDER
   local start end
   start=$(date +%s.%N)
-  JAVA_TOOL_OPTIONS="-Dretouch.denoise.refine=$2" "$ROOT/retouch" restore "$WORK/$3" -o "$WORK/out-$1-$2-$3" --model "$1" --sigma 25 >/dev/null 2>&1
+  "$ROOT/retouch" restore --refine $2 "$WORK/$3" -o "$WORK/out-$1-$2-$3" --model "$1" --sigma 25 >/dev/null 2>&1
   end=$(date +%s.%N)
   python3 -c "print($end - $start)"
 }

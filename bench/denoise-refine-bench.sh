@@ -14,7 +14,7 @@ for i in $(seq 1 "$N"); do cp "$WORK/noisy.png" "$WORK/in/$i.png"; done
 run() {
   local start end
   start=$(date +%s.%N)
-  JAVA_TOOL_OPTIONS="-Dretouch.denoise.refine=$1" "$ROOT/retouch" restore "$WORK/in" -o "$WORK/out-$1" --model denoise-gray --sigma 25 >/dev/null 2>&1
+  "$ROOT/retouch" restore --refine $1 "$WORK/in" -o "$WORK/out-$1" --model denoise-gray --sigma 25 >/dev/null 2>&1
   end=$(date +%s.%N)
   python3 -c "print($end - $start)"
 }

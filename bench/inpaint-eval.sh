@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Inpainting tables of docs/BENCHMARKS.md (issue 7).
+# Inpainting tables of docs/BENCHMARKS.md.
 #  1. Natural photos never used in training (Set12, Kodak24 as gray), holes 10-30%:
 #     (a) free-form brush strokes (Retouch's generator, seeded per image),
 #     (b) NVIDIA irregular masks of the 10-20% and 20-30% bins that training never saw

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Face inpainting table of docs/BENCHMARKS.md (issue 7, the CelebA use case): 200 faces that
+# Face inpainting table of docs/BENCHMARKS.md (the CelebA use case): 200 faces that
 # training never saw (celeba64 files 19, 39, 59, ...: every 20th, held out by
 # 'retouch train inpaint --data celeba64'), holes (a) free-form strokes 10-30 %, (b) centre box
 # 32x32 (a quarter of the face). Methods: OpenCV Telea and Navier-Stokes, the gray photo

@@ -1,4 +1,4 @@
-"""Independent check of issue 7's natural-photo must-show: held-out natural-image crops with
+"""Independent check of inpainting on natural photos: held-out natural-image crops with
 free-form masks covering 10-30 %, hole PSNR of Retouch's inpainter against OpenCV's own Telea.
 
 Crops (default 256x256, one or more per image) come from photos training never saw (Kodak24 by

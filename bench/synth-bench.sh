@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Retouch vs PyTorch on the same synthesis network and training step (issues 4, 5): same batch,
+# Retouch vs PyTorch on the same synthesis network and training step: same batch,
 # same 28x28 data, same threads, same allocator, in one run: training images/s.
 # Usage: bench/synth-bench.sh [vae|cvae|dcgan|cdcgan] [extra args for both, e.g. --steps 30 --data random]
 #   vae    latent 32, width 32, batch 128, Bernoulli likelihood, dynamically binarised, Adam (cosine lr)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Equal-wall-time quality (issue 5): the same unconditional DCGAN (latent 64, g-width 16, d-width 16,
+# Equal-wall-time quality: the same unconditional DCGAN (latent 64, g-width 16, d-width 16,
 # batch 64, hinge loss, spectral norm, Adam (0, 0.9), lr_g 1e-4, lr_d 4e-4, EMA 0.999) trained on
 # Fashion-MNIST for MINUTES wall minutes by PyTorch (bench/peers/dcgan.py) and by Retouch
 # (retouch train gan), then SAMPLES EMA samples of each scored by the same domain evaluator

@@ -17,7 +17,7 @@ import retouch.image.Image;
 import retouch.image.ImageFiles;
 import retouch.metrics.Psnr;
 
-/** Plug-and-play deblurring with the shipped denoiser: the known-blur path of issue 6. */
+/** Plug-and-play deblurring with the shipped denoiser: the known-blur path of deblurring. */
 class PnpDeblurrerTest {
 
     static Image camera() {
