@@ -17,8 +17,9 @@ import retouch.RetouchException;
  * {@code retouch.models} / environment variable {@code RETOUCH_MODELS} (path-separator
  * separated), the shipped {@code models/} folder ({@code <retouch.home>/models}, or of the
  * nearest enclosing project checkout), and {@code ~/.retouch/models}; in each folder as
- * {@code <name>/} (with model.json) or {@code <name>.zip}. Anything that looks like a path is
- * used as a path.
+ * {@code <name>/} (with model.json) or {@code <name>.zip}; last, the models packaged on the class
+ * path by the {@code retouch-models} jar ({@link ClasspathModels}). Anything that looks like a path
+ * is used as a path.
  */
 public final class ModelStore {
 
@@ -54,6 +55,8 @@ public final class ModelStore {
             }
         }
         dirs.add(Path.of(System.getProperty("user.home"), ".retouch", "models"));
+        Path packaged = ClasspathModels.folder(); // the retouch-models jar, when a project depends on it
+        if (packaged != null) dirs.add(packaged);
         return new ArrayList<>(dirs);
     }
 

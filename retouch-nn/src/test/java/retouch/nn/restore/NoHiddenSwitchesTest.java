@@ -23,6 +23,7 @@ class NoHiddenSwitchesTest {
     private static final Set<String> DEPLOYMENT = Set.of(
             "retouch.home",                // where the checkout / data live
             "retouch.models",              // model search path
+            "retouch.models.cache",        // where the retouch-models jar's models are unpacked
             "retouch.download",            // whether datasets may be downloaded
             "retouch.maxPixels",           // decoding limit: refuses, never changes a result
             "retouch.serve.models-only",   // which models a server lists
