@@ -295,6 +295,8 @@ public final class Corpus {
             }
         }
         ok("cmyk-adobe.jpg", spliceJpeg(jpeg(cmyk, null, false), 0xee, adobeApp14(0)), W, H, true);
+        // the same four planes marked as YCCK (Adobe transform 2): decodes through the YCCK path
+        ok("ycck-adobe.jpg", spliceJpeg(jpeg(cmyk, null, false), 0xee, adobeApp14(2)), W, H, false);
 
         // TIFF: 8-bit RGB LZW in strips, 8-bit gray Deflate in 16x16 tiles, 16-bit gray, two pages
         ok("rgb8-lzw.tif", tiff(List.of(rgb), "LZW", 0), W, H, true);
@@ -303,6 +305,8 @@ public final class Corpus {
         for (int y = 0; y < H; y++) for (int x = 0; x < W; x++) g16.getRaster().setSample(x, y, 0, gray.getRaster().getSample(x, y, 0) * 257);
         ok("gray16-deflate.tif", tiff(List.of(g16), "Deflate", 0), W, H, true);
         ok("two-pages.tif", tiff(List.of(rgb, upright(BufferedImage.TYPE_BYTE_GRAY)), "LZW", 0), W, H, true);
+        // a scanner-style TIFF whose Orientation tag (6) says how to show it
+        ok("orientation-6.tif", grayTiff(stored(gray, 6), 6), W, H, true);
 
         // PNG variants: palette with alpha (tRNS), 16-bit gray and RGB, gray+alpha, Adam7 interlaced
         int[] cmap = new int[16];
@@ -424,12 +428,29 @@ public final class Corpus {
         ByteBuffer.wrap(badIfd, 4, 4).order(tif[0] == 'I' ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN).putInt(0x7ffffff0);
         refuse("ifd-past-end.tif", badIfd, "TIFF");
         refuse("bomb-100000x100000.tif", tiffHeaderOnly(100_000, 100_000), "megapixels");
+        refuse("zero-width.tif", tiffHeaderOnly(0, 32), "TIFF");
 
         byte[] webp = Files.readAllBytes(images.resolve("rgb-lossy.webp"));
         refuse("cut.webp", Arrays.copyOf(webp, webp.length / 2), "WEBP");
         byte[] garbage = Arrays.copyOf(webp, webp.length);
         for (int i = 30; i < garbage.length; i++) garbage[i] = (byte) (i * 31);
         refuse("garbage-inside.webp", garbage, "WEBP");
+        // an extended WebP (VP8X) whose canvas claims 16384x16384 (268 megapixels)
+        ByteBuffer vp8x = ByteBuffer.allocate(30).order(ByteOrder.LITTLE_ENDIAN);
+        vp8x.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(22).put("WEBPVP8X".getBytes(StandardCharsets.US_ASCII)).putInt(10);
+        vp8x.putInt(0).put((byte) 0xff).put((byte) 0x3f).put((byte) 0).put((byte) 0xff).put((byte) 0x3f).put((byte) 0);
+        refuse("bomb-16384x16384.webp", vp8x.array(), "megapixels");
+        byte[] zeroGif = gif.clone();
+        int d0 = gifDescriptor(zeroGif);
+        zeroGif[6] = zeroGif[7] = zeroGif[8] = zeroGif[9] = 0;
+        zeroGif[d0 + 5] = zeroGif[d0 + 6] = zeroGif[d0 + 7] = zeroGif[d0 + 8] = 0;
+        refuse("zero-size.gif", zeroGif, "GIF");
+        byte[] zeroB = bmp.clone();
+        ByteBuffer.wrap(zeroB, 18, 8).order(ByteOrder.LITTLE_ENDIAN).putInt(W).putInt(0);
+        refuse("zero-height.bmp", zeroB, "BMP");
+        byte[] crcIend = png.clone();
+        crcIend[crcIend.length - 1] ^= 0x01;
+        refuse("bad-crc-iend.png", crcIend, "checksum");
 
         // not images at all, whatever the name says
         refuse("text.png", "This is not an image, just a text file with a .png name.\n".getBytes(StandardCharsets.US_ASCII), "not a");
@@ -442,6 +463,27 @@ public final class Corpus {
         // polyglots: a GIF header that is really a script, a PNG signature over JPEG data
         refuse("gif-script.gif", "GIF89a=1;alert(document.domain);//\n".getBytes(StandardCharsets.US_ASCII), "GIF");
         refuse("png-sig-jpeg-body.png", concat(PNG_SIG, Arrays.copyOfRange(jpg, 2, jpg.length)), "PNG");
+    }
+
+    /** An uncompressed 8-bit gray TIFF (one strip) with an Orientation tag. */
+    static byte[] grayTiff(BufferedImage gray, int orientation) {
+        int w = gray.getWidth(), h = gray.getHeight(), entries = 9;
+        int ifd = 8, data = ifd + 2 + 12 * entries + 4;
+        ByteBuffer b = ByteBuffer.allocate(data + w * h).order(ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(ifd);
+        b.putShort((short) entries);
+        entry(b, 256, 4, w);
+        entry(b, 257, 4, h);
+        entry(b, 258, 3, 8);
+        entry(b, 259, 3, 1);
+        entry(b, 262, 3, 1);
+        entry(b, 273, 4, data);
+        entry(b, 274, 3, orientation);
+        entry(b, 278, 4, h);
+        entry(b, 279, 4, w * h);
+        b.putInt(0);
+        for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) b.put((byte) gray.getRaster().getSample(x, y, 0));
+        return b.array();
     }
 
     /** A little-endian TIFF with one IFD claiming a w×h 8-bit gray strip, and no pixel data. */

@@ -102,6 +102,8 @@ final class RestoreEndpoint {
             ctx.header("X-Retouch-Method", plan.methodName());
             ctx.header("X-Retouch-Method-Kind", plan.kind());
             if (plan.note() != null) ctx.header("X-Retouch-Note", plan.note());
+            if (info.note() != null) ctx.header("X-Retouch-Input-Note", info.note()); // e.g. the first of a TIFF's pages was used
+            if (info.orientation() != 1) ctx.header("X-Retouch-Orientation", Integer.toString(info.orientation())); // applied: the result is upright
             ctx.header("X-Retouch-Sigma", Double.isNaN(sigma) ? "auto" : Double.toString(sigma));
             if (blur != null) ctx.header("X-Retouch-Blur", blur.spec());
             if (result.estimatedBlur() != null) ctx.header("X-Retouch-Blur-Estimate", result.estimatedBlur());

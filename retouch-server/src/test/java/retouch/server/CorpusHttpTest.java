@@ -100,6 +100,16 @@ class CorpusHttpTest {
         assertUpright(r.body(), Integer.parseInt(wh[0]), Integer.parseInt(wh[1]), d.length > 1, file);
     }
 
+    @Test
+    void headersSayHowTheUploadWasRead() throws Exception {
+        HttpResponse<byte[]> r = restore("pages.tif", Files.readAllBytes(CORPUS.resolve("good/two-pages.tif")), "method", "median");
+        assertEquals(200, r.statusCode(), Http.text(r));
+        assertEquals("TIFF with 2 pages: the first page was used", r.headers().firstValue("X-Retouch-Input-Note").orElse(""));
+        r = restore("phone.jpg", Files.readAllBytes(CORPUS.resolve("good/exif-6.jpg")), "method", "median");
+        assertEquals("6", r.headers().firstValue("X-Retouch-Orientation").orElse(""));
+        assertUpright(r.body(), 48, 32, true, "exif-6.jpg");
+    }
+
     @ParameterizedTest(name = "{0}x{0}")
     @ValueSource(ints = {1, 5})
     void tinyImagesGetA400OrAResultNeverA500(int side) throws Exception {
