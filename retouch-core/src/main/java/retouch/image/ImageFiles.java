@@ -691,9 +691,14 @@ public final class ImageFiles {
     }
 
     private static void encodeTiff(BufferedImage bi, OutputStream out) throws IOException {
-        Iterator<ImageWriter> it = ImageIO.getImageWritersByFormatName("tiff");
-        if (!it.hasNext()) throw new IOException("no TIFF encoder in this Java runtime");
-        ImageWriter writer = it.next();
+        // the JDK's own TIFF writer: TwelveMonkeys' (3.14) cannot write 16-bit RGB with compression
+        ImageWriter writer = null;
+        for (Iterator<ImageWriter> it = ImageIO.getImageWritersByFormatName("tiff"); it.hasNext(); ) {
+            ImageWriter w = it.next();
+            if (writer == null || w.getClass().getName().startsWith("com.sun.")) writer = w;
+            if (w.getClass().getName().startsWith("com.sun.")) break;
+        }
+        if (writer == null) throw new IOException("no TIFF encoder in this Java runtime");
         try (ImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
             writer.setOutput(ios);
             ImageWriteParam param = writer.getDefaultWriteParam();
@@ -709,6 +714,8 @@ public final class ImageFiles {
             }
             writer.write(null, new IIOImage(bi, null, null), param);
             ios.flush();
+        } catch (RuntimeException e) {
+            throw new IOException("the TIFF encoder failed: " + rootMessage(e), e);
         } finally {
             writer.dispose();
         }
@@ -727,6 +734,8 @@ public final class ImageFiles {
             }
             writer.write(null, new IIOImage(bi, null, null), param);
             ios.flush();
+        } catch (RuntimeException e) {
+            throw new IOException("the " + format + " encoder failed: " + rootMessage(e), e);
         } finally {
             writer.dispose();
         }

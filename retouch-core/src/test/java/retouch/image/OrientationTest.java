@@ -43,6 +43,12 @@ class OrientationTest {
         assertEquals("TIFF", info.format());
         assertEquals(16, info.bitDepth());
         assertArrayEquals(im.data(), ImageFiles.read(t16).data(), 0.5f / 65535);
+        Image rgb16 = new Image(3, 4, 5);
+        for (int i = 0; i < rgb16.data().length; i++) rgb16.data()[i] = (i * 997 % 65536) / 65535f;
+        Path r16 = tmp.resolve("rgb16.tif");
+        ImageFiles.write(rgb16, r16, 16);
+        assertEquals(16, ImageFiles.probe(r16).bitDepth());
+        assertArrayEquals(rgb16.data(), ImageFiles.read(r16).data(), 0.5f / 65535);
         Image rgb = new Image(3, 2, 2, new float[] {0, 1, 0.5f, 0.25f, 1, 0, 0, 1, 0.2f, 0.4f, 0.6f, 0.8f});
         Path t8 = tmp.resolve("x8.tiff");
         ImageFiles.write(rgb, t8, 8);
