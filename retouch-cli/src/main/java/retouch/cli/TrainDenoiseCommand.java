@@ -35,14 +35,10 @@ import retouch.nn.train.Trainer;
 public final class TrainDenoiseCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
+    @Mixin TrainRunOptions run;
+
     @Option(names = "--data", defaultValue = "train400", description = "Named set or folder of clean images. Default: ${DEFAULT-VALUE}.")
     String data;
-
-    @Option(names = "--out", required = true, description = "Run folder (checkpoint, train.csv, loss.png, samples/).")
-    Path out;
-
-    @Option(names = "--export", description = "Also save the final model here (folder or .zip) when the run completes.")
-    Path export;
 
     @Option(names = "--task", defaultValue = "denoise", description = "denoise, deblur, jpeg (artefact removal, quality 10-95), sr2, sr3 or sr4. Default: ${DEFAULT-VALUE}.")
     String task;
@@ -105,12 +101,6 @@ public final class TrainDenoiseCommand implements Callable<Integer> {
             + "(same --arch, --channels, --depth and --width). Ignored when resuming.")
     String initFrom;
 
-    @Option(names = "--stop-at", defaultValue = "0", description = "Stop with a checkpoint after this step (time-boxed sessions); 0 = run to the end.")
-    long stopAt;
-
-    @Option(names = "--seed", defaultValue = "0", description = "Run seed. Default: ${DEFAULT-VALUE}.")
-    long seed;
-
     @Option(names = "--checkpoint-every", defaultValue = "500", description = "Default: ${DEFAULT-VALUE}.")
     long checkpointEvery;
 
@@ -119,9 +109,6 @@ public final class TrainDenoiseCommand implements Callable<Integer> {
 
     @Option(names = "--val-every", defaultValue = "50", description = "Hold out every N-th image for validation. Default: ${DEFAULT-VALUE}.")
     int valEvery;
-
-    @Option(names = "--quiet", description = "No progress bar.")
-    boolean quiet;
 
     @Override
     public Integer call() throws IOException {
@@ -158,23 +145,16 @@ public final class TrainDenoiseCommand implements Callable<Integer> {
             trainingTask = new RestoreTraining(new RestoreTraining.Config(task, channels, depth, width, patch, batch, noiseMax,
                     lr, lrMin, steps, valEvery, what), folder);
         }
-        Trainer trainer = lrRamp.applyTo(Trainer.builder())
+        Trainer trainer = lrRamp.applyTo(run.applyTo(Trainer.builder(), spec))
                 .optInitFrom(initFrom)
-                .setRunDir(out)
                 .setSteps(steps)
-                .optSeed(seed)
                 .optCheckpointEvery(checkpointEvery)
                 .optValidateEvery(validateEvery)
                 .optSampleEvery(validateEvery)
-                .optStopAt(stopAt)
-                .optQuiet(quiet)
-                .optExport(export)
-                .optCommand("retouch " + String.join(" ", spec.commandLine().getParseResult().originalArgs()))
                 .build();
         Trainer.Result r = trainer.fit(trainingTask);
-        spec.commandLine().getOut().printf("%s at step %d/%d (%.0f s in all); checkpoint %s%n",
-                r.completed() ? "finished" : "stopped", r.step(), steps, r.wallSeconds(), r.checkpoint());
-        return r.completed() || stopAt > 0 ? ExitCodes.OK : ExitCodes.INTERRUPTED;
+        run.report(spec, r, steps);
+        return run.exitCode(r);
     }
 
     static double[] parseRange(String s) {

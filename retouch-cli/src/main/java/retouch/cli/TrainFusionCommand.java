@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,18 +28,14 @@ import retouch.nn.train.Trainer;
 public final class TrainFusionCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
+    @Mixin TrainRunOptions run;
+
     @Option(names = "--from", defaultValue = "denoise-gray", paramLabel = "NAME|PATH",
             description = "The gray FFDNet-style denoiser whose output is merged (its network is kept). Default: ${DEFAULT-VALUE}.")
     String from;
 
     @Option(names = "--data", defaultValue = "train400", description = "Named set or folder of clean images. Default: ${DEFAULT-VALUE}.")
     String data;
-
-    @Option(names = "--out", required = true, description = "Run folder (checkpoint, train.csv, loss.png, samples/, the computed samples).")
-    Path out;
-
-    @Option(names = "--export", description = "Also save the final model here (folder or .zip) when the run completes.")
-    Path export;
 
     @Option(names = "--depth", defaultValue = "6", description = "Conv layers of the head. Default: ${DEFAULT-VALUE}.")
     int depth;
@@ -67,12 +64,6 @@ public final class TrainFusionCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "4000", description = "Total steps. Default: ${DEFAULT-VALUE}.")
     long steps;
 
-    @Option(names = "--stop-at", defaultValue = "0", description = "Stop with a checkpoint after this step; 0 = run to the end.")
-    long stopAt;
-
-    @Option(names = "--seed", defaultValue = "0", description = "Run seed. Default: ${DEFAULT-VALUE}.")
-    long seed;
-
     @Option(names = "--checkpoint-every", defaultValue = "250", description = "Default: ${DEFAULT-VALUE}.")
     long checkpointEvery;
 
@@ -81,9 +72,6 @@ public final class TrainFusionCommand implements Callable<Integer> {
 
     @Option(names = "--val-every", defaultValue = "50", description = "Hold out every N-th image for validation. Default: ${DEFAULT-VALUE}.")
     int valEvery;
-
-    @Option(names = "--quiet", description = "No progress bar.")
-    boolean quiet;
 
     @Override
     public Integer call() throws IOException {
@@ -103,7 +91,7 @@ public final class TrainFusionCommand implements Callable<Integer> {
         task.onSample((done, total) -> {
             if (bar[0] == null) {
                 err.printf("computing the fusion samples: each training image through %s and the Wiener stage (kept in %s)%n",
-                        from, out.resolve(FusionTraining.CACHE));
+                        from, run.out.resolve(FusionTraining.CACHE));
                 err.flush();
                 bar[0] = new Progress("samples", total, "img");
             }
@@ -114,21 +102,14 @@ public final class TrainFusionCommand implements Callable<Integer> {
                 err.flush();
             }
         });
-        Trainer trainer = Trainer.builder()
-                .setRunDir(out)
+        Trainer trainer = run.applyTo(Trainer.builder(), spec)
                 .setSteps(steps)
-                .optSeed(seed)
                 .optCheckpointEvery(checkpointEvery)
                 .optValidateEvery(validateEvery)
                 .optSampleEvery(validateEvery)
-                .optStopAt(stopAt)
-                .optQuiet(quiet)
-                .optExport(export)
-                .optCommand("retouch " + String.join(" ", spec.commandLine().getParseResult().originalArgs()))
                 .build();
         Trainer.Result r = trainer.fit(task);
-        spec.commandLine().getOut().printf("%s at step %d/%d (%.0f s in all); checkpoint %s%n",
-                r.completed() ? "finished" : "stopped", r.step(), steps, r.wallSeconds(), r.checkpoint());
-        return r.completed() || stopAt > 0 ? ExitCodes.OK : ExitCodes.INTERRUPTED;
+        run.report(spec, r, steps);
+        return run.exitCode(r);
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,14 +33,10 @@ import retouch.nn.train.Trainer;
 public final class TrainGanCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
+    @Mixin TrainRunOptions run;
+
     @Option(names = "--data", required = true, description = "mnist, fashion-mnist, a named image set (e.g. celeba64) or a folder of images.")
     String data;
-
-    @Option(names = "--out", required = true, description = "Run folder.")
-    Path out;
-
-    @Option(names = "--export", description = "Also save the final EMA generator here when the run completes.")
-    Path export;
 
     @Option(names = "--conditional", description = "Class-conditional (implied by 'train cgan').")
     boolean conditional;
@@ -99,15 +96,6 @@ public final class TrainGanCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-every", defaultValue = "500", description = "Default: ${DEFAULT-VALUE}.")
     long checkpointEvery;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Run seed. Default: ${DEFAULT-VALUE}.")
-    long seed;
-
-    @Option(names = "--stop-at", defaultValue = "0", description = "Stop with a checkpoint after this step; 0 = run to the end.")
-    long stopAt;
-
-    @Option(names = "--quiet", description = "No progress bar.")
-    boolean quiet;
-
     @Override
     public Integer call() throws IOException {
         List<String> args = spec.commandLine().getParseResult().originalArgs();
@@ -138,21 +126,15 @@ public final class TrainGanCommand implements Callable<Integer> {
         GanTraining.SampleScorer scorer = EvaluatorScorer.forDataset(name, gd.imageSize(), gd.channels(), spec.commandLine().getErr());
         GanTraining task = new GanTraining(new GanTraining.Config(gd.channels(), gd.imageSize(), cond, latent, gWidth, dWidth, lossFn,
                 nDis, lrG, lrD, betas[0], betas[1], batch, steps, ema, scorer == null ? 0 : evalSamples, description, auxWeight), gd, scorer);
-        Trainer trainer = Trainer.builder()
-                .setRunDir(out)
+        Trainer trainer = run.applyTo(Trainer.builder(), spec)
                 .setSteps(steps)
-                .optSeed(seed)
                 .optCheckpointEvery(checkpointEvery)
                 .optValidateEvery(evalEvery)
                 .optSampleEvery(evalEvery)
-                .optStopAt(stopAt)
-                .optQuiet(quiet)
-                .optExport(export)
                 .optCommand("retouch " + String.join(" ", args))
                 .build();
         Trainer.Result r = trainer.fit(task);
-        spec.commandLine().getOut().printf("%s at step %d/%d (%.0f s in all); checkpoint %s%n",
-                r.completed() ? "finished" : "stopped", r.step(), steps, r.wallSeconds(), r.checkpoint());
-        return r.completed() || stopAt > 0 ? ExitCodes.OK : ExitCodes.INTERRUPTED;
+        run.report(spec, r, steps);
+        return run.exitCode(r);
     }
 }

@@ -34,18 +34,14 @@ import retouch.nn.train.Trainer;
 public final class TrainInpaintCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
+    @Mixin TrainRunOptions run;
+
     @Option(names = "--data", defaultValue = "train400",
             description = "Named set (train400, cbsd432, celeba64, mnist, fashion-mnist) or a folder of images. Default: ${DEFAULT-VALUE}.")
     String data;
 
     @Option(names = "--task", description = "inpaint or deblur-gan. Default: from the command name.")
     String task;
-
-    @Option(names = "--out", required = true, description = "Run folder (checkpoint, train.csv, loss.png, samples/).")
-    Path out;
-
-    @Option(names = "--export", description = "Also save the final generator here (folder or .zip) when the run completes.")
-    Path export;
 
     @Option(names = "--channels", defaultValue = "1", description = "1 (gray) or 3 (RGB). Default: ${DEFAULT-VALUE}.")
     int channels;
@@ -91,12 +87,6 @@ public final class TrainInpaintCommand implements Callable<Integer> {
     @Mixin
     LrRampOption lrRamp;
 
-    @Option(names = "--stop-at", defaultValue = "0", description = "Stop with a checkpoint after this step (time-boxed sessions); 0 = run to the end.")
-    long stopAt;
-
-    @Option(names = "--seed", defaultValue = "0", description = "Run seed. Default: ${DEFAULT-VALUE}.")
-    long seed;
-
     @Option(names = "--checkpoint-every", defaultValue = "250", description = "Default: ${DEFAULT-VALUE}.")
     long checkpointEvery;
 
@@ -109,9 +99,6 @@ public final class TrainInpaintCommand implements Callable<Integer> {
     @Option(names = "--val-images", defaultValue = "200", description = "Labeled sets: training images held out for validation. Default: ${DEFAULT-VALUE}.")
     int valImages;
 
-    @Option(names = "--quiet", description = "No progress bar.")
-    boolean quiet;
-
     @Override
     public Integer call() throws java.io.IOException {
         String t = task != null ? task : spec.commandLine().getParseResult().originalArgs().contains("deblur-gan") ? "deblur-gan" : "inpaint";
@@ -123,7 +110,7 @@ public final class TrainInpaintCommand implements Callable<Integer> {
         Path dir = Path.of(data);
         Dataset ds = Files.isDirectory(dir) ? null : Datasets.resolve(data, null);
         if (ds != null && ds.isLabeled()) {
-            LabeledImages all = ds.train().shuffled(seed);
+            LabeledImages all = ds.train().shuffled(run.seed);
             int held = Math.min(valImages, all.size() / 5);
             for (int i = 0; i < all.size(); i++) (i >= all.size() - held ? val : train).add(all.image(i));
             description = data + " training split (" + all.size() + " images; the last " + held + " after a seeded shuffle held out"
@@ -143,22 +130,15 @@ public final class TrainInpaintCommand implements Callable<Integer> {
         var cfg = new InpaintTraining.Config(t, channels, size, levels, width, dWidth, advWeight, holeWeight, range[0], range[1],
                 natural, batch, lr, lrMin, steps, description + (maskDir == null ? "" : "; a third of the masks from " + maskDir
                 + " (files numbered 4 mod 5 held out)"), maskDir);
-        Trainer trainer = lrRamp.applyTo(Trainer.builder())
-                .setRunDir(out)
+        Trainer trainer = lrRamp.applyTo(run.applyTo(Trainer.builder(), spec))
                 .setSteps(steps)
-                .optSeed(seed)
                 .optCheckpointEvery(checkpointEvery)
                 .optValidateEvery(validateEvery)
                 .optSampleEvery(validateEvery)
-                .optStopAt(stopAt)
-                .optQuiet(quiet)
-                .optExport(export)
-                .optCommand("retouch " + String.join(" ", spec.commandLine().getParseResult().originalArgs()))
                 .build();
         Trainer.Result r = trainer.fit(new InpaintTraining(cfg, train, val));
-        spec.commandLine().getOut().printf("%s at step %d/%d (%.0f s in all); checkpoint %s%n",
-                r.completed() ? "finished" : "stopped", r.step(), steps, r.wallSeconds(), r.checkpoint());
-        return r.completed() || stopAt > 0 ? ExitCodes.OK : ExitCodes.INTERRUPTED;
+        run.report(spec, r, steps);
+        return run.exitCode(r);
     }
 
     static double[] parseHole(String s) {

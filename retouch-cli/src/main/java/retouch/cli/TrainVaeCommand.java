@@ -28,14 +28,10 @@ import retouch.nn.vae.VaeTraining;
 public final class TrainVaeCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
+    @Mixin TrainRunOptions run;
+
     @Option(names = "--data", required = true, description = "mnist, fashion-mnist, or a folder with an MNIST-style IDX set.")
     String data;
-
-    @Option(names = "--out", required = true, description = "Run folder (checkpoint, train.csv, loss.png, samples/).")
-    Path out;
-
-    @Option(names = "--export", description = "Also save the final model here (folder or .zip) when the run completes.")
-    Path export;
 
     @Option(names = "--conditional", description = "Condition encoder and decoder on the class label (CVAE; implied by 'train cvae').")
     boolean conditional;
@@ -81,17 +77,8 @@ public final class TrainVaeCommand implements Callable<Integer> {
     @Option(names = "--held-out", defaultValue = "500", description = "Training images held out for validation. Default: ${DEFAULT-VALUE}.")
     int heldOut;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Run seed. Default: ${DEFAULT-VALUE}.")
-    long seed;
-
     @Mixin
     LrRampOption lrRamp;
-
-    @Option(names = "--stop-at", defaultValue = "0", description = "Stop with a checkpoint after this step (time-boxed sessions); 0 = run to the end.")
-    long stopAt;
-
-    @Option(names = "--quiet", description = "No progress bar.")
-    boolean quiet;
 
     @Override
     public Integer call() throws IOException {
@@ -103,35 +90,29 @@ public final class TrainVaeCommand implements Callable<Integer> {
         boolean conditional = this.conditional || spec.commandLine().getParseResult().originalArgs().contains("cvae");
         Dataset ds = Datasets.resolve(data, null);
         if (!ds.isLabeled()) throw new RetouchException(data + " is not a labeled MNIST-style set; use mnist, fashion-mnist or an IDX folder");
-        LabeledImages train = ds.train().shuffled(seed);
+        LabeledImages train = ds.train().shuffled(run.seed);
         long stepsPerEpoch = Math.max(1, (train.size() - Math.min(heldOut, train.size() / 5)) / batch);
         long steps = Math.max(1, Math.round(epochs * stepsPerEpoch));
         String description = ds.name() + " train split (" + train.size() + " images from " + ds.location() + "; last "
-                + Math.min(heldOut, train.size() / 5) + " after a seed-" + seed + " shuffle held out for validation)"
+                + Math.min(heldOut, train.size() / 5) + " after a seed-" + run.seed + " shuffle held out for validation)"
                 + (binarize ? ", dynamically binarised" : ", gray levels in [0,1]");
         VaeTraining task = new VaeTraining(new VaeTraining.Config(conditional, latent, width, lik, binarize, beta,
                 Math.round(warmupEpochs * stepsPerEpoch), batch, lr, lrMin, steps, heldOut, description, betaStart,
                 labelEverywhere), train);
-        Trainer trainer = lrRamp.applyTo(Trainer.builder())
-                .setRunDir(out)
+        Trainer trainer = lrRamp.applyTo(run.applyTo(Trainer.builder(), spec))
                 .setSteps(steps)
-                .optSeed(seed)
                 .optCheckpointEvery(stepsPerEpoch)
                 .optValidateEvery(stepsPerEpoch)
                 .optSampleEvery(stepsPerEpoch)
-                .optStopAt(stopAt)
-                .optQuiet(quiet)
-                .optExport(export)
-                .optCommand("retouch " + String.join(" ", spec.commandLine().getParseResult().originalArgs()))
                 .build();
         Trainer.Result r = trainer.fit(task);
         spec.commandLine().getOut().printf("%s at step %d/%d (%.1f epochs, %.0f s in all); checkpoint %s%n",
                 r.completed() ? "finished" : "stopped", r.step(), steps, r.step() / (double) stepsPerEpoch, r.wallSeconds(), r.checkpoint());
-        if (r.completed() && export != null && conditional) {
+        if (r.completed() && run.export != null && conditional) {
             // The class prior is what makes samples follow --label (see ClassLatentPrior).
-            ModelsFitPriorCommand.fitInto(export, data, null);
-            spec.commandLine().getOut().printf("fitted the class prior of %s on the training images%n", export);
+            ModelsFitPriorCommand.fitInto(run.export, data, null);
+            spec.commandLine().getOut().printf("fitted the class prior of %s on the training images%n", run.export);
         }
-        return r.completed() || stopAt > 0 ? ExitCodes.OK : ExitCodes.INTERRUPTED;
+        return run.exitCode(r);
     }
 }

@@ -1,0 +1,49 @@
+package retouch.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import retouch.nn.train.Trainer;
+
+/**
+ * The options every {@code retouch train …} run shares (run folder, export, seed, time-boxed stop,
+ * quiet), and how they configure the {@link Trainer}: one place instead of one copy per family.
+ */
+public final class TrainRunOptions {
+
+    @Option(names = "--out", required = true, description = "Run folder (checkpoint, train.csv, loss.png, samples/); the same folder resumes.")
+    Path out;
+
+    @Option(names = "--export", description = "Also save the final model here (folder or .zip) when the run completes.")
+    Path export;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Run seed. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--stop-at", defaultValue = "0", description = "Stop with a checkpoint after this step (time-boxed sessions); 0 = run to the end.")
+    long stopAt;
+
+    @Option(names = "--quiet", description = "No progress bar.")
+    boolean quiet;
+
+    /** Sets run folder, seed, stop step, quiet, export and the command line (recorded in model.json) on {@code b}. */
+    Trainer.Builder applyTo(Trainer.Builder b, CommandSpec spec) {
+        return b.setRunDir(out)
+                .optSeed(seed)
+                .optStopAt(stopAt)
+                .optQuiet(quiet)
+                .optExport(export)
+                .optCommand("retouch " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+    }
+
+    /** Exit code of a finished run: OK when it completed or stopped where --stop-at said, else interrupted. */
+    int exitCode(Trainer.Result r) {
+        return r.completed() || stopAt > 0 ? ExitCodes.OK : ExitCodes.INTERRUPTED;
+    }
+
+    /** The standard closing line: finished or stopped, at which step, time, checkpoint. */
+    void report(CommandSpec spec, Trainer.Result r, long steps) {
+        spec.commandLine().getOut().printf("%s at step %d/%d (%.0f s in all); checkpoint %s%n",
+                r.completed() ? "finished" : "stopped", r.step(), steps, r.wallSeconds(), r.checkpoint());
+    }
+}
