@@ -19,8 +19,8 @@ import retouch.image.Image;
 import retouch.nn.inpaint.InpaintTraining;
 import retouch.nn.train.Trainer;
 
-/** {@code retouch train inpaint} and {@code train deblur-gan}: U-Net generators with a PatchGAN discriminator. */
-@Command(name = "inpaint", aliases = {"deblur-gan"}, mixinStandardHelpOptions = true,
+/** {@code retouch train inpaint} (and, through {@link TrainDeblurGanCommand}, {@code train deblur-gan}): U-Net generators with a PatchGAN discriminator. */
+@Command(name = "inpaint", mixinStandardHelpOptions = true,
         description = {"Train a U-Net that fills holes (inpaint) or sharpens blurred images (deblur-gan, or --task deblur-gan),",
                 "with a spectrally normalised PatchGAN discriminator (hinge loss) next to an L1 loss that weighs",
                 "the hole more. --adv-weight 0 trains the L1-only ablation. Masks: free-form strokes, random boxes",
@@ -31,7 +31,7 @@ import retouch.nn.train.Trainer;
                 "  retouch train inpaint --data fashion-mnist --size 28 --levels 2 --adv-weight 0 --out runs/inpaint-fmnist-l1",
                 "  retouch train deblur-gan --data train400 --size 64 --steps 20000 --out runs/deblur-gan-gray",
                 ExitCodes.HELP_FOOTER})
-public final class TrainInpaintCommand implements Callable<Integer> {
+public class TrainInpaintCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Mixin TrainRunOptions run;
@@ -40,7 +40,7 @@ public final class TrainInpaintCommand implements Callable<Integer> {
             description = "Named set (train400, cbsd432, celeba64, mnist, fashion-mnist) or a folder of images. Default: ${DEFAULT-VALUE}.")
     String data;
 
-    @Option(names = "--task", description = "inpaint or deblur-gan. Default: from the command name.")
+    @Option(names = "--task", description = "inpaint or deblur-gan. Default: the command's own (train inpaint, train deblur-gan).")
     String task;
 
     @Option(names = "--channels", defaultValue = "1", description = "1 (gray) or 3 (RGB). Default: ${DEFAULT-VALUE}.")
@@ -99,9 +99,14 @@ public final class TrainInpaintCommand implements Callable<Integer> {
     @Option(names = "--val-images", defaultValue = "200", description = "Labeled sets: training images held out for validation. Default: ${DEFAULT-VALUE}.")
     int valImages;
 
+    /** The task this command trains unless --task says otherwise. */
+    String defaultTask() {
+        return "inpaint";
+    }
+
     @Override
     public Integer call() throws java.io.IOException {
-        String t = task != null ? task : spec.commandLine().getParseResult().originalArgs().contains("deblur-gan") ? "deblur-gan" : "inpaint";
+        String t = task != null ? task : defaultTask();
         if (channels != 1 && channels != 3) throw new RetouchException("--channels must be 1 or 3");
         double[] range = parseHole(hole);
         List<Image> train = new ArrayList<>();
