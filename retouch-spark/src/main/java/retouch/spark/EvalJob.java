@@ -32,7 +32,6 @@ import retouch.degrade.Masks;
 import retouch.image.Image;
 import retouch.metrics.Psnr;
 import retouch.metrics.Ssim;
-import retouch.nn.Engines;
 import retouch.nn.store.ModelStore;
 
 /**
@@ -48,13 +47,15 @@ final class EvalJob {
 
     static int main(SparkMain.Args a, PrintStream out) {
         a.allow("set", "task", "degrade", "sigma", "methods", "blind", "gray", "quantize", "seed", "limit", "tile", "master",
-                "report", "json", "glob", "images-per-partition", "max-bytes");
+                "report", "json", "glob", "images-per-partition", "max-bytes", "quality", "refine");
         String set = a.required("set");
         List<String> degradations = degradations(a.get("task", null), a.get("degrade", null), a.get("sigma", null));
         String task = a.get("task", "denoise").toLowerCase(Locale.ROOT);
         String defModel = ModelStore.DEFAULT_FOR_TASK.getOrDefault(task, ModelStore.DEFAULT_FOR_TASK.get("denoise"));
         List<String> methods = List.of(a.get("methods", "noisy," + defModel).split(","));
-        int tile = a.intValue("tile", 256, 32);
+        int tile = a.intValue("tile", retouch.api.Retouch.Options.DEFAULT_TILE, 32);
+        String quality = a.get("quality", null);
+        String refine = a.get("refine", null);
         long seed = a.longValue("seed", 0, Long.MIN_VALUE);
         int limit = a.intValue("limit", 0, 0);
         int perPartition = a.intValue("images-per-partition", 4, 1);
@@ -62,7 +63,6 @@ final class EvalJob {
         a.checkNoneLeft();
         SparkSession spark = SparkMain.session(a.get("master", null), "retouch spark eval");
         try {
-            Engines.init();
             Configuration conf = spark.sparkContext().hadoopConfiguration();
             String root = RestoreJob.qualify(set, conf);
             String report = a.has("report") ? RestoreJob.qualify(a.get("report", null), conf) : null;
@@ -74,12 +74,12 @@ final class EvalJob {
                 if (isInput(l) || ClassicalMethods.NAMES.contains(l)) {
                     models.add(null);
                 } else {
-                    models.add(ModelSpec.ship(spark.sparkContext(), m.trim(), null, Double.NaN, tile, tmp));
+                    models.add(ModelSpec.ship(spark.sparkContext(), m.trim(), null, Double.NaN, tile, quality, refine, tmp));
                 }
             }
             // the same order as 'retouch eval' (ImageFolder: by relative path), so each image gets the same seed
             List<String> paths = new ArrayList<>();
-            for (Row r : RestoreJob.list(spark, root, a.get("glob", RestoreJob.defaultGlob())).collectAsList()) paths.add(r.getString(0));
+            paths.addAll(RestoreJob.list(spark, root, a.get("glob", RestoreJob.defaultGlob())));
             Path rootPath = new Path(root);
             paths.sort(java.util.Comparator.comparing(p -> RestorePartition.relative(rootPath, new Path(p))));
             if (paths.isEmpty()) throw new RetouchException(set + ": no images found in it or its subfolders; check the path");

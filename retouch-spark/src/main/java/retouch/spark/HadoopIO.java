@@ -129,6 +129,21 @@ final class HadoopIO implements Serializable {
         }
     }
 
+    /** Writes a file atomically (temporary name, then renamed) from a stream writer. */
+    void writeStream(Path target, retouch.image.AtomicFiles.IOConsumer<java.io.OutputStream> body) throws IOException {
+        if (isLocal(target)) {
+            retouch.image.AtomicFiles.write(local(target), body);
+            return;
+        }
+        FileSystem fs = fs(target);
+        Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp");
+        try (FSDataOutputStream out = fs.create(tmp, true)) {
+            body.accept(out);
+        }
+        fs.delete(target, false);
+        if (!fs.rename(tmp, target)) throw new IOException("cannot rename " + tmp + " to " + target);
+    }
+
     /** Writes a small text file (the summary) atomically. */
     void writeText(Path target, String text) throws IOException {
         if (isLocal(target)) {

@@ -28,18 +28,21 @@ import retouch.nn.store.ModelStore;
  * @param shippedFile file name under {@link SparkFiles} of the named model (null for the task default)
  * @param sigma noise level (0-255) or NaN to estimate it
  * @param tile tile side
+ * @param quality auto, fast (one network pass) or max (refinement stages too), as {@code retouch restore --quality}
+ * @param refine none, wiener or fusion (null: as the quality says), as {@code retouch restore --refine}
  * @param version size and modification time of the model's files: a changed model is loaded again
  */
-public record ModelSpec(String name, String task, String shippedFile, double sigma, int tile, String version) implements Serializable {
+public record ModelSpec(String name, String task, String shippedFile, double sigma, int tile, String quality, String refine, String version)
+        implements Serializable {
 
     /** Cache key of the loaded model in an executor JVM. */
     String cacheKey() {
-        return name + "|" + task + "|" + sigma + "|" + tile + "|" + version;
+        return name + "|" + task + "|" + sigma + "|" + tile + "|" + quality + "|" + refine + "|" + version;
     }
 
     /** Opens the model on an executor (or the driver in local mode). */
     Retouch open() {
-        Retouch.Options o = new Retouch.Options(null, sigma, tile);
+        Retouch.Options o = options(sigma, tile, quality, refine);
         if (name == null) return Retouch.forTask(task, o);
         Path local = Path.of(SparkFiles.get(shippedFile));
         if (!Files.exists(local)) {
@@ -54,8 +57,17 @@ public record ModelSpec(String name, String task, String shippedFile, double sig
         return r;
     }
 
+    /** The API's options for these settings (checked: a bad value is a {@link RetouchException}). */
+    static Retouch.Options options(double sigma, int tile, String quality, String refine) {
+        Retouch.Options o = new Retouch.Options(null, sigma, tile);
+        if (quality != null) o = o.withQuality(quality);
+        if (refine != null) o = o.withSettings(o.settings().withRefine(refine));
+        return o;
+    }
+
     /** The model to ship for {@code --model} (or the task default when null), with its files added to {@code sc}. */
-    static ModelSpec ship(SparkContext sc, String model, String task, double sigma, int tile, Path tmpDir) {
+    static ModelSpec ship(SparkContext sc, String model, String task, double sigma, int tile, String quality, String refine, Path tmpDir) {
+        options(sigma, tile, quality, refine); // refuse bad settings before anything runs
         List<String> names = new ArrayList<>();
         String shipped = null;
         StringBuilder version = new StringBuilder();
@@ -107,7 +119,7 @@ public record ModelSpec(String name, String task, String shippedFile, double sig
             sc.addFile(file.toAbsolutePath().toString());
             version.append(n).append(':').append(fingerprint(loc)).append(';');
         }
-        return new ModelSpec(modelName, task, shipped, sigma, tile, version.toString());
+        return new ModelSpec(modelName, task, shipped, sigma, tile, quality, refine, version.toString());
     }
 
     /** What the report calls the model: its name, or "task default" routing. */
@@ -142,7 +154,7 @@ public record ModelSpec(String name, String task, String shippedFile, double sig
             Files.createDirectories(target.getParent());
             try (OutputStream os = Files.newOutputStream(target); ZipOutputStream zos = new ZipOutputStream(os);
                  Stream<Path> files = Files.list(folder)) {
-                zos.setLevel(1);
+                zos.setLevel(0); // weights hardly compress; packing should cost nothing
                 for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
                     zos.putNextEntry(new ZipEntry(f.getFileName().toString()));
                     Files.copy(f, zos);

@@ -5,12 +5,15 @@ import java.io.Serializable;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -60,10 +63,10 @@ public final class RestoreJob {
     }
 
     /**
-     * Lists the images to work on: a Dataset of their paths (one string column, "path"), sorted.
-     * The paths are listed on the driver (a million paths take about 200 MB there).
+     * Lists the images to work on: their paths, sorted. Spark lists them (in parallel for large
+     * trees); the list is held on the driver (a million paths take about 200 MB there).
      */
-    static Dataset<Row> list(SparkSession spark, String input, String glob) {
+    static List<String> list(SparkSession spark, String input, String glob) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         try {
             Path p = new Path(input);
@@ -91,7 +94,7 @@ public final class RestoreJob {
             }
         }
         java.util.Collections.sort(paths);
-        return spark.createDataset(paths, Encoders.STRING()).toDF("path");
+        return paths;
     }
 
     /** Partitions for {@code n} images: a few images each, and at least a few per task slot. */
@@ -99,6 +102,29 @@ public final class RestoreJob {
         long byImages = (n + perPartition - 1) / perPartition;
         long k = Math.max(byImages, 3L * parallelism);
         return (int) Math.max(1, Math.min(n, Math.min(k, 1_000_000)));
+    }
+
+    /** Outputs already in {@code output} (qualified path strings of its PNGs), from one Spark listing. */
+    static java.util.Set<String> existingOutputs(SparkSession spark, String output) {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        try {
+            Path p = new Path(output);
+            if (!p.getFileSystem(conf).exists(p)) return java.util.Set.of();
+        } catch (IOException e) {
+            return java.util.Set.of(); // the executors check each output anyway
+        }
+        java.util.Set<String> set = new java.util.HashSet<>();
+        for (String f : list(spark, output, "*.png")) set.add(f);
+        return set;
+    }
+
+    /** {@code items} reordered so that contiguous slices of it take every {@code parts}-th item. */
+    static List<String> roundRobin(List<String> items, int parts) {
+        List<String> out = new ArrayList<>(items.size());
+        for (int k = 0; k < parts; k++) {
+            for (int i = k; i < items.size(); i += parts) out.add(items.get(i));
+        }
+        return out;
     }
 
     /** Result of a run: the summary (also written as summary.json) and where the report went. */
@@ -116,22 +142,45 @@ public final class RestoreJob {
         long t0 = System.nanoTime();
         double startup = (System.currentTimeMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0;
         Configuration conf = spark.sparkContext().hadoopConfiguration();
-        Dataset<Row> paths = list(spark, s.input(), s.glob());
-        long n = paths.count();
+        List<String> files = list(spark, s.input(), s.glob());
+        long n = files.size();
         if (n == 0) {
             throw new RetouchException(s.input() + ": no images (" + s.glob() + ") found in it or its subfolders; check the path or --glob");
         }
-        int parts = partitions(n, s.imagesPerPartition(), spark.sparkContext().defaultParallelism());
         HadoopIO io = new HadoopIO(conf, s.maxBytes());
-        Dataset<Row> report = paths.repartition(parts)
-                .mapPartitions(new RestorePartition(s, io), Encoders.row(Report.RESTORE));
+        // Outputs already written are skipped here, from one listing of the output folder, so a
+        // re-run sends only the rest to the executors (they check again before writing).
+        java.util.Set<String> done = existingOutputs(spark, s.output());
+        List<String> todo = new ArrayList<>();
+        List<Row> skipped = new ArrayList<>();
+        for (String f : files) {
+            String out = RestorePartition.outputFor(s, new Path(f)).toString();
+            if (done.contains(out)) {
+                skipped.add(RestorePartition.skippedRow(s, f, out, "driver"));
+            } else {
+                todo.add(f);
+            }
+        }
+        int parts = todo.isEmpty() ? 0 : partitions(todo.size(), s.imagesPerPartition(), spark.sparkContext().defaultParallelism());
+        Dataset<Row> report = spark.createDataFrame(skipped, Report.RESTORE);
+        if (!todo.isEmpty()) {
+            // the paths only, dealt round-robin into partitions of a few images (no shuffle needed)
+            JavaRDD<Row> restored = JavaSparkContext.fromSparkContext(spark.sparkContext())
+                    .parallelize(roundRobin(todo, parts), parts)
+                    .mapPartitions(new RestorePartition(s, io));
+            report = spark.createDataFrame(restored, Report.RESTORE).union(report);
+        }
         String parquet = s.report() + "/report.parquet";
         report.write().mode(SaveMode.Overwrite).parquet(parquet); // the one action over the restored rows
         double seconds = (System.nanoTime() - t0) / 1e9;
-        Dataset<Row> written = spark.read().parquet(parquet);
-        writeCsv(spark, written, s.report(), conf);
-        Map<String, Object> summary = summarize(written, n, parts, seconds, spark);
-        summary.put("startup_seconds", Math.round(startup * 100) / 100.0); // JVM start to job start: Spark, engine, models shipped
+        // one pass over the written report (not the restored Dataset): the CSV copy and the summary
+        Map<String, Object> summary = csvAndSummary(spark.read().schema(Report.RESTORE).parquet(parquet).coalesce(1), io, s.report());
+        summary.put("seconds", Math.round(seconds * 100) / 100.0);
+        long restored = ((Number) summary.get("restored")).longValue();
+        summary.put("images_per_second", restored == 0 ? 0.0 : Math.round(restored / seconds * 1000) / 1000.0);
+        summary.put("partitions", parts);
+        summary.put("master", spark.sparkContext().master());
+        summary.put("startup_seconds", Math.round(startup * 100) / 100.0); // JVM start to job start: Spark, models shipped
         summary.put("input", s.input());
         summary.put("output", s.output());
         summary.put("report", s.report());
@@ -141,6 +190,81 @@ public final class RestoreJob {
             throw new RetouchException(s.report() + "/summary.json: cannot write it (" + e.getMessage() + ")");
         }
         return new Result(summary, s.report());
+    }
+
+    /**
+     * Streams the written report through the driver once ({@code toLocalIterator}: a partition at a
+     * time, never the whole report in memory), writing report.csv and adding up the summary.
+     */
+    static Map<String, Object> csvAndSummary(Dataset<Row> report, HadoopIO io, String dir) {
+        long[] count = new long[4]; // images, restored, skipped, errors
+        double[] sums = new double[3]; // millis of restored images, psnr, ssim
+        long[] nq = new long[1];
+        long loads = 0;
+        Map<String, Long> perJvm = new java.util.TreeMap<>();
+        List<String> errors = new ArrayList<>();
+        String[] names = report.columns();
+        try {
+            io.writeStream(new Path(dir + "/report.csv"), os -> {
+                java.io.Writer w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(os, java.nio.charset.StandardCharsets.UTF_8));
+                w.write(String.join(",", names));
+                w.write("\n");
+                Iterator<Row> it = report.toLocalIterator();
+                while (it.hasNext()) {
+                    Row r = it.next();
+                    for (int i = 0; i < names.length; i++) {
+                        if (i > 0) w.write(',');
+                        if (!r.isNullAt(i)) w.write(csv(String.valueOf(r.get(i))));
+                    }
+                    w.write('\n');
+                    String status = r.getAs("status");
+                    count[0]++;
+                    if (Report.OK.equals(status)) {
+                        count[1]++;
+                        sums[0] += r.<Long>getAs("millis");
+                        if (r.getAs("psnr") != null) {
+                            sums[1] += r.<Double>getAs("psnr");
+                            sums[2] += r.<Double>getAs("ssim");
+                            nq[0]++;
+                        }
+                    } else if (Report.SKIPPED.equals(status)) {
+                        count[2]++;
+                    } else {
+                        count[3]++;
+                        if (errors.size() < 20) errors.add(r.getAs("error"));
+                    }
+                    if (!Report.SKIPPED.equals(status)) {
+                        boolean loaded = Boolean.TRUE.equals(r.getAs("model_loaded"));
+                        perJvm.merge(r.getAs("jvm"), loaded ? 1L : 0L, Long::sum);
+                    }
+                }
+                w.flush();
+            });
+        } catch (IOException e) {
+            throw new RetouchException(dir + "/report.csv: cannot write it (" + e.getMessage() + ")");
+        }
+        for (long v : perJvm.values()) loads += v;
+        java.util.Collections.sort(errors);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("images", count[0]);
+        m.put("restored", count[1]);
+        m.put("skipped", count[2]);
+        m.put("errors", count[3]);
+        m.put("mean_millis_per_image", count[1] == 0 ? null : Math.round(sums[0] / count[1] * 10) / 10.0);
+        if (nq[0] > 0) {
+            m.put("mean_psnr", Math.round(sums[1] / nq[0] * 10000) / 10000.0);
+            m.put("mean_ssim", Math.round(sums[2] / nq[0] * 1000000) / 1000000.0);
+        }
+        // one load per model and executor JVM that restored anything; none on a re-run that skipped all
+        m.put("model_loads", loads);
+        m.put("executor_jvms", (long) perJvm.size());
+        m.put("model_loads_per_jvm", perJvm);
+        m.put("first_errors", errors);
+        return m;
+    }
+
+    private static String csv(String v) {
+        return v.contains(",") || v.contains("\"") || v.contains("\n") ? "\"" + v.replace("\"", "\"\"") + "\"" : v;
     }
 
     /** The report as one CSV file (report.csv), for people and spreadsheets. */
@@ -162,50 +286,6 @@ public final class RestoreJob {
         } catch (IOException e) {
             throw new RetouchException(dir + "/report.csv: cannot write it (" + e.getMessage() + ")");
         }
-    }
-
-    /** Counts, timings, quality and model loads, computed by Spark from the written report. */
-    static Map<String, Object> summarize(Dataset<Row> r, long n, int parts, double seconds, SparkSession spark) {
-        Row agg = r.agg(
-                functions.count(functions.lit(1)),
-                functions.sum(functions.when(functions.col("status").equalTo(Report.OK), 1).otherwise(0)),
-                functions.sum(functions.when(functions.col("status").equalTo(Report.SKIPPED), 1).otherwise(0)),
-                functions.sum(functions.when(functions.col("status").equalTo(Report.ERROR), 1).otherwise(0)),
-                functions.avg(functions.when(functions.col("status").equalTo(Report.OK), functions.col("millis"))),
-                functions.avg("psnr"), functions.avg("ssim"),
-                functions.sum(functions.when(functions.col("model_loaded"), 1).otherwise(0)),
-                functions.countDistinct(functions.col("jvm")),
-                functions.sum(functions.when(functions.col("status").equalTo(Report.OK), functions.col("width").cast("long").multiply(functions.col("height"))))
-        ).first();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("images", agg.getLong(0));
-        m.put("restored", agg.getLong(1));
-        m.put("skipped", agg.getLong(2));
-        m.put("errors", agg.getLong(3));
-        m.put("seconds", Math.round(seconds * 100) / 100.0);
-        m.put("images_per_second", agg.getLong(1) == 0 ? 0.0 : Math.round(agg.getLong(1) / seconds * 1000) / 1000.0);
-        m.put("mean_millis_per_image", agg.isNullAt(4) ? null : Math.round(agg.getDouble(4) * 10) / 10.0);
-        if (!agg.isNullAt(5)) {
-            m.put("mean_psnr", Math.round(agg.getDouble(5) * 10000) / 10000.0);
-            m.put("mean_ssim", Math.round(agg.getDouble(6) * 1000000) / 1000000.0);
-        }
-        m.put("partitions", parts);
-        m.put("master", spark.sparkContext().master());
-        m.put("model_loads", agg.getLong(7));
-        m.put("executor_jvms", agg.getLong(8));
-        // loads per JVM: one per model and JVM that restored anything, none on a re-run that skipped all
-        Map<String, Long> perJvm = new LinkedHashMap<>();
-        for (Row x : r.filter(functions.col("status").notEqual(Report.SKIPPED)).groupBy("jvm")
-                .agg(functions.sum(functions.when(functions.col("model_loaded"), 1).otherwise(0))).collectAsList()) {
-            perJvm.put(x.getString(0), x.getLong(1));
-        }
-        m.put("model_loads_per_jvm", perJvm);
-        List<String> errors = new ArrayList<>();
-        for (Row x : r.filter(functions.col("status").equalTo(Report.ERROR)).orderBy("input").select("error").limit(20).collectAsList()) {
-            errors.add(x.getString(0));
-        }
-        m.put("first_errors", errors);
-        return m;
     }
 
     static String tempDir() {

@@ -4,7 +4,7 @@ import java.io.Serializable;
 import java.util.Iterator;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import retouch.RetouchException;
@@ -21,7 +21,7 @@ import retouch.metrics.Ssim;
  * nothing. A failure with one image (corrupt, empty, too large, out of memory) is that image's
  * report row, never a failed task.
  */
-final class RestorePartition implements MapPartitionsFunction<Row, Row>, Serializable {
+final class RestorePartition implements FlatMapFunction<Iterator<String>, Row>, Serializable {
     private final RestoreJob.Settings settings;
     private final HadoopIO io;
 
@@ -31,13 +31,13 @@ final class RestorePartition implements MapPartitionsFunction<Row, Row>, Seriali
     }
 
     @Override
-    public Iterator<Row> call(Iterator<Row> paths) {
+    public Iterator<Row> call(Iterator<String> paths) {
         TaskContext tc = TaskContext.get();
         String attempt = tc == null ? "local" : tc.stageId() + "-" + tc.partitionId() + "-" + tc.taskAttemptId();
         String executor = Report.executorId();
         return new Iterator<>() {
             @Override public boolean hasNext() { return paths.hasNext(); }
-            @Override public Row next() { return restore(paths.next().getString(0), attempt, executor); }
+            @Override public Row next() { return restore(paths.next(), attempt, executor); }
         };
     }
 
@@ -55,11 +55,22 @@ final class RestorePartition implements MapPartitionsFunction<Row, Row>, Seriali
         return dot > slash + 1 ? rel.substring(0, dot) : rel;
     }
 
+    /** Where the restored {@code in} goes: the same path below the output folder, as a PNG. */
+    static Path outputFor(RestoreJob.Settings s, Path in) {
+        return new Path(s.output() + "/" + stem(relative(new Path(s.input()), in)) + ".png");
+    }
+
+    /** The row of an image whose output is already there. */
+    static Row skippedRow(RestoreJob.Settings s, String in, String out, String executor) {
+        return RowFactory.create(in, out, s.model().task(), s.model().label(), null, null, null, null, null, 0L, Report.SKIPPED, null,
+                null, null, executor, Report.JVM, false, 0L);
+    }
+
     private Row restore(String pathString, String attempt, String executor) {
         long t0 = System.nanoTime();
         Path in = new Path(pathString);
         String rel = relative(new Path(settings.input()), in);
-        Path out = new Path(settings.output() + "/" + stem(rel) + ".png");
+        Path out = outputFor(settings, in);
         Integer w = null, h = null, c = null;
         Double sigma = null, psnr = null, ssim = null;
         String blur = null, model = settings.model().label();

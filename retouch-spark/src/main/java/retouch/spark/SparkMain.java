@@ -8,7 +8,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import retouch.RetouchException;
-import retouch.nn.Engines;
 
 /**
  * {@code retouch spark restore|eval}: the Spark front door. Run by the {@code retouch} launcher
@@ -44,7 +43,10 @@ public final class SparkMain {
                                      denoise-color, gray ones to denoise-gray). Shipped to the executors.
               --references DIR       clean images with the same names: the report gets PSNR/SSIM
               --sigma S|auto         noise level on the 0-255 scale (default auto: estimated per image)
-              --tile N               tile side (default 256)
+              --quality auto|fast|max   as 'retouch restore --quality': fast = one network pass, max = the
+                                     model's refinement stages too (BM3D's Wiener stage), auto = model.json
+              --refine none|wiener|fusion   the denoisers' refinement stage itself
+              --tile N               tile side (default 512, as 'retouch restore')
               --glob GLOB            which file names to take (default: the image extensions)
               --images-per-partition N   images per Spark partition (default 4)
               --max-bytes N          larger files are error rows (default 536870912)
@@ -60,7 +62,8 @@ public final class SparkMain {
               --methods M[,M...]     noisy, a model name/path, or a classical method (default: noisy,MODEL
                                      where MODEL is the task's shipped model)
               --blind                do not tell denoisers the true sigma
-              --gray, --quantize, --seed N, --limit N, --tile N, --master URL, --report DIR, --json
+              --gray, --quantize, --seed N, --limit N, --tile N, --quality Q, --refine R, --master URL,
+              --report DIR (required), --json
 
             Examples:
               retouch spark restore --input scans/ --output restored/ --task denoise --master local[2]
@@ -116,13 +119,15 @@ public final class SparkMain {
 
     private static int restore(Args a, PrintStream out, PrintStream err) {
         a.allow("input", "output", "task", "model", "references", "sigma", "tile", "glob", "images-per-partition",
-                "max-bytes", "report", "master", "json", "no-sigma-estimate");
+                "max-bytes", "report", "master", "json", "no-sigma-estimate", "quality", "refine");
         String input = a.required("input");
         String output = a.required("output");
         String task = a.get("task", "denoise").toLowerCase(Locale.ROOT);
         String model = a.get("model", null);
         double sigma = parseSigma(a.get("sigma", "auto"));
-        int tile = a.intValue("tile", 256, 32);
+        int tile = a.intValue("tile", retouch.api.Retouch.Options.DEFAULT_TILE, 32);
+        String quality = a.get("quality", null);
+        String refine = a.get("refine", null);
         int perPartition = a.intValue("images-per-partition", 4, 1);
         long maxBytes = a.longValue("max-bytes", 512L << 20, 1);
         a.checkNoneLeft();
@@ -133,14 +138,13 @@ public final class SparkMain {
         if (task.equals("inpaint")) throw new UsageException("inpainting needs a mask per image; 'retouch spark restore' does not do it");
         SparkSession spark = session(a.get("master", null), "retouch spark restore");
         try {
-            Engines.init();
             var conf = spark.sparkContext().hadoopConfiguration();
             String in = RestoreJob.qualify(input, conf);
             String o = RestoreJob.qualify(output, conf);
             String refs = a.has("references") ? RestoreJob.qualify(a.get("references", null), conf) : null;
             String report = a.has("report") ? RestoreJob.qualify(a.get("report", null), conf) : o + "/_retouch";
             java.nio.file.Path tmp = java.nio.file.Path.of(RestoreJob.tempDir());
-            ModelSpec spec = ModelSpec.ship(spark.sparkContext(), model, task, sigma, tile, tmp);
+            ModelSpec spec = ModelSpec.ship(spark.sparkContext(), model, task, sigma, tile, quality, refine, tmp);
             var settings = new RestoreJob.Settings(in, o, refs, report, spec, a.get("glob", RestoreJob.defaultGlob()), perPartition, maxBytes,
                     !a.flag("no-sigma-estimate"));
             RestoreJob.Result r = RestoreJob.run(spark, settings);
