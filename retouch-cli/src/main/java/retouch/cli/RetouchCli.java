@@ -32,6 +32,10 @@ import retouch.RetouchException;
                 "  retouch degrade photo.png -o noisy.png --degrade noise:gauss:25 --seed 1",
                 "  retouch restore noisy.png -o clean.png --method nlm --sigma 25",
                 "  retouch metrics clean.png restored.png --json",
+                "%nOn Apache Spark (the launcher runs it; README, \"Running on a cluster\"):",
+                "  retouch spark restore --input DIR --output DIR --task denoise [--master local[2]]",
+                "  retouch spark eval --set DIR --task denoise --sigma 25 --report DIR",
+                "  retouch spark --help",
                 ExitCodes.HELP_FOOTER})
 public final class RetouchCli implements java.util.concurrent.Callable<Integer> {
 
