@@ -96,7 +96,15 @@ final class RestoreEndpoint {
             Multipart.Upload maskUpload = mask;
             int bitDepth = info.bitDepth() == 16 ? 16 : 8;
             long t0 = System.nanoTime();
-            Result result = queue.run(() -> run(plan, image, maskUpload, sigma, scale, bitDepth, settings), deadline);
+            Result result = queue.run(() -> {
+                try {
+                    return run(plan, image, maskUpload, sigma, scale, bitDepth, settings);
+                } catch (RetouchException e) {
+                    // found while restoring (e.g. too small to estimate its noise): bad input, naming the upload
+                    String m = String.valueOf(e.getMessage());
+                    throw ApiException.badRequest("bad_input", m.contains(image.describe()) ? m : image.describe() + ": " + m);
+                }
+            }, deadline);
             byte[] png = result.png();
             ctx.header("X-Retouch-Task", task);
             ctx.header("X-Retouch-Method", plan.methodName());

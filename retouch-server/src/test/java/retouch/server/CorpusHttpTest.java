@@ -120,6 +120,7 @@ class CorpusHttpTest {
             HttpResponse<byte[]> r = restore("tiny.png", png, "task", "denoise");
             assertEquals(400, r.statusCode(), Http.text(r));
             assertTrue(Http.json(r).path("message").asText().contains("sigma"), Http.text(r));
+            assertTrue(Http.json(r).path("message").asText().startsWith("image upload 'tiny.png': image is " + side + "x" + side), Http.text(r));
             r = restore("tiny.png", png, "task", "denoise", "sigma", "15");
             assertEquals(200, r.statusCode(), Http.text(r));
             assertUpright(r.body(), side, side, false, "tiny");
