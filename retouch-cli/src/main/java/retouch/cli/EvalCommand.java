@@ -60,8 +60,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--degrade", paramLabel = "SPEC", description = "Degradation chain (see 'retouch degrade --help').")
     String degrade;
 
-    @Option(names = "--task", description = "Shorthand for the degradation: denoise (with --sigma), sr2, sr3, sr4, jpeg (quality 10, 20, 30 and 40), deblur "
-            + "(Gaussian blur σ 1.6 + noise σ 2, i.e. blur:gauss:1.6,noise:gauss:2), inpaint (free-form holes 10-30 %%, mask:free:0.1-0.3).")
+    @Option(names = "--task", completionCandidates = TaskNames.class, description = "Shorthand for the degradation of one of: ${COMPLETION-CANDIDATES}."
+            + " denoise needs --sigma; jpeg scores qualities 10, 20, 30 and 40; deblur Gaussian blur σ 1.6 + noise σ 2 (blur:gauss:1.6,noise:gauss:2);"
+            + " inpaint free-form holes over 10-30 %% (mask:free:0.1-0.3).")
     String task;
 
     @Option(names = "--sigma", split = ",", paramLabel = "S", description = "Noise levels for --task denoise, e.g. 15,25,50.")
@@ -260,32 +261,23 @@ public final class EvalCommand implements Callable<Integer> {
         return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 
-    /** The deblurring benchmark of --task deblur (the Set12 table in docs/BENCHMARKS.md). */
-    static final String DEBLUR_SPEC = "blur:gauss:1.6,noise:gauss:2";
-    /** The qualities of {@code --task jpeg}: those of the JPEG deblocking literature (ARCNN, DnCNN-3, FBCNN). */
-    static final int[] JPEG_QUALITIES = {10, 20, 30, 40};
-    /** The inpainting benchmark of --task inpaint: brush strokes covering 10-30 % of each image. */
-    static final String INPAINT_SPEC = "mask:free:0.1-0.3";
-
     private List<Degradation> degradations() {
         if (degrade != null && task != null) throw new RetouchException("give either --degrade or --task, not both");
         List<Degradation> list = new ArrayList<>();
         if (degrade != null) {
             list.add(DegradationSpec.parse(degrade));
         } else if (task != null) {
-            switch (task.toLowerCase(java.util.Locale.ROOT)) {
-                case "denoise" -> {
-                    if (sigmas == null || sigmas.isEmpty()) throw new RetouchException("--task denoise needs --sigma, e.g. --sigma 15,25,50");
-                    for (double s : sigmas) list.add(DegradationSpec.parse("noise:gauss:" + fmt(s)));
-                }
-                case "sr2", "sr3", "sr4" -> list.add(DegradationSpec.parse("down:bicubic:" + task.charAt(2)));
-                case "deblur" -> list.add(DegradationSpec.parse(DEBLUR_SPEC));
-                case "jpeg" -> {
-                    for (int q : JPEG_QUALITIES) list.add(DegradationSpec.parse("jpeg:" + q));
-                }
-                case "inpaint" -> list.add(DegradationSpec.parse(INPAINT_SPEC));
-                default -> throw new RetouchException("unknown --task '" + task
-                        + "': use denoise, sr2, sr3, sr4, jpeg, deblur or inpaint (or --degrade SPEC)");
+            // the task registry says what each task is scored on ('|' separates the columns of a table)
+            retouch.nn.task.RestorationTask t = retouch.nn.task.RestorationTasks.find(task);
+            if (t == null) {
+                throw new RetouchException("unknown --task '" + task + "': use " + String.join(", ", retouch.nn.task.RestorationTasks.ids())
+                        + " (or --degrade SPEC)");
+            }
+            if (t.id().equals("denoise")) {
+                if (sigmas == null || sigmas.isEmpty()) throw new RetouchException("--task denoise needs --sigma, e.g. --sigma 15,25,50");
+                for (double s : sigmas) list.add(DegradationSpec.parse("noise:gauss:" + fmt(s)));
+            } else {
+                for (String spec : t.evalDegradation().split("\\|")) list.add(DegradationSpec.parse(spec));
             }
         } else {
             throw new RetouchException("say how to degrade the clean images: --degrade SPEC or --task denoise --sigma 25");

@@ -40,7 +40,8 @@ public final class TrainDenoiseCommand implements Callable<Integer> {
     @Option(names = "--data", defaultValue = "train400", description = "Named set or folder of clean images. Default: ${DEFAULT-VALUE}.")
     String data;
 
-    @Option(names = "--task", defaultValue = "denoise", description = "denoise, deblur, jpeg (artefact removal, quality 10-95), sr2, sr3 or sr4. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--task", defaultValue = "denoise", description = "denoise, deblur, jpeg (artefact removal, quality 10-95), sr2, sr3 or sr4"
+            + " (inpaint and deblur-gan: train inpaint / train deblur-gan). Default: ${DEFAULT-VALUE}.")
     String task;
 
     @Option(names = "--noise-max", defaultValue = "5", description = "Deblurring: noise σ drawn from 0 to this. Default: ${DEFAULT-VALUE}.")
@@ -141,7 +142,7 @@ public final class TrainDenoiseCommand implements Callable<Integer> {
             if (!arch.equals("ffdnet")) throw new RetouchException("--task " + task + " trains the ffdnet architecture; drop --arch " + arch);
             String what = data + " (" + folder.size() + " images at " + folder.root() + "; every " + valEvery
                     + "th held out for validation), random " + patch + "px patches with flips/rotations, degraded for " + task
-                    + (task.equals("deblur") ? " (Gaussian σ 0.5-3 or motion 5-21 px blur, noise σ 0-" + noiseMax + ")" : " (MATLAB bicubic)");
+                    + " (" + retouch.nn.task.RestorationTasks.get(task).describe() + (task.equals("deblur") ? ", noise σ 0-" + noiseMax : "") + ")";
             trainingTask = new RestoreTraining(new RestoreTraining.Config(task, channels, depth, width, patch, batch, noiseMax,
                     lr, lrMin, steps, valEvery, what), folder);
         }

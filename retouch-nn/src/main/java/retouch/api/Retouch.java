@@ -3,7 +3,6 @@ package retouch.api;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import retouch.RetouchException;
 import retouch.baseline.ClassicalMethod;
@@ -45,7 +44,7 @@ import retouch.nn.store.ModelStore;
 public final class Retouch implements AutoCloseable {
 
     /** Tasks a restoration model can have, as written in its model.json. */
-    public static final List<String> TASKS = List.of("denoise", "deblur", "jpeg", "sr2", "sr3", "sr4", "inpaint", "deblur-gan");
+    public static final List<String> TASKS = retouch.nn.task.RestorationTasks.ids();
 
     /**
      * How a model is loaded and run.
@@ -70,10 +69,11 @@ public final class Retouch implements AutoCloseable {
         /** Checks the values. */
         public Options {
             if (task != null) {
-                task = task.trim().toLowerCase(Locale.ROOT);
-                if (!TASKS.contains(task)) {
-                    throw new RetouchException("unknown restoration task '" + task + "'; use one of " + String.join(", ", TASKS));
+                retouch.nn.task.RestorationTask known = retouch.nn.task.RestorationTasks.find(task);
+                if (known == null) {
+                    throw new RetouchException("unknown restoration task '" + task.trim() + "'; use one of " + String.join(", ", TASKS));
                 }
+                task = known.id();
             }
             checkSigma(sigma);
             if (tile < 32) throw new RetouchException("tile must be at least 32 pixels, not " + tile);

@@ -8,6 +8,8 @@ import java.util.Locale;
 import java.util.Map;
 import retouch.RetouchException;
 import retouch.nn.restore.RestoreSettings;
+import retouch.nn.task.RestorationTask;
+import retouch.nn.task.RestorationTasks;
 import retouch.api.Retouch;
 import retouch.baseline.ClassicalMethod;
 import retouch.baseline.ClassicalMethods;
@@ -28,25 +30,19 @@ import retouch.image.ImageInfo;
  * HTTP thread and fail fast; decoding, the model and encoding run in the bounded {@link WorkQueue}.
  */
 final class RestoreEndpoint {
-    /** Tasks the endpoint accepts. */
-    static final List<String> TASKS = List.of("denoise", "deblur", "jpeg", "sr2", "sr3", "sr4", "inpaint", "gan-inpaint", "deblur-gan");
+    /** Tasks the endpoint accepts: the task registry's (aliases are accepted too). */
+    static final List<String> TASKS = RestorationTasks.ids();
 
     /** Classical methods allowed per task (first = the fallback where one is used automatically). */
-    static final Map<String, List<String>> CLASSICAL = Map.of(
-            "denoise", List.of("nlm", "tv", "gaussian", "median"),
-            "deblur", List.of(),
-            "jpeg", List.of(),
-            "sr2", List.of("bicubic", "nearest"),
-            "sr3", List.of("bicubic", "nearest"),
-            "sr4", List.of("bicubic", "nearest"),
-            "inpaint", List.of("telea", "ns"),
-            "gan-inpaint", List.of(),
-            "deblur-gan", List.of());
+    static final Map<String, List<String>> CLASSICAL = byTask(RestorationTask::classicalMethods);
 
-    private static final Map<String, String> TASK_WORDS = Map.of(
-            "denoise", "denoising", "deblur", "deblurring", "jpeg", "JPEG artefact removal", "sr2", "x2 super-resolution", "sr3", "x3 super-resolution",
-            "sr4", "x4 super-resolution", "inpaint", "inpainting", "gan-inpaint", "GAN inpainting",
-            "deblur-gan", "GAN deblurring");
+    private static final Map<String, String> TASK_WORDS = byTask(RestorationTask::label);
+
+    private static <T> Map<String, T> byTask(java.util.function.Function<RestorationTask, T> f) {
+        Map<String, T> m = new LinkedHashMap<>();
+        for (RestorationTask t : RestorationTasks.all()) m.put(t.id(), f.apply(t));
+        return m;
+    }
 
     /** What runs for a request: a model or a classical method, and a note for the client. */
     record Plan(String task, ModelCatalog.Entry model, ClassicalMethod classical, String note, Degradation blur) {
@@ -89,7 +85,7 @@ final class RestoreEndpoint {
                         scale, info.width(), info.height(), info.pixels() * scale * scale / 1e6, config.maxPixels() / 1e6));
             }
             Multipart.Upload mask = null;
-            if (task.equals("inpaint") || task.equals("gan-inpaint")) {
+            if (task.equals("inpaint")) {
                 mask = form.requireFile("mask", "inpainting needs a mask image (white = hole to fill, black = keep), e.g. curl -F mask=@mask.png");
                 Uploads.probe(mask, config.maxPixels());
             }
@@ -185,12 +181,11 @@ final class RestoreEndpoint {
 
     static String parseTask(String s) {
         if (s == null) return "denoise";
-        String t = s.toLowerCase(Locale.ROOT);
-        if (t.equals("super-resolve") || t.equals("sr")) t = "sr2";
-        if (!TASKS.contains(t)) {
+        RestorationTask t = RestorationTasks.find(s);
+        if (t == null) {
             throw ApiException.badRequest("bad_parameter", "task must be one of " + String.join(", ", TASKS) + ", not '" + s + "'");
         }
-        return t;
+        return t.id();
     }
 
     static double parseSigma(String s) {
@@ -232,12 +227,7 @@ final class RestoreEndpoint {
     }
 
     static int scaleOf(String task) {
-        return switch (task) {
-            case "sr2" -> 2;
-            case "sr3" -> 3;
-            case "sr4" -> 4;
-            default -> 1;
-        };
+        return RestorationTasks.scaleOf(task);
     }
 
     /** {@link #plan(String, String, String, boolean)} for a gray picture. */
@@ -267,15 +257,14 @@ final class RestoreEndpoint {
         }
         if (modelName != null) {
             ModelCatalog.Entry e = catalog.find(modelName);
-            if (!e.tasks().contains(task.equals("gan-inpaint") ? "inpaint" : task)) {
+            if (!e.tasks().contains(task)) {
                 throw ApiException.badRequest("wrong_task", "model '" + modelName + "' does " + (e.tasks().isEmpty() ? "nothing known" : String.join("/", e.tasks()))
                         + ", not " + task + available(task));
             }
             return modelPlan(task, e);
         }
-        // Inpainting models are trained with a discriminator, so they serve "gan-inpaint" too.
         ModelCatalog.Entry e = colour ? catalog.colourFor(task) : null;
-        if (e == null) e = catalog.firstFor(task.equals("gan-inpaint") ? "inpaint" : task);
+        if (e == null) e = catalog.firstFor(task);
         if (e != null) return modelPlan(task, e);
         if (task.equals("inpaint")) {
             return new Plan(task, null, ClassicalMethods.byName("telea"), "no inpainting model is installed; filled with the classical OpenCV Telea method");
@@ -284,7 +273,7 @@ final class RestoreEndpoint {
     }
 
     private Plan modelPlan(String task, ModelCatalog.Entry e) {
-        if (!Retouch.TASKS.contains(task) && !task.equals("gan-inpaint")) {
+        if (!Retouch.TASKS.contains(task)) {
             throw new ApiException(501, "not_implemented", "task " + task + " cannot run on this server");
         }
         return new Plan(task, e, null, null);
@@ -294,10 +283,7 @@ final class RestoreEndpoint {
     static String noModelMessage(String task) {
         String what = TASK_WORDS.getOrDefault(task, task);
         List<String> classical = CLASSICAL.getOrDefault(task, List.of());
-        String alt = switch (task) {
-            case "gan-inpaint" -> "; send task=inpaint for the classical Telea fill";
-            default -> classical.isEmpty() ? "" : "; a classical method works without one: method=" + String.join(" or method=", classical);
-        };
+        String alt = classical.isEmpty() ? "" : "; a classical method works without one: method=" + String.join(" or method=", classical);
         return "no " + what + " model is installed on this server" + alt + " (GET /v1/models lists what is installed)";
     }
 

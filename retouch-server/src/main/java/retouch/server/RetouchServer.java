@@ -77,7 +77,17 @@ public final class RetouchServer implements AutoCloseable {
         this.restore = new RestoreEndpoint(config, catalog, queue, tmpDir);
         this.generate = new GenerateEndpoint(config, catalog, queue, json);
         for (String f : Set.copyOf(WEB.values())) webFiles.put(f, resource(WEB_ROOT + f));
-        webFiles.put("openapi.json", resource("/retouch/server/openapi.json"));
+        webFiles.put("openapi.json", openApi(json));
+    }
+
+    /** The OpenAPI document with the task registry's list as the {@code task} field's enum (one list for every surface). */
+    static byte[] openApi(com.fasterxml.jackson.databind.ObjectMapper json) throws IOException {
+        com.fasterxml.jackson.databind.JsonNode doc = json.readTree(resource("/retouch/server/openapi.json"));
+        com.fasterxml.jackson.databind.JsonNode task = doc.at("/paths/~1v1~1restore/post/requestBody/content/multipart~1form-data/schema/properties/task");
+        if (!(task instanceof com.fasterxml.jackson.databind.node.ObjectNode t)) throw new IllegalStateException("openapi.json has no task field under /v1/restore");
+        com.fasterxml.jackson.databind.node.ArrayNode ids = t.putArray("enum");
+        retouch.nn.task.RestorationTasks.ids().forEach(ids::add);
+        return json.writerWithDefaultPrettyPrinter().writeValueAsBytes(doc);
     }
 
     /** Starts a server with generators loaded by {@link Generators#load(String)}. */

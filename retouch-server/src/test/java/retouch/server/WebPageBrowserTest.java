@@ -112,6 +112,9 @@ class WebPageBrowserTest {
         WebDriverWait wait = waitUpTo(60);
         wait.until(d -> !d.findElement(By.id("task-info")).getText().isBlank());
 
+        java.util.List<String> offered = new Select(driver.findElement(By.id("task"))).getOptions().stream()
+                .map(o -> o.getDomAttribute("value")).toList();
+        assertEquals(retouch.nn.task.RestorationTasks.ids(), offered, "the page lists the task registry's tasks");
         new Select(driver.findElement(By.id("task"))).selectByValue("inpaint");
         assertTrue(driver.findElement(By.id("task-info")).getText().contains("Telea"), "the page says inpainting is classical today");
         driver.findElement(By.id("file")).sendKeys(input.toAbsolutePath().toString());
@@ -171,11 +174,11 @@ class WebPageBrowserTest {
         assertTrue(changedInside > holes / 4, "the stroke was filled: " + changedInside + " of " + holes + " pixels changed");
 
         // A task with no model installed: the server's message appears on the page.
-        new Select(driver.findElement(By.id("task"))).selectByValue("gan-inpaint");
+        new Select(driver.findElement(By.id("task"))).selectByValue("sr3");
         driver.findElement(By.id("run")).click();
         wait.until(d -> d.findElement(By.id("message")).getAttribute("class").contains("error"));
         String noModel = driver.findElement(By.id("message")).getText();
-        assertTrue(noModel.contains("no GAN inpainting model is installed") && noModel.contains("no_model"), noModel);
+        assertTrue(noModel.contains("no x3 super-resolution model is installed") && noModel.contains("no_model"), noModel);
         shot("3-no-model-message");
 
         // Generate tab: model + label -> grid.

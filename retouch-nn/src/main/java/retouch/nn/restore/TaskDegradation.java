@@ -31,7 +31,7 @@ public final class TaskDegradation {
     public record Sample(Image input, float level) {}
 
     /** JPEG qualities a {@code jpeg} model is trained on (uniform, inclusive). */
-    public static final int JPEG_QUALITY_MIN = 10, JPEG_QUALITY_MAX = 95;
+    public static final int JPEG_QUALITY_MIN = retouch.nn.task.JpegTask.QUALITY_MIN, JPEG_QUALITY_MAX = retouch.nn.task.JpegTask.QUALITY_MAX;
 
     private final String task;
     private final double noiseMax;
@@ -50,12 +50,8 @@ public final class TaskDegradation {
 
     /** The super-resolution factor of {@code task} (sr2 → 2), or 0 for other tasks. */
     public static int scaleOf(String task) {
-        return switch (task) {
-            case "sr2" -> 2;
-            case "sr3" -> 3;
-            case "sr4" -> 4;
-            default -> 0;
-        };
+        int s = retouch.nn.task.RestorationTasks.scaleOf(task);
+        return s > 1 ? s : 0;
     }
 
     /**

@@ -75,12 +75,20 @@ public final class ModelStore {
      * The shipped model each restoration task uses when the caller names none (the photo models:
      * an inpainting model for 28-pixel Fashion-MNIST must not be picked for a photo).
      */
-    public static final java.util.Map<String, String> DEFAULT_FOR_TASK = java.util.Map.of(
-            "denoise", "denoise-gray", "deblur", "deblur-gray", "sr2", "sr2-gray", "sr4", "sr4-gray", "jpeg", "jpeg-gray",
-            "inpaint", "inpaint-gray", "deblur-gan", "deblur-gan-gray");
+    public static final java.util.Map<String, String> DEFAULT_FOR_TASK = defaults(false);
 
     /** The shipped model for RGB photos where a task has one (the gray model of {@link #DEFAULT_FOR_TASK} otherwise). */
-    public static final java.util.Map<String, String> COLOUR_DEFAULT_FOR_TASK = java.util.Map.of("denoise", "denoise-color");
+    public static final java.util.Map<String, String> COLOUR_DEFAULT_FOR_TASK = defaults(true);
+
+    /** Task id to its shipped gray (or colour) model, from the task registry. */
+    private static java.util.Map<String, String> defaults(boolean colour) {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (retouch.nn.task.RestorationTask t : retouch.nn.task.RestorationTasks.all()) {
+            String name = colour ? t.colourModel() : t.grayModel();
+            if (name != null) m.put(t.id(), name);
+        }
+        return java.util.Collections.unmodifiableMap(m);
+    }
 
     /**
      * The folder or zip for {@code nameOrPath}.

@@ -20,7 +20,8 @@ import retouch.tile.Tiler;
  */
 public final class TorchScriptRestorer implements AutoCloseable {
     /** Tasks {@code --task} accepts for TorchScript models. */
-    public static final List<String> TASKS = List.of("denoise", "deblur", "jpeg", "sr2", "sr3", "sr4");
+    public static final List<String> TASKS = retouch.nn.task.RestorationTasks.all().stream()
+            .filter(retouch.nn.task.RestorationTask::imageToImage).map(retouch.nn.task.RestorationTask::id).toList();
 
     private final TorchScriptModel model;
     private final String task;

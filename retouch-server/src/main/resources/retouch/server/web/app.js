@@ -5,7 +5,7 @@
   const state = { file: null, fileUrl: null, resultUrl: null, models: null, drawing: false, last: null, painted: false };
   const imageCanvas = $('image-canvas');
   const maskCanvas = $('mask-canvas');
-  const MASK_TASKS = ['inpaint', 'gan-inpaint'];
+  const MASK_TASKS = ['inpaint'];
 
   // ---------------------------------------------------------------- tabs
   document.querySelectorAll('.tab').forEach((tab) => tab.addEventListener('click', () => {
@@ -44,8 +44,26 @@
       say($('message'), 'Cannot list the server\'s models: ' + e.message, 'error');
       return;
     }
+    fillTasks();
     showTask();
     fillGenerators();
+  }
+
+  // The task list comes from the server (its task registry), so the page never lists another.
+  function fillTasks() {
+    const tasks = state.models && state.models.tasks ? state.models.tasks : null;
+    if (!tasks) return;
+    const select = $('task');
+    const chosen = select.value;
+    select.textContent = '';
+    for (const [id, t] of Object.entries(tasks)) {
+      const option = document.createElement('option');
+      option.value = id;
+      const label = t.label || id;
+      option.textContent = label.charAt(0).toUpperCase() + label.slice(1) + (MASK_TASKS.includes(id) ? ' (draw the holes)' : '');
+      select.appendChild(option);
+    }
+    if (tasks[chosen]) select.value = chosen;
   }
 
   function showTask() {
