@@ -270,29 +270,16 @@ public final class PatchSampler implements Iterator<Image> {
      */
     public static Image dihedral(Image im, int mode) {
         if (mode < 0 || mode > 7) throw new IllegalArgumentException("dihedral mode must be 0..7, got " + mode);
+        return retouch.image.Dihedral.apply(im, asDihedral(mode));
+    }
+
+    /**
+     * The {@link retouch.image.Dihedral} transform equal to patch mode {@code mode}: turning k
+     * quarter turns then mirroring is mirroring then turning −k (M·R^k = R^−k·M).
+     */
+    static int asDihedral(int mode) {
         int k = mode & 3;
-        boolean flip = mode >= 4;
-        int h = im.height(), w = im.width(), c = im.channels();
-        int oh = (k & 1) == 0 ? h : w, ow = (k & 1) == 0 ? w : h;
-        float[] s = im.data();
-        float[] d = new float[s.length];
-        for (int ch = 0; ch < c; ch++) {
-            int so = ch * h * w, dof = ch * oh * ow;
-            for (int i = 0; i < oh; i++) {
-                for (int j0 = 0; j0 < ow; j0++) {
-                    int j = flip ? ow - 1 - j0 : j0;
-                    int sy, sx;
-                    switch (k) {
-                        case 0 -> { sy = i; sx = j; }
-                        case 1 -> { sy = j; sx = w - 1 - i; }
-                        case 2 -> { sy = h - 1 - i; sx = w - 1 - j; }
-                        default -> { sy = h - 1 - j; sx = i; }
-                    }
-                    d[dof + i * ow + j0] = s[so + sy * w + sx];
-                }
-            }
-        }
-        return new Image(c, oh, ow, d);
+        return mode >= 4 ? 1 + 2 * ((4 - k) & 3) : 2 * k;
     }
 
     /** The mode that undoes {@code mode} (for test-time self-ensembles): flips undo themselves. */

@@ -131,4 +131,23 @@ class PatchSamplerTest {
         RetouchException e = assertThrows(RetouchException.class, s::next);
         assertTrue(e.getMessage().contains("image #0") && e.getMessage().contains("smaller than the patch size 16"), e.getMessage());
     }
+
+    /** The patch modes are the shared Dihedral transforms, pixel for pixel, as the former copy computed them. */
+    @org.junit.jupiter.api.Test
+    void patchModesEqualTheSharedDihedralTransforms() {
+        Image im = new Image(3, 3, 5);
+        for (int i = 0; i < im.data().length; i++) im.data()[i] = i;
+        // mode 1: one quarter turn counter-clockwise; the top row becomes the left column, read bottom-up
+        Image turned = PatchSampler.dihedral(im, 1);
+        org.junit.jupiter.api.Assertions.assertEquals(5, turned.height());
+        org.junit.jupiter.api.Assertions.assertEquals(im.get(0, 0, 4), turned.get(0, 0, 0));
+        org.junit.jupiter.api.Assertions.assertEquals(im.get(0, 0, 0), turned.get(0, 4, 0));
+        // mode 4: mirror left-right; mode 5: a quarter turn, then the mirror
+        org.junit.jupiter.api.Assertions.assertEquals(im.get(1, 2, 4), PatchSampler.dihedral(im, 4).get(1, 2, 0));
+        Image m5 = PatchSampler.dihedral(im, 5);
+        org.junit.jupiter.api.Assertions.assertEquals(turned.get(0, 1, 2), m5.get(0, 1, 0));
+        java.util.Set<String> distinct = new java.util.HashSet<>();
+        for (int m = 0; m < 8; m++) distinct.add(java.util.Arrays.toString(PatchSampler.dihedral(im, m).data()) + PatchSampler.dihedral(im, m).height());
+        org.junit.jupiter.api.Assertions.assertEquals(8, distinct.size(), "eight different transforms");
+    }
 }
