@@ -40,7 +40,7 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  *
  * Regenerate from retouch-core/ with
  * {@code java -cp target/classes:target/test-classes:$(deps) retouch.image.Corpus} (WebP files come
- * from images/make-webp.sh, since Java writes no WebP). {@code CorpusTest} checks that this class
+ * from webp/make-webp.sh, since Java writes no WebP). {@code CorpusTest} checks that this class
  * still writes the committed bytes, so the files and their recipe cannot drift apart.
  */
 public final class Corpus {
@@ -59,16 +59,16 @@ public final class Corpus {
 
     public static void main(String[] args) throws IOException {
         Path res = Path.of(args.length > 0 ? args[0] : "src/test/resources");
-        write(res.resolve("corpus"), res.resolve("images"));
+        write(res.resolve("corpus"), res.resolve("webp"));
     }
 
-    /** Writes the corpus into {@code root} (good/, bad/, MANIFEST.tsv); WebP files are copied from {@code images}. */
-    static List<Case> write(Path root, Path images) throws IOException {
+    /** Writes the corpus into {@code root} (good/, bad/, MANIFEST.tsv); WebP files are copied from {@code webp}. */
+    static List<Case> write(Path root, Path webp) throws IOException {
         Corpus c = new Corpus(root);
         Files.createDirectories(root.resolve("good"));
         Files.createDirectories(root.resolve("bad"));
-        c.good(images);
-        c.bad(images);
+        c.good(webp);
+        c.bad(webp);
         StringBuilder sb = new StringBuilder("# file\texpect\tdetail (see retouch.image.Corpus)\n");
         for (Case k : c.cases) sb.append(k.file).append('\t').append(k.expect).append('\t').append(k.detail).append('\n');
         Files.writeString(root.resolve("MANIFEST.tsv"), sb.toString());
@@ -356,7 +356,7 @@ public final class Corpus {
         byte[] zip = {'P', 'K', 5, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
         ok("png-then-zip.png", concat(rgbPng, zip), W, H, true);
 
-        // WebP (made by images/make-webp.sh): lossy, lossless with alpha, EXIF orientation 6, animated
+        // WebP (made by webp/make-webp.sh): lossy, lossless with alpha, EXIF orientation 6, animated
         ok("lossy.webp", Files.readAllBytes(images.resolve("rgb-lossy.webp")), 48, 32, false);
         ok("lossless-alpha.webp", Files.readAllBytes(images.resolve("rgba-lossless.webp")), 48, 32, false);
         ok("exif-6.webp", Files.readAllBytes(images.resolve("orient6.webp")), 32, 48, false);

@@ -39,7 +39,7 @@ class CorpusTest {
 
     @Test
     void corpusIsLargeAndMatchesItsRecipe(@TempDir Path tmp) throws IOException {
-        List<Corpus.Case> regenerated = Corpus.write(tmp, Path.of("src", "test", "resources", "images"));
+        List<Corpus.Case> regenerated = Corpus.write(tmp, Path.of("src", "test", "resources", "webp"));
         assertEquals(cases(), regenerated, "MANIFEST.tsv is what Corpus writes");
         for (Corpus.Case c : regenerated) {
             assertArrayEquals(Files.readAllBytes(tmp.resolve(c.file())), Files.readAllBytes(ROOT.resolve(c.file())),
