@@ -65,7 +65,9 @@ public final class AtomicFiles {
             moveReplacing(tmp, abs);
             tmp = null;
         } catch (IOException e) {
-            throw new RetouchException(target + ": cannot write it (" + describe(e) + "); check that the folder is writable and the disk is not full", e);
+            String why = describe(e);
+            throw new RetouchException(target + ": cannot write it (" + why + "); " + (why.equals(NO_SPACE)
+                    ? "free some space on that disk or write to a folder on another disk" : "check that the folder is writable and the disk is not full"), e);
         } finally {
             if (tmp != null) {
                 try {
@@ -136,8 +138,17 @@ public final class AtomicFiles {
         }
     }
 
+    /** The reason {@link #describe} gives for a full disk (also when an encoder wrapped it, as ImageIO's PNG writer does). */
+    public static final String NO_SPACE = "No space left on device";
+
     /** A short reason for an I/O failure: "permission denied", "No space left on device", ... */
     public static String describe(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains(NO_SPACE)
+                    || t instanceof FileSystemException f && String.valueOf(f.getReason()).contains(NO_SPACE)) {
+                return NO_SPACE;
+            }
+        }
         if (e instanceof AccessDeniedException) return "permission denied";
         if (e instanceof NoSuchFileException) return "no such file or folder: " + ((NoSuchFileException) e).getFile();
         if (e instanceof FileSystemException) {

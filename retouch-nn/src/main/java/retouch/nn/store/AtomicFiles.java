@@ -77,6 +77,8 @@ public final class AtomicFiles {
         Path old = oldSibling(target);
         if (!Files.exists(target) && Files.isDirectory(old)) {
             Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
+        } else if (Files.isDirectory(target) && Files.exists(old)) {
+            deleteRecursively(old); // killed after the new folder was in place, before the old one was removed
         }
         return target;
     }

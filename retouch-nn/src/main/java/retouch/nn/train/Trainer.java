@@ -62,6 +62,8 @@ public final class Trainer {
     /** Curve plot name inside the run folder. */
     public static final String CURVE_PNG = "loss.png";
     private static final String STATE_JSON = "trainer.json";
+    /** Key in trainer.json: the metrics of the last step (and last validation) before the checkpoint. */
+    private static final String LAST_METRICS = "last_metrics";
 
     private final Path runDir;
     private final long steps;
@@ -153,6 +155,7 @@ public final class Trainer {
         Engine engine = Engines.init();
         Files.createDirectories(runDir);
         Path ckptDir = AtomicFiles.recover(runDir.resolve(CHECKPOINT));
+        removeStaleTemporaries(runDir);
         TrainLog log = new TrainLog(runDir.resolve(LOG_CSV), runDir.resolve(CURVE_PNG));
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = shutdownHook ? new Thread(() -> {
@@ -215,6 +218,10 @@ public final class Trainer {
             }
             long t0 = System.nanoTime();
             Map<String, Float> last = new LinkedHashMap<>();
+            if (state != null) {
+                // the metrics the checkpoint was written with: model.json of a resumed run equals an uninterrupted one's
+                state.path(LAST_METRICS).fields().forEachRemaining(e -> last.put(e.getKey(), (float) e.getValue().asDouble()));
+            }
             long step = start;
             long lastCheckpoint = start;
             ModelMeta written = null;
@@ -245,20 +252,26 @@ public final class Trainer {
                 double wall = priorWall + (System.nanoTime() - t0) / 1e9;
                 if (s % logEvery == 0 || s == end || validated || s == start + 1) {
                     log.add(s, wall, metrics, TrainLog.rssMb());
-                    log.flush();
+                    try {
+                        log.flush();
+                    } catch (IOException e) {
+                        throw writeFailed(runDir.resolve(LOG_CSV), e, ckptDir, lastCheckpoint);
+                    }
                 }
                 if (bar != null) {
                     bar.stepTo(s);
                     bar.setExtraMessage(" " + message(metrics));
                 }
                 if (checkpointEvery > 0 && s % checkpointEvery == 0 && s < end) {
-                    written = checkpoint(ctx, task, ckptDir, log, runSeed, s, wall, last);
+                    written = checkpointOrExplain(ctx, task, ckptDir, log, runSeed, s, wall, last, lastCheckpoint);
                     lastCheckpoint = s;
                 }
             }
             double wall = priorWall + (System.nanoTime() - t0) / 1e9;
-            if (step > lastCheckpoint || written == null) {
-                written = checkpoint(ctx, task, ckptDir, log, runSeed, step, wall, last);
+            if (step > lastCheckpoint || (written == null && state == null)) {
+                written = checkpointOrExplain(ctx, task, ckptDir, log, runSeed, step, wall, last, lastCheckpoint);
+            } else if (written == null) {
+                written = ModelFile.readMeta(ckptDir); // resumed at its last step: the checkpoint is already the result
             }
             if (bar != null) {
                 bar.close();
@@ -270,7 +283,11 @@ public final class Trainer {
                         step, steps, ckptDir);
             }
             if (export != null && completed) {
-                ModelFile.save(export, written.toBuilder().name(null).created(null).build(), ctx.model());
+                try {
+                    ModelFile.save(export, written.toBuilder().name(null).created(null).build(), ctx.model());
+                } catch (IOException e) {
+                    throw writeFailed(export, e, ckptDir, step);
+                }
             }
             return new Result(step, completed, start, wall, Map.copyOf(last), ckptDir, written);
         } finally {
@@ -364,6 +381,59 @@ public final class Trainer {
         return "depth " + h.get("depth") + " width " + h.get("width");
     }
 
+    /**
+     * Removes what runs killed mid-checkpoint left next to the checkpoint ({@code .checkpoint.tmp-PID-N}
+     * folders of processes that no longer run); those of a live process are left alone.
+     */
+    static void removeStaleTemporaries(Path runDir) throws IOException {
+        String prefix = "." + CHECKPOINT + ".tmp-";
+        try (var s = Files.list(runDir)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                String n = p.getFileName().toString();
+                if (!n.startsWith(prefix)) continue;
+                String[] parts = n.substring(prefix.length()).split("-");
+                long pid;
+                try {
+                    pid = Long.parseLong(parts[0]);
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                if (pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) continue;
+                AtomicFiles.deleteRecursively(p);
+            }
+        }
+    }
+
+    /** {@link #checkpoint}, with a write failure (full disk, no permission) explained in one line. */
+    private ModelMeta checkpointOrExplain(TrainContext ctx, TrainingTask task, Path ckptDir, TrainLog log, long runSeed, long step,
+                                          double wall, Map<String, Float> last, long lastGood) throws IOException {
+        try {
+            return checkpoint(ctx, task, ckptDir, log, runSeed, step, wall, last);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            IOException io = e instanceof IOException x ? x : ((java.io.UncheckedIOException) e).getCause();
+            throw writeFailed(ckptDir, io, ckptDir, lastGood);
+        } catch (RetouchException e) {
+            if (String.valueOf(e.getMessage()).contains("cannot write")) throw writeFailed(ckptDir, e, ckptDir, lastGood);
+            throw e;
+        }
+    }
+
+    /**
+     * A one-line error for a failed write during training: what could not be written and why
+     * (e.g. "No space left on device"), that the last checkpoint is intact, and how to go on.
+     */
+    static RetouchException writeFailed(Path what, Exception e, Path ckptDir, long lastGood) {
+        String why = e instanceof IOException io ? retouch.image.AtomicFiles.describe(io) : String.valueOf(e.getMessage());
+        boolean full = why.toLowerCase(Locale.ROOT).contains("no space") || why.toLowerCase(Locale.ROOT).contains("quota");
+        String kept = lastGood > 0 && Files.isRegularFile(ckptDir.resolve(STATE_JSON))
+                ? "the checkpoint of step " + lastGood + " in " + ckptDir + " is intact"
+                : "no checkpoint was written yet";
+        String fix = full ? "free some space on that disk (or give --out a folder on a disk with room)"
+                : "check that the run folder is writable and the disk is not full";
+        return new RetouchException("cannot write " + what + " (" + why + "); "
+                + kept + "; " + fix + ", then run the same command again" + (kept.startsWith("no ") ? "" : " to resume"), e);
+    }
+
     private ModelMeta checkpoint(TrainContext ctx, TrainingTask task, Path ckptDir, TrainLog log, long runSeed, long step,
                                  double wall, Map<String, Float> last) throws IOException {
         Path tmp = AtomicFiles.tempSibling(ckptDir);
@@ -410,6 +480,8 @@ public final class Trainer {
             st.put("seed", runSeed);
             st.put("wall_time_seconds", wall);
             st.put("architecture", meta.architecture());
+            ObjectNode lm = st.putObject(LAST_METRICS);
+            last.forEach((k, v) -> lm.put(k, v.doubleValue()));
             if (initialisedFrom != null) st.put(INIT_KEY, initialisedFrom);
             ModelFile.json().writeValue(tmp.resolve(STATE_JSON).toFile(), st);
             AtomicFiles.replaceDir(tmp, ckptDir);
