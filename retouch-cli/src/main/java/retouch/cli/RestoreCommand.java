@@ -33,7 +33,7 @@ import retouch.nn.restore.ModelRestorer;
                 "  retouch restore blurred.png --task deblur-gan -o sharp.png",
                 "  retouch restore blurred.png --task deblur --blur-sigma 1.6 -o sharp.png   (known Gaussian blur)",
                 "  retouch restore shaken.png --task deblur --blur motion:15:30 -o sharp.png  (known motion blur)",
-                "  retouch restore photos/ -o restored/ --method tv",
+                "  retouch restore photos/ -o restored/ --method tv   (run again after a stop: only missing results are made)",
                 "  retouch restore noisy.png -o clean.png --model denoise-gray --sigma 25",
                 "  retouch restore small.png -o big.png --model my-sr.pt --task sr4    (TorchScript)",
                 "%nTorchScript models (.pt): forward(x), x N×C×H×W float in [0,1], returning",
@@ -97,6 +97,11 @@ public final class RestoreCommand implements Callable<Integer> {
 
     @Option(names = "--radius", defaultValue = "0", description = "Filter or inpainting radius; 0 = method default.")
     int radius;
+
+    @Option(names = "--overwrite", description = {"With an output folder, restore every input again, replacing results already there.",
+            "Without it, inputs whose result is already in the folder (and not older than the input) are skipped,",
+            "so a folder run that was stopped or killed finishes only what is missing when run again."})
+    boolean overwrite;
 
     @Mixin ImageOptions imageOptions;
 
@@ -204,9 +209,16 @@ public final class RestoreCommand implements Callable<Integer> {
         List<Path> files = Inputs.expand(inputs);
         boolean singleFileArg = inputs.size() == 1 && !java.nio.file.Files.isDirectory(inputs.get(0));
         List<Inputs.Target> targets = Inputs.targetsFor(files, output, singleFileArg);
+        FolderResume.removeTemporaries(targets);
+        int skipped = 0;
         try (Progress bar = new Progress("restore", files.size(), "img")) {
             for (int i = 0; i < files.size(); i++) {
                 Path file = files.get(i);
+                if (!overwrite && targets.get(i).folder() != null && FolderResume.done(file, targets.get(i).resolve(ImageFiles.probe(file)))) {
+                    skipped++; // restored by an earlier run (results are written whole, so a present one is complete)
+                    bar.step(file.getFileName().toString());
+                    continue;
+                }
                 LoadedImage in = ImageFiles.readWithAlpha(file, imageOptions.readOptions());
                 Image degraded = in.hasAlpha() ? ImageFiles.read(file, imageOptions.readOptions()) : in.image();
                 ClassicalMethod.Params p = ClassicalMethod.Params.ofSigma(s).withRadius(radius).withScale(scale)
@@ -239,7 +251,12 @@ public final class RestoreCommand implements Callable<Integer> {
             }
         }
         for (String note : notes) spec.commandLine().getErr().println(note);
-        if (files.size() > 1) spec.commandLine().getOut().printf("restored %d images into %s (%s)%n", files.size(), output, m.name());
+        if (skipped > 0) {
+            spec.commandLine().getOut().printf("restored %d images into %s (%s); %d already there were skipped (--overwrite redoes them)%n",
+                    files.size() - skipped, output, m.name(), skipped);
+        } else if (files.size() > 1) {
+            spec.commandLine().getOut().printf("restored %d images into %s (%s)%n", files.size(), output, m.name());
+        }
         return ExitCodes.OK;
     }
 
