@@ -39,9 +39,12 @@ import retouch.nn.restore.ModelRestorer;
                 "%nTorchScript models (.pt): forward(x), x N×C×H×W float in [0,1], returning",
                 "  N×C×(sH)×(sW). Channels (1 or 3), scale and size multiple are probed;",
                 "  --task and --channels override. See docs/MODELS.md.",
-                "%nQuality switches (JVM properties, e.g. JAVA_TOOL_OPTIONS=-Dretouch.ensemble=8):",
-                "  -Dretouch.ensemble=2|4|8          self-ensemble of flips/turns (denoisers, SR, deblur; U-Nets 2|4)",
-                "  -Dretouch.deblur.blind=network    blind deblurring by the network alone (default kernel-fit)",
+                "%nQuality and cost (denoising):",
+                "  --quality fast   one network pass: the fastest path (a 512x512 gray photo: about 0.5 s on 2 cores)",
+                "  --quality max    the network, then BM3D's Wiener stage and denoise-gray's fusion head:",
+                "                   about +0.3-0.5 dB at about 5x the time (2.5 s for the same photo)",
+                "  --quality auto   (default) what the model's model.json says (shipped denoisers: max)",
+                "  --ensemble 8     self-ensemble of flips/turns: +0.1-0.2 dB for 8x the time",
                 ExitCodes.HELP_FOOTER})
 public final class RestoreCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -62,8 +65,8 @@ public final class RestoreCommand implements Callable<Integer> {
             description = "A trained restoration model: name from 'retouch models', folder or .zip, or a TorchScript file (.pt).")
     String model;
 
-    @Option(names = "--task", paramLabel = "TASK",
-            description = {"denoise, deblur, jpeg, sr2, sr4, inpaint or deblur-gan. Without --model or --method it picks the shipped",
+    @Option(names = "--task", paramLabel = "TASK", completionCandidates = TaskNames.class,
+            description = {"${COMPLETION-CANDIDATES}. Without --model or --method it picks the shipped",
                     "model for the task (e.g. inpaint -> inpaint-gray; denoise: denoise-color for RGB photos, denoise-gray",
                     "for gray ones). For TorchScript models it says what the file does",
                     "(default: recorded in the file, else from the probed scale)."})
@@ -73,7 +76,8 @@ public final class RestoreCommand implements Callable<Integer> {
             description = "For TorchScript models: channels the model reads. Default: probed (1, then 3).")
     int channels;
 
-    @Option(names = "--tile", defaultValue = "256", description = "Tile side for models: memory grows with it, not with the image. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--tile", defaultValue = "512", description = {"Tile side for models: memory grows with it, not with the image.",
+            "A photo up to this size runs in one pass (no overlap computed twice). Default: ${DEFAULT-VALUE}."})
     int tile;
 
     @Option(names = "--sigma", paramLabel = "S|auto", defaultValue = "auto",
@@ -104,6 +108,8 @@ public final class RestoreCommand implements Callable<Integer> {
     boolean overwrite;
 
     @Mixin ImageOptions imageOptions;
+
+    @Mixin RestoreSettingsOptions settingsOptions;
 
     /** The shipped model each task uses when neither --model nor --method is given. */
     static final java.util.Map<String, String> DEFAULT_MODELS = new java.util.TreeMap<>(retouch.nn.store.ModelStore.DEFAULT_FOR_TASK);
@@ -143,7 +149,8 @@ public final class RestoreCommand implements Callable<Integer> {
         }
         // the task's shipped model; RGB photos go to its colour model where one is shipped (denoise-color)
         try (ModelRestorer learned = model == null ? null
-                : taskDefault && channels == 0 ? ModelRestorer.openForTask(task, tile) : ModelRestorer.open(model, tile, task, channels)) {
+                : taskDefault && channels == 0 ? ModelRestorer.openForTask(task, settingsOptions.toSettings(tile))
+                : ModelRestorer.open(model, settingsOptions.toSettings(tile), task, channels)) {
             if (learned != null && learned.isTorchScript() && !Double.isNaN(parseSigma(sigma))) {
                 throw new RetouchException("TorchScript models take only the image, so --sigma does not apply; "
                         + "bake the noise level into the model (e.g. 'retouch models export-torchscript MODEL -o x.pt --sigma 25')");
@@ -165,7 +172,7 @@ public final class RestoreCommand implements Callable<Integer> {
         if (mask != null) throw new RetouchException("--mask is for inpainting; drop it with --blur-sigma/--blur");
         checkTile();
         String denoiserName = model != null ? model : DEFAULT_MODELS.get("denoise");
-        try (ModelRestorer denoiser = ModelRestorer.open(denoiserName, tile)) {
+        try (ModelRestorer denoiser = ModelRestorer.open(denoiserName, settingsOptions.toSettings(tile))) {
             if (denoiser.isTorchScript() || !denoiser.task().equals("denoise")) {
                 throw new RetouchException("--blur-sigma/--blur need a Retouch denoising model as --model (it is told each noise level); "
                         + denoiserName + " is " + (denoiser.isTorchScript() ? "a TorchScript file" : "a " + denoiser.task() + " model")
