@@ -33,6 +33,8 @@ final class Report {
             field("jvm", DataTypes.StringType),
             field("model_loaded", DataTypes.BooleanType), // this image's task loaded the model into its JVM
             field("model_load_millis", DataTypes.LongType),
+            field("started", DataTypes.LongType),        // epoch milliseconds: when the task took the image up
+            field("finished", DataTypes.LongType),       // and when its row was done
     });
 
     /** Rows of {@code retouch spark eval}: one per image, degradation and method. */

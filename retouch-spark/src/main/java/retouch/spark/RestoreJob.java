@@ -200,6 +200,7 @@ public final class RestoreJob {
         long[] count = new long[4]; // images, restored, skipped, errors
         double[] sums = new double[3]; // millis of restored images, psnr, ssim
         long[] nq = new long[1];
+        long[] span = {Long.MAX_VALUE, Long.MIN_VALUE};
         long loads = 0;
         Map<String, Long> perJvm = new java.util.TreeMap<>();
         List<String> errors = new ArrayList<>();
@@ -233,6 +234,10 @@ public final class RestoreJob {
                         count[3]++;
                         if (errors.size() < 20) errors.add(r.getAs("error"));
                     }
+                    if (r.getAs("started") != null) {
+                        span[0] = Math.min(span[0], r.<Long>getAs("started"));
+                        span[1] = Math.max(span[1], r.<Long>getAs("finished"));
+                    }
                     if (!Report.SKIPPED.equals(status)) {
                         boolean loaded = Boolean.TRUE.equals(r.getAs("model_loaded"));
                         perJvm.merge(r.getAs("jvm"), loaded ? 1L : 0L, Long::sum);
@@ -251,6 +256,8 @@ public final class RestoreJob {
         m.put("skipped", count[2]);
         m.put("errors", count[3]);
         m.put("mean_millis_per_image", count[1] == 0 ? null : Math.round(sums[0] / count[1] * 10) / 10.0);
+        // from the first image taken up to the last one done: the restoring itself, without Spark's start-up and listing
+        m.put("restore_seconds", span[1] < span[0] ? 0.0 : (span[1] - span[0]) / 1000.0);
         if (nq[0] > 0) {
             m.put("mean_psnr", Math.round(sums[1] / nq[0] * 10000) / 10000.0);
             m.put("mean_ssim", Math.round(sums[2] / nq[0] * 1000000) / 1000000.0);

@@ -63,11 +63,12 @@ final class RestorePartition implements FlatMapFunction<Iterator<String>, Row>, 
     /** The row of an image whose output is already there. */
     static Row skippedRow(RestoreJob.Settings s, String in, String out, String executor) {
         return RowFactory.create(in, out, s.model().task(), s.model().label(), null, null, null, null, null, 0L, Report.SKIPPED, null,
-                null, null, executor, Report.JVM, false, 0L);
+                null, null, executor, Report.JVM, false, 0L, null, null);
     }
 
     private Row restore(String pathString, String attempt, String executor) {
         long t0 = System.nanoTime();
+        long started = System.currentTimeMillis();
         Path in = new Path(pathString);
         String rel = relative(new Path(settings.input()), in);
         Path out = outputFor(settings, in);
@@ -78,7 +79,7 @@ final class RestorePartition implements FlatMapFunction<Iterator<String>, Row>, 
         long loadMs = 0;
         try {
             if (io.exists(out)) {
-                return row(in, out, model, null, null, null, null, null, t0, Report.SKIPPED, null, null, null, executor, false, 0);
+                return row(in, out, model, null, null, null, null, null, t0, started, Report.SKIPPED, null, null, null, executor, false, 0);
             }
             HadoopIO.Read read = io.read(in);
             Image im = read.image();
@@ -114,9 +115,9 @@ final class RestorePartition implements FlatMapFunction<Iterator<String>, Row>, 
                 ssim = Ssim.of(clean, written);
             }
             io.writePng(restored, read.bitDepth(), out, attempt);
-            return row(in, out, model, w, h, c, sigma, blur, t0, Report.OK, null, psnr, ssim, executor, loaded, loadMs);
+            return row(in, out, model, w, h, c, sigma, blur, t0, started, Report.OK, null, psnr, ssim, executor, loaded, loadMs);
         } catch (Exception | OutOfMemoryError | StackOverflowError e) {
-            return row(in, null, model, w, h, c, sigma, blur, t0, Report.ERROR, Report.describe(e), null, null, executor, loaded, loadMs);
+            return row(in, null, model, w, h, c, sigma, blur, t0, started, Report.ERROR, Report.describe(e), null, null, executor, loaded, loadMs);
         }
     }
 
@@ -134,10 +135,11 @@ final class RestorePartition implements FlatMapFunction<Iterator<String>, Row>, 
         throw new RetouchException(rel + ": no clean reference " + stem(rel) + ".* in " + root + "; give --references the folder of the clean images");
     }
 
-    private Row row(Path in, Path out, String model, Integer w, Integer h, Integer c, Double sigma, String blur, long t0, String status,
+    private Row row(Path in, Path out, String model, Integer w, Integer h, Integer c, Double sigma, String blur, long t0, long started, String status,
                     String error, Double psnr, Double ssim, String executor, boolean loaded, long loadMs) {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         return RowFactory.create(in.toString(), out == null ? null : out.toString(), settings.model().task(), model, w, h, c,
-                sigma == null ? null : Math.round(sigma * 100) / 100.0, blur, ms, status, error, psnr, ssim, executor, Report.JVM, loaded, loadMs);
+                sigma == null ? null : Math.round(sigma * 100) / 100.0, blur, ms, status, error, psnr, ssim, executor, Report.JVM, loaded, loadMs,
+                started, System.currentTimeMillis());
     }
 }
