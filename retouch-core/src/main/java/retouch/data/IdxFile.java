@@ -54,7 +54,7 @@ public final class IdxFile {
             for (int i = 0; i < nd; i++) {
                 dims[i] = d.readInt();
                 if (dims[i] < 0) throw new RetouchException(path + ": IDX header has a negative size " + dims[i] + "; the file is corrupt, download it again");
-                size *= dims[i];
+                size = Math.min(size, 1L << 31) * dims[i]; // saturates: three sizes near 2^31 overflowed a long
             }
             if (size > Integer.MAX_VALUE - 8) {
                 throw new RetouchException(path + ": IDX header claims " + Arrays.toString(dims) + ", too large; the file is corrupt");

@@ -73,6 +73,7 @@ public final class DegradationSpec {
         if (step.isEmpty()) throw error(whole, "empty step");
         try {
             String[] t = step.split(":");
+            if (t.length == 0) throw error(whole, "empty step '" + step + "'"); // ":" or "::" splits into nothing
             String kind = t[0].toLowerCase(Locale.ROOT);
             switch (kind) {
                 case "noise" -> {

@@ -270,6 +270,13 @@ public final class ModelFile {
         if (meta.architecture() == null || meta.architecture().isBlank()) {
             throw new RetouchException("model.json of " + who + " names no architecture; restore it from the original model");
         }
+        for (int i = 0; i < meta.parameters().size(); i++) {
+            ModelMeta.ParamInfo p = meta.parameters().get(i);
+            if (p.name() == null || p.shape() == null) { // found by fuzzing: a later manifest check failed with a NullPointerException
+                throw new RetouchException("model.json of " + who + " lists parameter " + (i + 1) + " without a " + (p.name() == null ? "name" : "shape")
+                        + "; restore it from the original model");
+            }
+        }
         return meta;
     }
 
