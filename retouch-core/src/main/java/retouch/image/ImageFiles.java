@@ -289,11 +289,52 @@ public final class ImageFiles {
     }
 
     private static <T> T withReader(Path path, String format, ReaderAction<T> action) {
-        Iterator<ImageReader> it = ImageIO.getImageReadersByFormatName(format);
-        if (!it.hasNext()) {
+        List<ImageReader> readers = readersFor(format);
+        if (readers.isEmpty()) {
             throw new RetouchException(path + ": no " + format + " decoder is available in this Java runtime; convert the file to PNG");
         }
-        ImageReader reader = it.next();
+        RetouchException failure = null;
+        for (ImageReader reader : readers) {
+            try {
+                return withReader(path, format, reader, action);
+            } catch (DecodeFailure e) {
+                // TIFF: the JDK's reader first (4x faster on LZW), TwelveMonkeys' for what it cannot read
+                failure = e.refusal;
+            } finally {
+                reader.dispose();
+            }
+        }
+        throw failure;
+    }
+
+    /**
+     * Readers to try, best first: for TIFF the JDK's own reader (measured on a 3000x2000 RGB TIFF:
+     * LZW 0.7 s against TwelveMonkeys' 3.2 s, Deflate about the same), then TwelveMonkeys' (old-style
+     * JPEG, more exotic layouts); for other formats the first registered (TwelveMonkeys' JPEG reader,
+     * which reads CMYK/YCCK and applies ICC profiles).
+     */
+    private static List<ImageReader> readersFor(String format) {
+        List<ImageReader> all = new ArrayList<>();
+        ImageIO.getImageReadersByFormatName(format).forEachRemaining(all::add);
+        if (format.equals("TIFF")) {
+            all.sort(java.util.Comparator.comparing((ImageReader r) -> !r.getClass().getName().startsWith("com.sun.")));
+            return all;
+        }
+        for (int i = 1; i < all.size(); i++) all.get(i).dispose();
+        return all.isEmpty() ? all : List.of(all.get(0));
+    }
+
+    /** A decoder failed on the data (not a budget or size refusal): another reader may try. */
+    private static final class DecodeFailure extends RuntimeException {
+        final RetouchException refusal;
+
+        DecodeFailure(RetouchException refusal) {
+            super(refusal.getMessage(), null, false, false);
+            this.refusal = refusal;
+        }
+    }
+
+    private static <T> T withReader(Path path, String format, ImageReader reader, ReaderAction<T> action) {
         List<String> warnings = new ArrayList<>();
         reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
         try (ImageInputStream in = new FileImageInputStream(path.toFile())) {
@@ -307,11 +348,9 @@ public final class ImageFiles {
                 throw new RetouchException(path + ": JPEG data is truncated (no end-of-image marker; the decoder said: " + rootMessage(e)
                         + "); the file was cut short, download or export it again", e);
             }
-            if (e instanceof RuntimeException re) throw decodeFailure(path, format, re);
-            throw new RetouchException(path + ": " + format + " data is " + describeFailure(e)
-                    + "; the file is damaged or was cut short, export or download it again", e);
-        } finally {
-            reader.dispose();
+            if (e instanceof RuntimeException re) throw new DecodeFailure(decodeFailure(path, format, re));
+            throw new DecodeFailure(new RetouchException(path + ": " + format + " data is " + describeFailure(e)
+                    + "; the file is damaged or was cut short, export or download it again", e));
         }
     }
 
@@ -403,11 +442,6 @@ public final class ImageFiles {
     private static ImageInfo info(Path path, String format, ImageReader reader) throws IOException {
         int w = reader.getWidth(0);
         int h = reader.getHeight(0);
-        if (w <= 0 || h <= 0) {
-            // e.g. a JPEG frame header with height 0 (a DNL marker the JDK does not read): refused by the probe already
-            throw new RetouchException(path + ": " + format + " header gives a size of " + w + "x" + h
-                    + "; the file is corrupt, export or download it again");
-        }
         ColorModel cm = null;
         try {
             ImageTypeSpecifier raw = reader.getRawImageType(0);
