@@ -57,6 +57,7 @@
     const chosen = select.value;
     select.textContent = '';
     for (const [id, t] of Object.entries(tasks)) {
+      if (id === 'generate') continue; // synthesis has its own tab
       const option = document.createElement('option');
       option.value = id;
       const label = t.label || id;
