@@ -19,6 +19,11 @@ IN="${1:-$WORK/data/noisy}"
 export SPARK_HOME="$WORK/spark-home" SPARK_SCALA_VERSION=2.13
 rm -rf "$SPARK_HOME" && mkdir -p "$SPARK_HOME/jars" "$SPARK_HOME/conf"
 ln -s "$T"/spark-lib/*.jar "$SPARK_HOME/jars/"
+# Spark's own dependencies that Maven placed in lib/ because Retouch uses them too (a Spark
+# distribution ships them in jars/ as well)
+for j in "$T"/lib/{slf4j-api,jackson-annotations,jackson-core,jackson-databind,commons-codec,commons-compress,commons-logging}-*.jar; do
+  ln -s "$j" "$SPARK_HOME/jars/"
+done
 echo "Spark 4.2.0 (jars from Maven Central) for retouch-spark" > "$SPARK_HOME/RELEASE"
 cp "$ROOT/retouch-spark/src/main/resources/retouch-spark-log4j2.properties" "$SPARK_HOME/conf/log4j2.properties"
 

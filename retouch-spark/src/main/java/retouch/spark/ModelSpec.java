@@ -65,6 +65,19 @@ public record ModelSpec(String name, String task, String shippedFile, double sig
         return o;
     }
 
+    /** Files already added to the job, by file name (a name is shipped once; eval ships several models). */
+    private static final java.util.Map<String, java.util.Set<String>> SHIPPED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Adds {@code file} to the job unless a file of that name was added already from {@code tmpDir}'s run. */
+    private static void addOnce(SparkContext sc, Path file, Path tmpDir) {
+        java.util.Set<String> names = SHIPPED.computeIfAbsent(sc.applicationId() + "|" + tmpDir, k -> java.util.concurrent.ConcurrentHashMap.newKeySet());
+        if (names.add(file.getFileName().toString())) sc.addFile(file.toAbsolutePath().toString());
+    }
+
+    private static boolean shipped(SparkContext sc, Path tmpDir, String fileName) {
+        return SHIPPED.getOrDefault(sc.applicationId() + "|" + tmpDir, java.util.Set.of()).contains(fileName);
+    }
+
     /** The model to ship for {@code --model} (or the task default when null), with its files added to {@code sc}. */
     static ModelSpec ship(SparkContext sc, String model, String task, double sigma, int tile, String quality, String refine, Path tmpDir) {
         options(sigma, tile, quality, refine); // refuse bad settings before anything runs
@@ -81,8 +94,11 @@ public record ModelSpec(String name, String task, String shippedFile, double sig
                 loc = ModelStore.resolve(model);
             }
             modelName = stripZip(loc.getFileName().toString());
-            Path file = Files.isDirectory(loc) ? zip(loc, tmpDir.resolve(modelName + ".zip")) : loc;
-            sc.addFile(file.toAbsolutePath().toString());
+            Path file = Files.isDirectory(loc) ? tmpDir.resolve(modelName + ".zip") : loc;
+            if (!shipped(sc, tmpDir, file.getFileName().toString())) {
+                if (Files.isDirectory(loc)) zip(loc, file);
+                addOnce(sc, file, tmpDir);
+            }
             shipped = file.getFileName().toString();
             version.append(fingerprint(loc));
         } else {
@@ -105,6 +121,10 @@ public record ModelSpec(String name, String task, String shippedFile, double sig
                 }
                 continue; // optional companion: the model falls back as it does in 'retouch restore'
             }
+            if (shipped(sc, tmpDir, n + ".zip")) {
+                version.append(n).append(':').append(fingerprint(loc)).append(';');
+                continue;
+            }
             Path file = Files.isDirectory(loc) ? zip(loc, tmpDir.resolve(n + ".zip")) : loc;
             if (!file.getFileName().toString().equals(n + ".zip")) {
                 // shipped under the name it is looked up by
@@ -116,7 +136,7 @@ public record ModelSpec(String name, String task, String shippedFile, double sig
                 }
                 file = renamed;
             }
-            sc.addFile(file.toAbsolutePath().toString());
+            addOnce(sc, file, tmpDir);
             version.append(n).append(':').append(fingerprint(loc)).append(';');
         }
         return new ModelSpec(modelName, task, shipped, sigma, tile, quality, refine, version.toString());

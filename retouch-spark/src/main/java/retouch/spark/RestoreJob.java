@@ -277,7 +277,7 @@ public final class RestoreJob {
     /** The report as one CSV file (report.csv), for people and spreadsheets. */
     static void writeCsv(SparkSession spark, Dataset<Row> report, String dir, Configuration conf) {
         String tmp = dir + "/.report-csv";
-        report.orderBy("input").coalesce(1).write().mode(SaveMode.Overwrite).option("header", "true").csv(tmp);
+        report.coalesce(1).write().mode(SaveMode.Overwrite).option("header", "true").csv(tmp);
         try {
             Path tmpPath = new Path(tmp);
             FileSystem fs = tmpPath.getFileSystem(conf);

@@ -104,7 +104,7 @@ public final class SparkMain {
             err.println("retouch spark: " + e.getMessage());
             err.println("Run 'retouch spark --help' for usage.");
             return USAGE;
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Spark rethrows its checked SparkException undeclared
             for (Throwable t = e; t != null; t = t.getCause()) {
                 if (t instanceof RetouchException) {
                     err.println("retouch spark: " + t.getMessage());
