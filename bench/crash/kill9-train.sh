@@ -35,7 +35,7 @@ args_for() {
     gan) echo "train gan --data $C --size 32 --latent 16 --g-width 8 --d-width 8 --batch 4 --steps 30 --eval-every 10 --checkpoint-every 3";;
     inpaint) echo "train inpaint --data $C --size 32 --levels 2 --width 8 --d-width 8 --batch 2 --steps 30 --validate-every 10 --val-every 3 --checkpoint-every 3";;
     classifier) echo "train classifier --data $I --widths 4,8 --features 16 --batch 24 --val 60 --epochs 3 --floor-images 50 --kid-reference 50";;
-    fusion) echo "train fusion --from denoise-gray --data $C --depth 2 --width 4 --patch 32 --batch 2 --samples-per-image 1 --steps 30 --validate-every 10 --val-every 3 --checkpoint-every 3";;
+    fusion) echo "train fusion --from $WORK/fusion-base/checkpoint --data $C --depth 2 --width 4 --patch 32 --batch 2 --samples-per-image 1 --steps 30 --validate-every 10 --val-every 3 --checkpoint-every 3";;
     *) echo "unknown family $1 (denoise restore vae gan inpaint classifier fusion)" >&2; exit 2;;
   esac
 }
@@ -87,6 +87,12 @@ PY
 printf '%-11s %6s %6s %-10s %s\n' family kills steps resumed detail > "$WORK/results.txt"
 fail=0
 for fam in "${families[@]}"; do
+  if [ "$fam" = fusion ] && [ ! -f "$WORK/fusion-base/checkpoint/trainer.json" ]; then
+    # the fusion head refines a denoiser: a tiny one trained here (the shipped denoise-gray works too, slower)
+    read -r -a base <<<"$(args_for denoise)"
+    nice -n 5 "${retouch_cmd[@]}" "${base[@]}" --quiet --out "$WORK/fusion-base" >"$WORK/fusion-base.log" 2>&1 \
+      || { echo "fusion: the base denoiser failed: $(tail -2 "$WORK/fusion-base.log")" >&2; }
+  fi
   read -r -a cmd <<<"$(args_for "$fam")"
   ref="$WORK/$fam-ref" run="$WORK/$fam-killed"
   t0=$(date +%s.%N)
