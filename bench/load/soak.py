@@ -23,7 +23,8 @@ Checks (exit status 1 when one fails):
   * no response outside 200 / 4xx / 503 (client side and the server's own /metrics counters);
   * every 503 carries Retry-After;
   * resident memory at the end within --rss-factor (1.2) of the value after warm-up (the first
-    --warmup fraction of the run);
+    --warmup fraction of the run, at least --min-warmup seconds, and until every task and generator
+    has answered once, so that every model is loaded);
   * open file descriptors and threads back to their values after warm-up once the load stops
     (measured in a quiet moment; idle connections and pool threads get --settle seconds to go);
   * every request got an answer (no resets or client timeouts outside the abandon/slow probes).
@@ -552,7 +553,10 @@ class Soak:
         threads = [threading.Thread(target=self.client, args=(i,), daemon=True) for i in range(a.clients)]
         for t in threads:
             t.start()
-        warm_end = self.t0 + a.seconds * a.warmup
+        # the working set (allocator caches, per-task buffers) takes a minute or two to level out after
+        # the models load: a short run still gets --min-warmup seconds, at most half of it
+        warm_len = min(max(a.seconds * a.warmup, a.min_warmup), a.seconds / 2)
+        warm_end = self.t0 + warm_len
         end = self.t0 + a.seconds
         next_sample = time.monotonic() + a.sample_every
         base = None
@@ -560,7 +564,7 @@ class Soak:
             now = time.monotonic()
             # warm-up: the first --warmup of the run, and at least until every task and generator
             # has answered once (models load on first use), but no longer than twice that time
-            if base is None and now >= warm_end and (self.all_warm() or now >= warm_end + a.seconds * a.warmup):
+            if base is None and now >= warm_end and (self.all_warm() or now >= warm_end + warm_len):
                 base = self.quiet_sample("warm", threads)
                 self.pause.clear()
             elif now >= next_sample:
@@ -581,6 +585,7 @@ class Soak:
 
     def report(self, start, base, loaded, final, bad5xx, server_status):
         a = self.args
+        base_t = next((smp[0] for smp in self.samples if smp[4] == "warm"), 0)
         total = sum(self.status.values())
         outside = {s: n for s, n in self.status.items() if not (s == 200 or 400 <= s < 500 or s == 503)}
         lost = sum(self.no_response.values())
@@ -603,7 +608,7 @@ class Soak:
         print()
         print("=== soak summary ===")
         print("duration %.0f s (load %d s, warm-up %d s), %d clients, %d answered requests, %.2f req/s" % (
-            time.monotonic() - self.t0, a.seconds, int(a.seconds * a.warmup), a.clients, total, total / max(1, a.seconds)))
+            time.monotonic() - self.t0, a.seconds, int(base_t), a.clients, total, total / max(1, a.seconds)))
         print("status counts: " + ", ".join("%s: %d" % (k, v) for k, v in sorted(self.status.items())))
         print("server /metrics status counts: " + ", ".join("%s: %d" % (k, v) for k, v in sorted(server_status.items())))
         print("process: start rss %.1f MiB threads %d fds %d; warm-up rss %.1f MiB threads %d fds %d; "
@@ -653,6 +658,7 @@ def main():
     p.add_argument("--clients", type=int, default=3)
     p.add_argument("--size", type=int, default=64, help="side of the test images (px)")
     p.add_argument("--warmup", type=float, default=0.1, help="fraction of the run before the baseline")
+    p.add_argument("--min-warmup", type=float, default=90.0, help="shortest warm-up in seconds (short runs)")
     p.add_argument("--sample-every", type=float, default=15.0, help="seconds between process samples")
     p.add_argument("--request-timeout", type=float, default=180.0, help="client socket timeout (s)")
     p.add_argument("--max-backoff", type=float, default=2.0, help="longest wait after a 503 (s)")
