@@ -442,6 +442,11 @@ public final class ImageFiles {
     private static ImageInfo info(Path path, String format, ImageReader reader) throws IOException {
         int w = reader.getWidth(0);
         int h = reader.getHeight(0);
+        if (w <= 0 || h <= 0) {
+            // e.g. a JPEG frame header with height 0 (a DNL marker the JDK does not read): refused by the probe already
+            throw new RetouchException(path + ": " + format + " header gives a size of " + w + "x" + h
+                    + "; the file is corrupt, export or download it again");
+        }
         ColorModel cm = null;
         try {
             ImageTypeSpecifier raw = reader.getRawImageType(0);
