@@ -16,7 +16,8 @@
 #   multipart   retouch-server retouch.server.MultipartFuzzTest#upload           multipart upload path
 #
 # A finding fails the test; Jazzer writes the crashing input into the test's inputs folder
-# (src/test/resources/<package>/<Class>Inputs/<method>/crash-*), where `mvn test` replays it from
+# (src/test/resources/<package>/<Class>Inputs/<method>/crash-*, or at times its copy under
+# <module>/$BUILD_DIR/test-classes: move it to src/test/resources), where `mvn test` replays it from
 # then on: fix the code, keep the input. The generated corpus stays in <module>/.cifuzz-corpus
 # (git-ignored) so that a later run continues from it. Logs: $OUT (default /tmp/retouch-fuzz-*).
 # Without JAZZER_FUZZ, `mvn test` only replays the stored inputs (seconds).
@@ -61,5 +62,7 @@ done <<<"$ALL"
 echo
 echo "=== fuzz summary ($(date -u +%FT%TZ), ${MINUTES} min per target) ==="
 printf '%s' "$summary"
-find "$ROOT" -path '*FuzzTestInputs*' -name 'crash-*' -newer "$OUT" 2>/dev/null | sed 's/^/new crash input: /'
+# Jazzer writes a crash into the inputs folder it found: the sources' or (sometimes) the build's copy
+find "$ROOT" \( -path '*/src/test/resources/*FuzzTestInputs*' -o -path "*/$BUILD_DIR/test-classes/*FuzzTestInputs*" \) \
+  -name 'crash-*' -newer "$OUT" 2>/dev/null | sed 's/^/new crash input (keep it under src\/test\/resources): /'
 exit $status
