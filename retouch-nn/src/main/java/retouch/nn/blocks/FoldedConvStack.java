@@ -25,13 +25,14 @@ public final class FoldedConvStack implements AutoCloseable {
 
     private final NDManager manager;
     private final List<Layer> layers;
-    /** Run channels-last: only when that layout is right for every layer's input channels. */
+    /** Run channels-last: where preferred, and always when NCHW would be wrong for a layer (see {@link Layers#nchwConvSafe}). */
     private final boolean channelsLast;
 
     private FoldedConvStack(NDManager manager, List<Layer> layers) {
         this.manager = manager;
         this.layers = layers;
-        this.channelsLast = layers.stream().allMatch(l -> Layers.channelsLastSafe(l.weight().getShape().get(1)));
+        this.channelsLast = Layers.channelsLastPreferred()
+                || layers.stream().anyMatch(l -> !Layers.nchwConvSafe(l.weight().getShape().get(1), l.weight().getShape().get(0)));
     }
 
     /** Folds {@code stack} (initialised, trained) into weights owned by a child of {@code parent}. */
@@ -95,8 +96,8 @@ public final class FoldedConvStack implements AutoCloseable {
      * The stack's output for {@code x}; results live in x's manager. It runs channels-last (the
      * layout libtorch 2.7's oneDNN convolutions work in, so no layer converts on the way in and
      * out): 13–25 % faster at 512² for FFDNet- and DnCNN-sized stacks; the result keeps that layout.
-     * Stacks with a layer whose input channels that layout gets wrong run in NCHW
-     * ({@link Layers#channelsLastSafe}).
+     * With {@code -Dretouch.nchw-only=true} it runs NCHW unless that layout is wrong for a layer
+     * ({@link Layers#nchwConvSafe}).
      */
     public NDArray forward(NDArray x) {
         NDArray cur = channelsLast ? Layers.channelsLast(x) : x;

@@ -1,6 +1,7 @@
 package retouch.nn.blocks;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
@@ -11,6 +12,8 @@ import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
 
 /**
  * The small shared vocabulary every Retouch network is written in (in the spirit of KAIR's
@@ -26,10 +29,10 @@ public final class Layers {
     private Layers() {}
 
     /**
-     * Fewest output channels for which libtorch 2.7.1's CPU convolution computes a correct input
-     * gradient: with fewer (64→1, 64→4, 96→12, …) the gradient flowing back into the layer's input
-     * is wrong (checked against the same convolution with more, zero-weight filters; see
-     * LayersTest). Weight gradients are right either way.
+     * Filters that thin output layers are computed with (the first {@code filters} channels are
+     * kept). libtorch 2.7.1's NCHW convolution gets input gradients wrong for output channel counts
+     * that are not multiples of 16 (see {@link #nchwConvSafe}); thin layers were made 16 filters wide
+     * before that was understood, and saved models keep that shape. Weight gradients are right either way.
      */
     public static final int MIN_BACKWARD_SAFE_FILTERS = 16;
 
@@ -56,12 +59,43 @@ public final class Layers {
     }
 
     private static Conv2d plainConv(int filters, int kernel, boolean bias) {
-        return withTorchInit(Conv2d.builder()
-                .setKernelShape(new Shape(kernel, kernel))
+        GuardedConv2d.Builder b = new GuardedConv2d.Builder();
+        b.setKernelShape(new Shape(kernel, kernel))
                 .optPadding(new Shape(kernel / 2, kernel / 2))
                 .setFilters(filters)
-                .optBias(bias)
-                .build());
+                .optBias(bias);
+        return withTorchInit(b.buildGuarded());
+    }
+
+    /**
+     * A {@link Conv2d} that hands libtorch its input in a layout the engine computes right: NCHW
+     * inputs with channel counts {@link #nchwConvSafe} rejects are laid out channels-last first (see
+     * {@link #convSafeLayout(NDArray, long)}). Same parameters and names as a plain {@code Conv2d}, so
+     * saved models load either way.
+     */
+    static final class GuardedConv2d extends Conv2d {
+        private final long outChannels;
+
+        private GuardedConv2d(Builder builder) {
+            super(builder);
+            this.outChannels = builder.getFilters();
+        }
+
+        @Override
+        protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+            return super.forwardInternal(ps, new NDList(convSafeLayout(inputs.singletonOrThrow(), outChannels)), training, params);
+        }
+
+        static final class Builder extends Conv2d.Builder {
+            long getFilters() {
+                return filters;
+            }
+
+            GuardedConv2d buildGuarded() {
+                validate();
+                return new GuardedConv2d(this);
+            }
+        }
     }
 
     /**
@@ -78,13 +112,13 @@ public final class Layers {
 
     /** k×k convolution with a stride (downsampling), padding (k-1)/2; thin layers as in {@link #conv(int, int, boolean)}. */
     public static Block conv(int filters, int kernel, int stride, boolean bias) {
-        Conv2d c = withTorchInit(Conv2d.builder()
-                .setKernelShape(new Shape(kernel, kernel))
+        GuardedConv2d.Builder b = new GuardedConv2d.Builder();
+        b.setKernelShape(new Shape(kernel, kernel))
                 .optStride(new Shape(stride, stride))
                 .optPadding(new Shape((kernel - 1) / 2, (kernel - 1) / 2))
                 .setFilters(Math.max(filters, MIN_BACKWARD_SAFE_FILTERS))
-                .optBias(bias)
-                .build());
+                .optBias(bias);
+        Conv2d c = withTorchInit(b.buildGuarded());
         return filters >= MIN_BACKWARD_SAFE_FILTERS ? c : new SequentialBlock().add(c).add(keepChannels(filters));
     }
 
@@ -158,7 +192,7 @@ public final class Layers {
     public static NDArray upsampleNearest(NDArray x, int r) {
         Shape s = x.getShape();
         long oh = s.get(2) * r, ow = s.get(3) * r;
-        if (oh + ow <= SMALL_UPSAMPLE_OUTPUT && channelsLastSafe(s.get(1))) x = channelsLast(x);
+        if (oh + ow <= SMALL_UPSAMPLE_OUTPUT && channelsLastPreferred()) x = channelsLast(x);
         return x.getNDArrayInternal().interpolation(new long[] {oh, ow}, 0, false);
     }
 
@@ -172,21 +206,46 @@ public final class Layers {
     static final long SMALL_UPSAMPLE_OUTPUT = 128;
 
     /**
-     * Whether libtorch 2.7.1's CPU convolution is right on a channels-last input with this many
-     * channels. It is not for counts above 16 that are not multiples of 16 (24, 40, 72…: results
-     * off by up to 20 % of their scale; NCHW inputs are right), found by
-     * {@code LayersTest.channelsLastConvolutionEqualsNchw}. Callers keep such arrays in NCHW.
+     * Whether libtorch 2.7.1's CPU convolution is right on an NCHW (default-layout) input with
+     * {@code in} input and {@code out} output channels. On NCHW inputs its oneDNN 3.7.1 kernels pad
+     * the channel dimension to their vector block (16 floats with AVX-512, 8 with AVX2) and then get
+     * it wrong: forward results are off by 15–45 % of their scale when the input channels are not a
+     * multiple of the block (24, 35, 40…; up to 16 or 8 they need no padding), input gradients when
+     * the output channels are not (1, 4, 12, 19, 24…). The padding lanes also hold whatever that
+     * memory held before, so the results change from run to run and now and then come out NaN or
+     * infinite. Channels-last inputs go to kernels that pad nothing and are right for every count
+     * (forward and both gradients, checked against float64, which libtorch computes without oneDNN;
+     * see {@code LayersTest}). A 1-channel input is NCHW and channels-last at once, so its input
+     * gradient stays wrong for such output counts; nothing here needs that gradient.
      */
-    public static boolean channelsLastSafe(long channels) {
-        return !NCHW_ONLY && (channels <= 16 || channels % 16 == 0);
+    public static boolean nchwConvSafe(long in, long out) {
+        return (in <= 8 || in % 16 == 0) && out % 16 == 0;
     }
 
-    /** {@code -Dretouch.nchw-only=true} keeps every array NCHW (slower; for comparing against the channels-last paths). */
+    /**
+     * Whether arrays are laid out channels-last where that is faster (small upsamplings, folded
+     * stacks); {@code -Dretouch.nchw-only=true} keeps them NCHW wherever NCHW is right, for comparisons.
+     */
+    public static boolean channelsLastPreferred() {
+        return !NCHW_ONLY;
+    }
+
+    /** {@code -Dretouch.nchw-only=true}: see {@link #channelsLastPreferred}. */
     private static final boolean NCHW_ONLY = Boolean.getBoolean("retouch.nchw-only");
 
-    /** {@code x} in NCHW layout when a channels-last convolution over its channels would be wrong (see {@link #channelsLastSafe}). */
+    /**
+     * {@code x} as the input of a convolution to {@code filters} outputs, in a layout libtorch
+     * computes right: as it is when NCHW is right for these counts ({@link #nchwConvSafe}),
+     * else channels-last (free when it already is).
+     */
+    public static NDArray convSafeLayout(NDArray x, long filters) {
+        long c = x.getShape().get(1);
+        return c <= 1 || nchwConvSafe(c, filters) ? x : channelsLast(x);
+    }
+
+    /** {@link #convSafeLayout(NDArray, long)} for a convolution with a multiple of 16 filters. */
     public static NDArray convSafeLayout(NDArray x) {
-        return channelsLastSafe(x.getShape().get(1)) ? x : contiguousNchw(x);
+        return convSafeLayout(x, MIN_BACKWARD_SAFE_FILTERS);
     }
 
     /** The same NCHW array in the default (row-major NCHW) memory layout; free when it already is. */

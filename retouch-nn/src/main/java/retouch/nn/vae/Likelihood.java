@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.nn.Activation;
 import java.util.Locale;
 import retouch.RetouchException;
+import retouch.nn.Scalars;
 
 /**
  * The decoder's pixel distribution p(x|z), parameterised by one logit per pixel.
@@ -57,7 +58,7 @@ public enum Likelihood {
             case GAUSSIAN -> {
                 NDArray mu = Activation.sigmoid(logits);
                 NDArray z = x.sub(mu).mul(logScale.neg().exp());
-                yield z.square().mul(0.5f).add(logScale).add((float) HALF_LOG_2PI);
+                yield Scalars.mul(z.square(), 0.5f).add(logScale).add((float) HALF_LOG_2PI);
             }
         };
         return perPixel.reshape(perPixel.getShape().get(0), -1).sum(new int[] {1});
@@ -86,8 +87,8 @@ public enum Likelihood {
         NDArray small = logits.abs().lt(1e-3f);
         // Substitute a safe value in the branch not taken so its gradient cannot be NaN.
         NDArray safe = NDArrays.where(small, logits.onesLike(), logits);
-        NDArray exact = safe.div(safe.mul(0.5f).tanh()).log();
-        NDArray approx = logits.square().div(12f).add((float) Math.log(2));
+        NDArray exact = safe.div(Scalars.mul(safe, 0.5f).tanh()).log();
+        NDArray approx = Scalars.div(logits.square(), 12f).add((float) Math.log(2));
         return NDArrays.where(small, approx, exact);
     }
 }

@@ -14,6 +14,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.List;
+import retouch.nn.Scalars;
 import retouch.nn.blocks.Layers;
 import retouch.nn.store.ModelFactory;
 import retouch.nn.store.ModelMeta;
@@ -196,7 +197,7 @@ public final class Vae extends AbstractBlock {
         // Keep log-variances in a range where exp() cannot overflow. A hard clip has no gradient at
         // its bounds: a unit pushed there once stays there (seen: every unit stuck at -12, +170 nats
         // of KL). Newer models use a soft bound 10·tanh(x/10), which keeps a gradient everywhere.
-        NDArray logvar = softClamp ? parts.get(1).div(10f).tanh().mul(10f) : parts.get(1).clip(-12, 8);
+        NDArray logvar = softClamp ? Scalars.mul(Scalars.div(parts.get(1), 10f).tanh(), 10f) : parts.get(1).clip(-12, 8);
         return new NDList(parts.get(0), logvar);
     }
 

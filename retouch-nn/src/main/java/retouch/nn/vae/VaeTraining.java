@@ -19,6 +19,7 @@ import retouch.data.LabeledImages;
 import retouch.image.Grids;
 import retouch.image.Image;
 import retouch.nn.ImageTensors;
+import retouch.nn.Scalars;
 import retouch.nn.store.Architectures;
 import retouch.nn.store.ModelMeta;
 import retouch.nn.train.Adam;
@@ -114,10 +115,11 @@ public final class VaeTraining implements TrainingTask {
         NDManager m = x.getManager();
         NDList q = vae.encode(ps, x, onehot, training);
         NDArray mu = q.get(0), logvar = q.get(1);
-        NDArray z = mu.add(logvar.mul(0.5f).exp().mul(m.randomNormal(mu.getShape())));
+        NDArray z = mu.add(Scalars.mul(logvar, 0.5f).exp().mul(m.randomNormal(mu.getShape())));
         NDArray logits = vae.decode(ps, z, onehot, training);
         NDArray rec = vae.likelihood().nll(logits, x, vae.logScale(ps, m));
-        NDArray kl = logvar.add(1f).sub(mu.square()).sub(logvar.exp()).sum(new int[] {1}).mul(-0.5f);
+        NDArray kl = logvar.add(1f).sub(mu.square()).sub(logvar.exp()).sum(new int[] {1});
+        kl = Scalars.mul(kl, -0.5f); // not kl.mul(-0.5f): see Scalars
         return new NDList(rec, kl, mu);
     }
 
@@ -146,7 +148,7 @@ public final class VaeTraining implements TrainingTask {
             NDList t = elboTerms(vae, ctx.parameterStore(), x, onehot(m, labels), true);
             NDArray recMean = t.get(0).mean();
             NDArray klMean = t.get(1).mean();
-            NDArray l = recMean.add(klMean.mul(beta));
+            NDArray l = recMean.add(Scalars.mul(klMean, beta));
             gc.backward(l);
             rec = recMean.getFloat();
             kl = klMean.getFloat();
