@@ -83,9 +83,13 @@ public final class SparkMain {
     /** Runs one command line; returns the exit code (tests call this). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         quietLogging();
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+        if (args.length == 0) { // as 'retouch' without a subcommand: usage on stderr, exit 2
+            err.print(USAGE_TEXT);
+            return USAGE;
+        }
+        if (args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
             out.print(USAGE_TEXT);
-            return args.length == 0 ? USAGE : OK;
+            return OK;
         }
         String command = args[0];
         Args a;
