@@ -10,7 +10,6 @@ import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -59,7 +58,7 @@ public final class Layers {
     }
 
     private static Conv2d plainConv(int filters, int kernel, boolean bias) {
-        GuardedConv2d.Builder b = new GuardedConv2d.Builder();
+        Conv2d.Builder b = new Conv2d.Builder();
         b.setKernelShape(new Shape(kernel, kernel))
                 .optPadding(new Shape(kernel / 2, kernel / 2))
                 .setFilters(filters)
@@ -68,15 +67,16 @@ public final class Layers {
     }
 
     /**
-     * A {@link Conv2d} that hands libtorch its input in a layout the engine computes right: NCHW
+     * A DJL {@code Conv2d} that hands libtorch its input in a layout the engine computes right: NCHW
      * inputs with channel counts {@link #nchwConvSafe} rejects are laid out channels-last first (see
-     * {@link #convSafeLayout(NDArray, long)}). Same parameters and names as a plain {@code Conv2d}, so
-     * saved models load either way.
+     * {@link #convSafeLayout(NDArray, long)}). It is called {@code Conv2d} on purpose: DJL names a
+     * block's parameters after its class's simple name, and every saved model names them "Conv2d"
+     * (a differently named class made the shipped models unloadable).
      */
-    static final class GuardedConv2d extends Conv2d {
+    static final class Conv2d extends ai.djl.nn.convolutional.Conv2d {
         private final long outChannels;
 
-        private GuardedConv2d(Builder builder) {
+        private Conv2d(Builder builder) {
             super(builder);
             this.outChannels = builder.getFilters();
         }
@@ -86,14 +86,14 @@ public final class Layers {
             return super.forwardInternal(ps, new NDList(convSafeLayout(inputs.singletonOrThrow(), outChannels)), training, params);
         }
 
-        static final class Builder extends Conv2d.Builder {
+        static final class Builder extends ai.djl.nn.convolutional.Conv2d.Builder {
             long getFilters() {
                 return filters;
             }
 
-            GuardedConv2d buildGuarded() {
+            Conv2d buildGuarded() {
                 validate();
-                return new GuardedConv2d(this);
+                return new Conv2d(this);
             }
         }
     }
@@ -112,7 +112,7 @@ public final class Layers {
 
     /** k×k convolution with a stride (downsampling), padding (k-1)/2; thin layers as in {@link #conv(int, int, boolean)}. */
     public static Block conv(int filters, int kernel, int stride, boolean bias) {
-        GuardedConv2d.Builder b = new GuardedConv2d.Builder();
+        Conv2d.Builder b = new Conv2d.Builder();
         b.setKernelShape(new Shape(kernel, kernel))
                 .optStride(new Shape(stride, stride))
                 .optPadding(new Shape((kernel - 1) / 2, (kernel - 1) / 2))
