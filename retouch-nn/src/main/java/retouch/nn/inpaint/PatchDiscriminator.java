@@ -65,7 +65,7 @@ public final class PatchDiscriminator extends AbstractBlock {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray x = inputs.get(0).mul(2f).sub(1f);
+        NDArray x = retouch.nn.Scalars.mul(inputs.get(0), 2f).sub(1f); // differentiated: see Scalars
         if (mask) x = x.concat(inputs.get(1), 1);
         NDArray s = body.forward(ps, new NDList(x), training).singletonOrThrow();
         return new NDList(s.get(new NDIndex(":, 0:1")));
