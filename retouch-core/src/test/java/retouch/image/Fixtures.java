@@ -140,13 +140,6 @@ public final class Fixtures {
     }
 
     private static void chunk(DataOutputStream out, String type, byte[] data) throws IOException {
-        byte[] t = type.getBytes(StandardCharsets.US_ASCII);
-        out.writeInt(data.length);
-        out.write(t);
-        out.write(data);
-        CRC32 crc = new CRC32();
-        crc.update(t);
-        crc.update(data);
-        out.writeInt((int) crc.getValue());
+        out.write(Corpus.pngChunk(type, data));
     }
 }
