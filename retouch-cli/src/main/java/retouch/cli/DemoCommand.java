@@ -25,7 +25,10 @@ import retouch.image.Image;
 import retouch.image.ImageFiles;
 import retouch.metrics.Psnr;
 import retouch.metrics.Ssim;
-import retouch.nn.restore.ModelRestorer;
+import retouch.nn.restore.ClassicalRestorer;
+import retouch.nn.restore.PnpDeblurrer;
+import retouch.nn.restore.Restorer;
+import retouch.nn.restore.Restorers;
 import retouch.nn.store.ModelStore;
 
 /**
@@ -62,26 +65,26 @@ public final class DemoCommand implements Callable<Integer> {
             new Case("inpaint", "camera.png", "mask:free:0.1-0.2", List.of("telea", "ns"), "inpaint-gray"),
             new Case("inpaint-color", "chelsea.png", "mask:free:0.1-0.2", List.of("telea"), "inpaint-gray"));
 
-    /** The restorers of a case: its classical methods, then its model when one is installed. */
     /** Shipped generators the demo samples from when installed. */
     private static final List<String> GENERATORS = List.of("vae-fmnist", "gan-fmnist");
 
-    private static List<ClassicalMethod> restorers(Case c, List<AutoCloseable> toClose) {
-        List<ClassicalMethod> list = new ArrayList<>();
-        for (String name : c.methods()) list.add(ClassicalMethods.byName(name));
+    /** The restorers of a case: its classical methods, then its model when one is installed. */
+    private static List<Restorer> restorers(Case c, List<AutoCloseable> toClose) {
+        List<Restorer> list = new ArrayList<>();
+        for (String name : c.methods()) list.add(ClassicalRestorer.byName(name));
         if (PNP.equals(c.model())) {
             if (installed("deblur-gray")) { // the blind network first, for comparison
-                ModelRestorer blind = ModelRestorer.open("deblur-gray", 256);
+                Restorer blind = Restorers.open("deblur-gray", 256);
                 toClose.add(blind);
                 list.add(blind);
             }
             if (installed("denoise-gray")) {
-                ModelRestorer r = ModelRestorer.open("denoise-gray", 256);
+                Restorer r = Restorers.open("denoise-gray", 256);
                 toClose.add(r);
-                list.add(new retouch.nn.restore.PnpDeblurrer(r, PNP));
+                list.add(new PnpDeblurrer(r, PNP));
             }
         } else if (c.model() != null && (installed(c.model()) || installed(grayFallback(c.model())))) {
-            ModelRestorer r = ModelRestorer.open(installed(c.model()) ? c.model() : grayFallback(c.model()), 256);
+            Restorer r = Restorers.open(installed(c.model()) ? c.model() : grayFallback(c.model()), 256);
             toClose.add(r);
             list.add(r);
         }
@@ -136,7 +139,7 @@ public final class DemoCommand implements Callable<Integer> {
             entry.put("degrade", c.degrade());
             entry.put("input", Map.of("psnr", Json.round(inPsnr, 4), "ssim", Json.round(inSsim, 6)));
             Map<String, Object> methods = new LinkedHashMap<>();
-            for (ClassicalMethod m : restorers(c, toClose)) {
+            for (Restorer m : restorers(c, toClose)) {
                 String name = m.name();
                 ClassicalMethod.Params p = ClassicalMethod.Params.defaults();
                 if (d.hasMask()) p = p.withMask(d.mask());

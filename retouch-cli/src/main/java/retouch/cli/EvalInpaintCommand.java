@@ -22,7 +22,9 @@ import retouch.image.Grids;
 import retouch.image.Image;
 import retouch.metrics.Psnr;
 import retouch.nn.eval.GenerativeEvaluator;
-import retouch.nn.restore.ModelRestorer;
+import retouch.nn.restore.ClassicalRestorer;
+import retouch.nn.restore.Restorer;
+import retouch.nn.restore.Restorers;
 
 /**
  * {@code retouch eval-inpaint}: fills a centre hole in every test image of a labeled set (MNIST,
@@ -88,10 +90,10 @@ public final class EvalInpaintCommand implements Callable<Integer> {
             rows.add(score("input (hole black)", damaged, clean, mask, ev));
             for (String name : methods) {
                 List<Image> filled = new ArrayList<>(count);
-                try (AutoCloseableMethod m = open(name)) {
+                try (Restorer m = open(name)) {
                     ClassicalMethod.Params p = ClassicalMethod.Params.defaults().withMask(mask);
                     for (Image d : damaged) {
-                        filled.add(m.method().apply(d, p).clip());
+                        filled.add(m.apply(d, p).clip());
                         bar.step(name);
                     }
                 }
@@ -119,21 +121,14 @@ public final class EvalInpaintCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private record AutoCloseableMethod(ClassicalMethod method, AutoCloseable resource) implements AutoCloseable {
-        @Override
-        public void close() throws Exception {
-            if (resource != null) resource.close();
-        }
-    }
-
-    private static AutoCloseableMethod open(String name) {
-        if (ClassicalMethods.NAMES.contains(name.toLowerCase(java.util.Locale.ROOT))) return new AutoCloseableMethod(ClassicalMethods.byName(name), null);
-        ModelRestorer r = ModelRestorer.open(name, 256);
+    /** A classical inpainting method or an inpainting model by name or path. */
+    private static Restorer open(String name) {
+        Restorer r = Restorers.isClassical(name) ? ClassicalRestorer.byName(name) : Restorers.open(name, 256);
         if (!r.task().equals("inpaint")) {
             r.close();
-            throw new RetouchException("model " + name + " is trained for " + r.task() + ", not inpaint");
+            throw new RetouchException((r.meta() != null ? "model " + name + " is trained for " : "method " + name + " does ") + r.task() + ", not inpaint");
         }
-        return new AutoCloseableMethod(r, r);
+        return r;
     }
 
     private double floor = Double.NaN;

@@ -16,7 +16,11 @@ import retouch.degrade.Masks;
 import retouch.image.Image;
 import retouch.image.ImageFiles;
 import retouch.image.LoadedImage;
-import retouch.nn.restore.ModelRestorer;
+import retouch.nn.restore.ClassicalRestorer;
+import retouch.nn.restore.PnpDeblurrer;
+import retouch.nn.restore.Restoration;
+import retouch.nn.restore.Restorer;
+import retouch.nn.restore.Restorers;
 
 /** {@code retouch restore}: restores one image or a folder of images. */
 @Command(name = "restore", mixinStandardHelpOptions = true,
@@ -148,15 +152,14 @@ public final class RestoreCommand implements Callable<Integer> {
             throw new RetouchException("--task and --channels describe a TorchScript model; give it with --model x.pt");
         }
         // the task's shipped model; RGB photos go to its colour model where one is shipped (denoise-color)
-        try (ModelRestorer learned = model == null ? null
-                : taskDefault && channels == 0 ? ModelRestorer.openForTask(task, settingsOptions.toSettings(tile))
-                : ModelRestorer.open(model, settingsOptions.toSettings(tile), task, channels)) {
-            if (learned != null && learned.isTorchScript() && !Double.isNaN(parseSigma(sigma))) {
+        try (Restorer restorer = model == null ? ClassicalRestorer.byName(method)
+                : taskDefault && channels == 0 ? Restorers.forTask(task, settingsOptions.toSettings(tile))
+                : Restorers.open(model, settingsOptions.toSettings(tile), task, channels)) {
+            if (!restorer.takesNoiseLevel() && !Double.isNaN(parseSigma(sigma))) {
                 throw new RetouchException("TorchScript models take only the image, so --sigma does not apply; "
                         + "bake the noise level into the model (e.g. 'retouch models export-torchscript MODEL -o x.pt --sigma 25')");
             }
-            if (learned != null && !learned.isTorchScript()) task = null; // a Retouch model knows its task; it was checked on open
-            return run(learned == null ? ClassicalMethods.byName(method) : learned, null);
+            return run(restorer, null);
         }
     }
 
@@ -172,13 +175,13 @@ public final class RestoreCommand implements Callable<Integer> {
         if (mask != null) throw new RetouchException("--mask is for inpainting; drop it with --blur-sigma/--blur");
         checkTile();
         String denoiserName = model != null ? model : DEFAULT_MODELS.get("denoise");
-        try (ModelRestorer denoiser = ModelRestorer.open(denoiserName, settingsOptions.toSettings(tile))) {
-            if (denoiser.isTorchScript() || !denoiser.task().equals("denoise")) {
+        try (Restorer denoiser = Restorers.open(denoiserName, settingsOptions.toSettings(tile))) {
+            if (!denoiser.takesNoiseLevel() || !denoiser.task().equals("denoise")) {
                 throw new RetouchException("--blur-sigma/--blur need a Retouch denoising model as --model (it is told each noise level); "
-                        + denoiserName + " is " + (denoiser.isTorchScript() ? "a TorchScript file" : "a " + denoiser.task() + " model")
+                        + denoiserName + " is " + (!denoiser.takesNoiseLevel() ? "a TorchScript file" : "a " + denoiser.task() + " model")
                         + ": use --model denoise-gray or leave --model out");
             }
-            return run(new retouch.nn.restore.PnpDeblurrer(denoiser, "plug-and-play deblurring of " + knownBlur.spec()
+            return run(new PnpDeblurrer(denoiser, "plug-and-play deblurring of " + knownBlur.spec()
                     + ", prior " + denoiser.name()), knownBlur);
         }
     }
@@ -202,12 +205,10 @@ public final class RestoreCommand implements Callable<Integer> {
     }
 
     /** Restores every input with {@code m}; {@code knownBlur} (or null) is handed to non-blind deblurring. */
-    private Integer run(ClassicalMethod m, retouch.degrade.Degradation knownBlur) {
+    private Integer run(Restorer m, retouch.degrade.Degradation knownBlur) {
         double s = parseSigma(sigma);
-        boolean inpainting = m.name().equals("telea") || m.name().equals("ns")
-                || (m instanceof ModelRestorer mr && mr.task().equals("inpaint"));
-        if (inpainting && mask == null) {
-            throw new RetouchException((m instanceof ModelRestorer ? "model " : "method ") + m.name()
+        if (m.task().equals("inpaint") && mask == null) {
+            throw new RetouchException((m.meta() != null ? "model " : "method ") + m.name()
                     + " fills holes: give the hole mask with --mask MASK.png (white = missing)");
         }
         if (scale < 1 || scale > 8) throw new UsageException("--scale must be between 1 and 8, not " + scale);
@@ -233,10 +234,10 @@ public final class RestoreCommand implements Callable<Integer> {
                 Image restored;
                 try {
                     if (maskPicture != null) p = p.withMask(Masks.fromImage(maskPicture, degraded.height(), degraded.width()));
-                    if (files.size() == 1 && m instanceof ModelRestorer mr && mr.passes(degraded) > 4) {
+                    if (files.size() == 1 && m.passes(degraded) > 4) {
                         // One big image: show progress over its tiles instead.
-                        try (Progress tiles = new Progress(file.getFileName().toString(), mr.passes(degraded), "tile")) {
-                            mr.onTile(() -> tiles.step(""));
+                        try (Progress tiles = new Progress(file.getFileName().toString(), m.passes(degraded), "tile")) {
+                            m.onTile(() -> tiles.step(""));
                             restored = apply(m, degraded, p, file);
                         }
                     } else {
@@ -253,7 +254,7 @@ public final class RestoreCommand implements Callable<Integer> {
                 bar.step(file.getFileName().toString());
                 if (files.size() == 1) {
                     spec.commandLine().getOut().printf("%s -> %s (%s)%n", file, out,
-                            m instanceof ModelRestorer mr ? mr.nameFor(degraded) : m.name());
+                            m.nameFor(degraded));
                 }
             }
         }
@@ -270,14 +271,11 @@ public final class RestoreCommand implements Callable<Integer> {
     /** What blind deblurring found per image, printed after the progress bar. */
     private final List<String> notes = new java.util.ArrayList<>();
 
-    /** Restores one image; a blind deblurring model also says which blur it found and undid. */
-    private Image apply(ClassicalMethod m, Image degraded, ClassicalMethod.Params p, Path file) {
-        if (m instanceof ModelRestorer mr && !mr.isTorchScript() && mr.task().equals("deblur")) {
-            ModelRestorer.Deblurred d = mr.deblur(degraded, p.sigma());
-            if (d.estimate() != null) notes.add(file.getFileName() + ": estimated blur " + d.estimate() + "; " + d.how());
-            return d.image();
-        }
-        return m.apply(degraded, p);
+    /** Restores one image; blind deblurring also says which blur it found and undid. */
+    private Image apply(Restorer m, Image degraded, ClassicalMethod.Params p, Path file) {
+        Restoration r = m.restore(degraded, p, m.settings());
+        if (r.note() != null) notes.add(file.getFileName() + ": " + r.note());
+        return r.image();
     }
 
     static double parseSigma(String s) {

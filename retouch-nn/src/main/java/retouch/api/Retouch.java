@@ -8,7 +8,9 @@ import retouch.RetouchException;
 import retouch.baseline.ClassicalMethod;
 import retouch.image.Image;
 import retouch.image.ImageFiles;
-import retouch.nn.restore.ModelRestorer;
+import retouch.nn.restore.Restoration;
+import retouch.nn.restore.Restorer;
+import retouch.nn.restore.Restorers;
 import retouch.nn.restore.RestoreSettings;
 import retouch.nn.store.ModelMeta;
 import retouch.nn.store.ModelStore;
@@ -117,12 +119,21 @@ public final class Retouch implements AutoCloseable {
         }
     }
 
-    private final ModelRestorer restorer;
+    /**
+     * What blind deblurring did.
+     *
+     * @param image the deblurred image
+     * @param estimate the blur fitted to the photo, or {@code null} when none was (the network's output was kept)
+     * @param how how the result was made (e.g. "plug-and-play with denoise-gray for the fitted blur:gauss:1.6")
+     */
+    public record Deblurred(Image image, retouch.degrade.BlurEstimator.Estimate estimate, String how) {}
+
+    private final Restorer restorer;
     private final Options options;
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
 
-    private Retouch(ModelRestorer restorer, Options options) {
+    private Retouch(Restorer restorer, Options options) {
         this.restorer = restorer;
         this.options = options;
     }
@@ -145,7 +156,7 @@ public final class Retouch implements AutoCloseable {
      */
     public static Retouch load(String nameOrPath, Options options) {
         Options o = options == null ? Options.defaults() : options;
-        ModelRestorer r = ModelRestorer.open(nameOrPath, o.settings());
+        Restorer r = Restorers.open(nameOrPath, o.settings());
         if (o.task() != null && !o.task().equals(r.task())) {
             String t = r.task();
             r.close();
@@ -180,7 +191,7 @@ public final class Retouch implements AutoCloseable {
                     + " (train one with 'retouch train', or add a model folder with -Dretouch.models / RETOUCH_MODELS)");
         }
         // the task's shipped model: RGB photos go to its colour model where one is installed (denoise-color)
-        if (name.equals(ModelStore.DEFAULT_FOR_TASK.get(o.task()))) return new Retouch(ModelRestorer.openForTask(o.task(), o.settings()), o);
+        if (name.equals(ModelStore.DEFAULT_FOR_TASK.get(o.task()))) return new Retouch(Restorers.forTask(o.task(), o.settings()), o);
         return load(name, o);
     }
 
@@ -266,7 +277,7 @@ public final class Retouch implements AutoCloseable {
         lifecycle.readLock().lock();
         try {
             if (closed) throw new IllegalStateException("Retouch model '" + name() + "' is closed");
-            return restorer.apply(degraded, ClassicalMethod.Params.ofSigma(sigma), withTileOf(settings));
+            return restorer.restore(degraded, ClassicalMethod.Params.ofSigma(sigma), withTileOf(settings)).image();
         } finally {
             lifecycle.readLock().unlock();
         }
@@ -275,8 +286,8 @@ public final class Retouch implements AutoCloseable {
     /**
      * Deblurs an image whose blur is known, by plug-and-play with this model as the prior
      * ({@link retouch.nn.restore.PnpDeblurrer}): the model must be a Retouch denoiser (task
-     * "denoise"), which is told a falling noise level at each of 8 iterations. Far sharper than a
-     * blind deblurring model when the blur is right (Set12, Gaussian σ 1.6: +3.8 dB against +2.1).
+     * "denoise"), which is told a falling noise level at each of 8 iterations. Sharper than blind
+     * deblurring when the blur is right (figures in docs/MODELS.md, deblurring).
      *
      * @param blur the blur: {@code new GaussianBlur(σ)}, a {@code MotionBlur}, or a parsed spec
      *     such as {@code DegradationSpec.parse("blur:motion:15:30")}
@@ -288,9 +299,9 @@ public final class Retouch implements AutoCloseable {
         lifecycle.readLock().lock();
         try {
             if (closed) throw new IllegalStateException("Retouch model '" + name() + "' is closed");
-            if (restorer.isTorchScript() || !restorer.task().equals("denoise")) {
+            if (!restorer.takesNoiseLevel() || !restorer.task().equals("denoise")) {
                 throw new RetouchException("deblurring a known blur needs a Retouch denoising model as its prior (it is told each noise level); '"
-                        + name() + "' is " + (restorer.isTorchScript() ? "a TorchScript model" : "a " + restorer.task() + " model")
+                        + name() + "' is " + (!restorer.takesNoiseLevel() ? "a TorchScript model" : "a " + restorer.task() + " model")
                         + "; load a denoising model" + suggestion("denoise"));
             }
             return new retouch.nn.restore.PnpDeblurrer(restorer, "plug-and-play deblurring, prior " + name())
@@ -304,26 +315,27 @@ public final class Retouch implements AutoCloseable {
      * Blind deblurring with a deblurring model (task "deblur"), reporting what it did: the
      * network's output names the blur (Gaussian or motion, fitted by
      * {@link retouch.degrade.BlurEstimator}) and plug-and-play with the shipped denoiser undoes it
-     * ({@link ModelRestorer#deblur}). {@link #restore} does the same and returns the image only.
+     * ({@link retouch.nn.restore.BlindDeblurRestorer}). {@link #restore} does the same and returns the image only.
      *
      * @param sigma noise level of {@code blurred} on the 0-255 scale, or {@code NaN} to estimate it
      */
-    public ModelRestorer.Deblurred deblurBlind(Image blurred, double sigma) {
+    public Deblurred deblurBlind(Image blurred, double sigma) {
         return deblurBlind(blurred, sigma, options.settings());
     }
 
     /** {@link #deblurBlind(Image, double)} with settings of this call's own ({@code null}: the options'). */
-    public ModelRestorer.Deblurred deblurBlind(Image blurred, double sigma, RestoreSettings settings) {
+    public Deblurred deblurBlind(Image blurred, double sigma, RestoreSettings settings) {
         if (blurred == null) throw new IllegalArgumentException("image is null");
         checkSigma(sigma);
         lifecycle.readLock().lock();
         try {
             if (closed) throw new IllegalStateException("Retouch model '" + name() + "' is closed");
-            if (restorer.isTorchScript() || !restorer.task().equals("deblur")) {
+            if (!restorer.takesNoiseLevel() || !restorer.task().equals("deblur")) {
                 throw new RetouchException("blind deblurring needs a Retouch deblurring model; '" + name() + "' is "
-                        + (restorer.isTorchScript() ? "a TorchScript model" : "a " + restorer.task() + " model") + suggestion("deblur"));
+                        + (!restorer.takesNoiseLevel() ? "a TorchScript model" : "a " + restorer.task() + " model") + suggestion("deblur"));
             }
-            return restorer.deblur(blurred, sigma, withTileOf(settings));
+            Restoration r = restorer.restore(blurred, ClassicalMethod.Params.ofSigma(sigma), withTileOf(settings));
+            return new Deblurred(r.image(), r.blur(), r.how());
         } finally {
             lifecycle.readLock().unlock();
         }
@@ -349,7 +361,7 @@ public final class Retouch implements AutoCloseable {
             if (!restorer.task().equals("inpaint")) {
                 throw new RetouchException("model '" + name() + "' does " + restorer.task() + ", not inpainting; load an inpainting model such as inpaint-gray");
             }
-            return restorer.apply(image, ClassicalMethod.Params.defaults().withMask(mask.toGray()), withTileOf(settings));
+            return restorer.restore(image, ClassicalMethod.Params.defaults().withMask(mask.toGray()), withTileOf(settings)).image();
         } finally {
             lifecycle.readLock().unlock();
         }

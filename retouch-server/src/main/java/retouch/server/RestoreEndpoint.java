@@ -12,7 +12,8 @@ import retouch.nn.task.RestorationTask;
 import retouch.nn.task.RestorationTasks;
 import retouch.api.Retouch;
 import retouch.baseline.ClassicalMethod;
-import retouch.baseline.ClassicalMethods;
+import retouch.nn.restore.ClassicalRestorer;
+import retouch.nn.restore.Restorer;
 import retouch.degrade.Degradation;
 import retouch.degrade.DegradationSpec;
 import retouch.degrade.Masks;
@@ -45,8 +46,8 @@ final class RestoreEndpoint {
     }
 
     /** What runs for a request: a model or a classical method, and a note for the client. */
-    record Plan(String task, ModelCatalog.Entry model, ClassicalMethod classical, String note, Degradation blur) {
-        Plan(String task, ModelCatalog.Entry model, ClassicalMethod classical, String note) {
+    record Plan(String task, ModelCatalog.Entry model, Restorer classical, String note, Degradation blur) {
+        Plan(String task, ModelCatalog.Entry model, Restorer classical, String note) {
             this(task, model, classical, note, null);
         }
 
@@ -135,7 +136,7 @@ final class RestoreEndpoint {
             } else if (plan.blur() != null) {
                 out = r.deblur(in, plan.blur(), sigma);
             } else if (r.task().equals("deblur") && !r.meta().architecture().equals("torchscript")) {
-                retouch.nn.restore.ModelRestorer.Deblurred d = r.deblurBlind(in, sigma, settings);
+                Retouch.Deblurred d = r.deblurBlind(in, sigma, settings);
                 out = d.image();
                 if (d.estimate() != null) estimatedBlur = d.estimate().blur().spec() + (d.estimate().isBlurred() ? "" : " (not measurable: network output)");
             } else {
@@ -253,7 +254,7 @@ final class RestoreEndpoint {
                 throw ApiException.badRequest("bad_parameter", "method '" + methodName + "' does not do " + TASK_WORDS.get(task)
                         + (classical.isEmpty() ? "; no classical method does, use a model" : "; use one of " + String.join(", ", classical)));
             }
-            return new Plan(task, null, ClassicalMethods.byName(m), null);
+            return new Plan(task, null, ClassicalRestorer.byName(m), null);
         }
         if (modelName != null) {
             ModelCatalog.Entry e = catalog.find(modelName);
@@ -267,7 +268,7 @@ final class RestoreEndpoint {
         if (e == null) e = catalog.firstFor(task);
         if (e != null) return modelPlan(task, e);
         if (task.equals("inpaint")) {
-            return new Plan(task, null, ClassicalMethods.byName("telea"), "no inpainting model is installed; filled with the classical OpenCV Telea method");
+            return new Plan(task, null, ClassicalRestorer.byName("telea"), "no inpainting model is installed; filled with the classical OpenCV Telea method");
         }
         throw new ApiException(404, "no_model", noModelMessage(task));
     }

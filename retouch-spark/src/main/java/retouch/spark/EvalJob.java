@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -23,15 +22,13 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import retouch.RetouchException;
-import retouch.baseline.ClassicalMethod;
 import retouch.baseline.ClassicalMethods;
 import retouch.degrade.Degradation;
 import retouch.degrade.DegradationSpec;
-import retouch.degrade.Degraded;
 import retouch.degrade.Masks;
 import retouch.image.Image;
-import retouch.metrics.Psnr;
-import retouch.metrics.Ssim;
+import retouch.nn.eval.RestorationEvaluation;
+import retouch.nn.restore.ClassicalRestorer;
 import retouch.nn.store.ModelStore;
 
 /**
@@ -114,7 +111,7 @@ final class EvalJob {
     }
 
     static boolean isInput(String m) {
-        return m.equals("noisy") || m.equals("input") || m.equals("degraded");
+        return RestorationEvaluation.isInput(m);
     }
 
     /** As 'retouch eval': --degrade SPEC, or the task's degradations. */
@@ -124,17 +121,22 @@ final class EvalJob {
         if (degrade != null) {
             list.add(degrade);
         } else if (task != null) {
-            switch (task.toLowerCase(Locale.ROOT)) {
-                case "denoise" -> {
-                    if (sigmas == null) throw new SparkMain.UsageException("--task denoise needs --sigma, e.g. --sigma 15,25,50");
-                    for (String s : sigmas.split(",")) list.add("noise:gauss:" + s.trim());
+            // the task registry says what each task is scored on, as for 'retouch eval'
+            List<Double> levels = null;
+            if (sigmas != null) {
+                levels = new ArrayList<>();
+                for (String s : sigmas.split(",")) {
+                    try {
+                        levels.add(Double.parseDouble(s.trim()));
+                    } catch (NumberFormatException e) {
+                        throw new SparkMain.UsageException("--sigma takes numbers, e.g. 15,25,50, not '" + s.trim() + "'");
+                    }
                 }
-                case "sr2", "sr3", "sr4" -> list.add("down:bicubic:" + task.charAt(2));
-                case "deblur" -> list.add("blur:gauss:1.6,noise:gauss:2");
-                case "jpeg" -> {
-                    for (int q : new int[] {10, 20, 30, 40}) list.add("jpeg:" + q);
-                }
-                default -> throw new SparkMain.UsageException("unknown --task '" + task + "': use denoise, sr2, sr3, sr4, jpeg or deblur (or --degrade SPEC)");
+            }
+            try {
+                for (Degradation d : RestorationEvaluation.degradationsFor(task, levels)) list.add(d.spec());
+            } catch (RetouchException e) {
+                throw new SparkMain.UsageException(e.getMessage());
             }
         } else {
             throw new SparkMain.UsageException("say how to degrade the clean images: --degrade SPEC or --task denoise --sigma 25");
@@ -178,36 +180,25 @@ final class EvalJob {
             }
             for (String spec : s.degradations()) {
                 Degradation deg = DegradationSpec.parse(spec);
-                Degraded d = deg.applyWithMask(clean, new SplittableRandom(s.seed() * 1_000_003L + index));
-                Image degraded = s.quantize() ? d.image().quantize8() : d.image();
-                int scale = Math.max(1, Math.round((float) clean.width() / degraded.width()));
-                double sigma = s.blind() ? Double.NaN : sigmaOf(spec);
+                // clean is already gray where the protocol says so
+                RestorationEvaluation.Case c = RestorationEvaluation.degrade(clean, deg, index,
+                        new RestorationEvaluation.Protocol(s.seed(), false, s.quantize(), s.blind()));
                 for (int mi = 0; mi < s.methods().size(); mi++) {
                     String m = s.methods().get(mi).trim();
                     long t0 = System.nanoTime();
                     boolean loaded = false;
                     try {
                         Image restored;
-                        String l = m.toLowerCase(Locale.ROOT);
-                        if (isInput(l)) {
-                            restored = degraded;
-                        } else if (s.models().get(mi) == null) {
-                            ClassicalMethod cm = ClassicalMethods.byName(l);
-                            ClassicalMethod.Params p = ClassicalMethod.Params.ofSigma(sigma).withScale(scale).withBlur(retouch.degrade.Deconvolution.blurOf(deg));
-                            if (d.mask() != null) p = p.withMask(d.mask());
-                            restored = cm.apply(degraded, p);
+                        if (s.models().get(mi) == null) {
+                            // the degraded input itself, or a classical method
+                            restored = RestorationEvaluation.restore(isInput(m) ? null : ClassicalRestorer.byName(m), m, c);
                         } else {
                             ExecutorModels.Handle h = ExecutorModels.get(s.models().get(mi));
                             loaded = h.loadedNow();
-                            restored = h.model().restore(degraded, sigma);
+                            restored = h.model().restore(c.input(), c.sigma());
                         }
-                        if (restored.height() != clean.height() || restored.width() != clean.width()) {
-                            throw new RetouchException("method " + m + " gives " + restored.width() + "x" + restored.height() + " for a "
-                                    + clean.width() + "x" + clean.height() + " image; for super-resolution compare bicubic, not noisy");
-                        }
-                        Image clipped = restored.clip();
-                        int border = scale > 1 ? scale : 0;
-                        rows.add(RowFactory.create(name, index, deg.spec(), m, Psnr.of(clean, clipped, border), Ssim.of(clean, clipped, 1.0, border),
+                        RestorationEvaluation.Score score = RestorationEvaluation.score(c, restored, m);
+                        rows.add(RowFactory.create(name, index, deg.spec(), m, score.psnr(), score.ssim(),
                                 (System.nanoTime() - t0) / 1_000_000, Report.OK, null, executor, Report.JVM, loaded));
                     } catch (Exception | OutOfMemoryError e) {
                         rows.add(RowFactory.create(name, index, deg.spec(), m, null, null, (System.nanoTime() - t0) / 1_000_000, Report.ERROR,
@@ -217,12 +208,6 @@ final class EvalJob {
             }
             return rows.iterator();
         }
-    }
-
-    /** The σ of a fixed Gaussian noise step, given to denoisers as non-blind knowledge (as 'retouch eval'); NaN otherwise. */
-    static double sigmaOf(String spec) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("noise:gauss:([0-9.]+)(?![-0-9.])").matcher(spec);
-        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 
     static Map<String, Object> summarize(Dataset<Row> r, String root, int n, double seconds, List<String> degradations, List<String> methods) {

@@ -8,7 +8,6 @@ import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
 import retouch.RetouchException;
-import retouch.baseline.ClassicalMethod;
 import retouch.degrade.Masks;
 import retouch.image.Image;
 import retouch.image.Resize;
@@ -27,8 +26,7 @@ import retouch.tile.Tiler;
  * across a hole that is wider than its receptive field, and the upscaled coarse fills take over
  * from the full-scale fill with the distance from the hole's edge (fully from {@value
  * #BLEND_DEPTH} px in). Near the edge, where the full-scale fill matches its surroundings best,
- * it stays as it was. Measured with inpaint-gray, hole PSNR: Kodak24 free-form +0.47 dB, 256-px
- * Kodak24 crops +0.19 dB, Set12 +0.04 dB (its holes are narrower).
+ * it stays as it was. The gain grows with the width of the holes (docs/MODELS.md, inpainting).
  *
  * <p>Masks: a mask of another size is resized (nearest) to the image; a mask without holes returns
  * the image unchanged; a mask that is all hole is refused (nothing to inpaint from).

@@ -179,7 +179,7 @@ public final class Denoiser implements AutoCloseable {
      * network's output and the noisy image's 3-D spectrum is shrunk by it. Held-out BSD400
      * images (the 8 validation images) σ 15 / 25 / 50: +0.19 / +0.15 / +0.18 dB over the network
      * alone; Set12 +0.38 / +0.31 / +0.35. Off by default; models switch it on through model.json
-     * (see {@link ModelRestorer}).
+     * (see {@link Restorer#denoiseAsPrior}).
      */
     public Denoiser refine(boolean on) {
         this.refine = on;

@@ -1,7 +1,7 @@
 package retouch.nn.restore;
 
 import retouch.RetouchException;
-import retouch.baseline.ClassicalMethod;
+import retouch.baseline.ClassicalMethod.Params;
 import retouch.degrade.Deconvolution;
 import retouch.degrade.Degradation;
 import retouch.degrade.NoiseEstimator;
@@ -16,20 +16,21 @@ import retouch.image.Image;
  * denoiser (FFDNet-style, told σ through its level map) is the default.
  *
  * <p>Knowing the blur is what makes the gain: the blind deblurring network must also guess the
- * kernel. As an evaluation method it needs the blur in {@link ClassicalMethod.Params#blur()}.
+ * kernel. As an evaluation method it needs the blur in {@link Params#blur()}.
  */
-public final class PnpDeblurrer implements ClassicalMethod {
+public final class PnpDeblurrer implements Restorer {
     /** DPIR's settings for deblurring. */
     static final double LAMBDA = 0.23;
     static final double START_SIGMA = 49;
     static final int ITERATIONS = 8;
     static final int CG_ITERATIONS = 30;
 
-    private final ClassicalMethod denoiser;
+    private final Restorer denoiser;
     private final String name;
+    private boolean ownsPrior;
 
-    /** @param denoiser restores an image given {@code Params.ofSigma(σ)} (σ on the 0–255 scale) */
-    public PnpDeblurrer(ClassicalMethod denoiser, String name) {
+    /** @param denoiser the prior: {@link Restorer#denoiseAsPrior} is told each noise level (σ on the 0–255 scale) */
+    public PnpDeblurrer(Restorer denoiser, String name) {
         this.denoiser = denoiser;
         this.name = name;
     }
@@ -39,8 +40,25 @@ public final class PnpDeblurrer implements ClassicalMethod {
         return name;
     }
 
+    /** Plug-and-play with a prior opened for it alone: closing this closes the prior. */
+    public static PnpDeblurrer owning(Restorer denoiser, String name) {
+        PnpDeblurrer p = new PnpDeblurrer(denoiser, name);
+        p.ownsPrior = true;
+        return p;
+    }
+
     @Override
-    public Image apply(Image blurred, Params params) {
+    public void close() {
+        if (ownsPrior) denoiser.close();
+    }
+
+    @Override
+    public String task() {
+        return "deblur";
+    }
+
+    @Override
+    public Restoration restore(Image blurred, Params params, RestoreSettings settings) {
         Degradation blur = params == null ? null : params.blur();
         if (blur == null) {
             throw new RetouchException("plug-and-play deblurring needs the blur: give it (restore --blur-sigma S or --blur motion:LENGTH:ANGLE; "
@@ -48,7 +66,7 @@ public final class PnpDeblurrer implements ClassicalMethod {
         }
         double noise = params.sigma();
         if (Double.isNaN(noise)) noise = NoiseEstimator.estimate(blurred);
-        return deblur(blurred, blur, noise);
+        return Restoration.of(deblur(blurred, blur, noise));
     }
 
     /** Deblurs {@code blurred} (values in [0,1]) that has the blur {@code blur} and noise σ {@code noise255}. */
@@ -66,8 +84,7 @@ public final class PnpDeblurrer implements ClassicalMethod {
         for (double level : levels(noise)) {
             double rho = LAMBDA * noise * noise / (level * level);
             Image x = deconv.solve(aty, z, rho, CG_ITERATIONS);
-            // a model's refinement assumes white noise of the given level, which x does not have
-            z = denoiser instanceof ModelRestorer r ? r.denoiseWithNetwork(x, level) : denoiser.apply(x, Params.ofSigma(level));
+            z = denoiser.denoiseAsPrior(x, level);
         }
         return z.clip();
     }

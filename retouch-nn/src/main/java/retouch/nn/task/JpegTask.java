@@ -16,5 +16,6 @@ public final class JpegTask {
 
     public static final RestorationTask TASK = new RestorationTask("jpeg", "JPEG artefact removal", List.of("dejpeg", "deblock"), 1,
             List.of(), "jpeg-gray", null, "jpeg:10|jpeg:20|jpeg:30|jpeg:40",
-            "a JPEG round trip at a quality drawn from " + QUALITY_MIN + "-" + QUALITY_MAX + " (the JDK's baseline encoder)", true);
+            "a JPEG round trip at a quality drawn from " + QUALITY_MIN + "-" + QUALITY_MAX + " (the JDK's baseline encoder)", true,
+            retouch.nn.restore.NetworkRestorer::new);
 }

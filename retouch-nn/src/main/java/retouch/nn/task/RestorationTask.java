@@ -17,15 +17,17 @@ import java.util.List;
  * @param evalDegradation the degradation spec {@code retouch eval --task} scores it on (before any --sigma)
  * @param trainingDegradation what a training patch goes through, in words (model.json's training data description)
  * @param imageToImage whether a plain network maps the degraded image to the restored one (TorchScript import)
+ * @param restorer how a Retouch model of this task runs ({@link retouch.nn.restore.NetworkRestorer} for plain networks)
  */
 public record RestorationTask(String id, String label, List<String> aliases, int scale, List<String> classicalMethods,
                               String grayModel, String colourModel, String evalDegradation, String trainingDegradation,
-                              boolean imageToImage) {
+                              boolean imageToImage, retouch.nn.restore.RestorerFactory restorer) {
 
     public RestorationTask {
         aliases = List.copyOf(aliases);
         classicalMethods = List.copyOf(classicalMethods);
         if (scale < 1) throw new IllegalArgumentException("scale must be >= 1");
+        java.util.Objects.requireNonNull(restorer, "restorer");
     }
 
     /** Whether {@code name} names this task (its id or an alias, any case). */

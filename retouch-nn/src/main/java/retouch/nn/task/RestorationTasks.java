@@ -6,6 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import retouch.RetouchException;
+import retouch.nn.inpaint.UNetRestorer;
+import retouch.nn.restore.BlindDeblurRestorer;
+import retouch.nn.restore.NetworkRestorer;
 
 /**
  * The registry of restoration tasks: every front door lists and validates tasks from here, so
@@ -17,20 +20,20 @@ public final class RestorationTasks {
 
     static {
         register(new RestorationTask("denoise", "denoising", List.of("denoising"), 1, List.of("nlm", "bm3d", "tv", "gaussian", "median"),
-                "denoise-gray", "denoise-color", "noise:gauss:25", "Gaussian noise of a level drawn per patch", true));
+                "denoise-gray", "denoise-color", "noise:gauss:25", "Gaussian noise of a level drawn per patch", true, NetworkRestorer::new));
         register(new RestorationTask("deblur", "deblurring", List.of("deblurring"), 1, List.of(),
                 "deblur-gray", null, "blur:gauss:1.6,noise:gauss:2",
-                "Gaussian (sigma 0.5-3) or linear motion (5-21 px) blur, then mild Gaussian noise", true));
+                "Gaussian (sigma 0.5-3) or linear motion (5-21 px) blur, then mild Gaussian noise", true, BlindDeblurRestorer::new));
         register(JpegTask.TASK);
         for (int s = 2; s <= 4; s++) {
             register(new RestorationTask("sr" + s, "x" + s + " super-resolution", s == 2 ? List.of("sr", "super-resolve") : List.of(), s,
                     List.of("bicubic", "nearest"), s == 3 ? null : "sr" + s + "-gray", null, "down:bicubic:" + s,
-                    "MATLAB-style bicubic downscaling by " + s + ", then bicubic upscaling back", true));
+                    "MATLAB-style bicubic downscaling by " + s + ", then bicubic upscaling back", true, NetworkRestorer::new));
         }
         register(new RestorationTask("inpaint", "inpainting", List.of("inpainting", "gan-inpaint"), 1, List.of("telea", "ns"),
-                "inpaint-gray", null, "mask:free:0.1-0.3", "free-form strokes, boxes and irregular masks over the image", false));
+                "inpaint-gray", null, "mask:free:0.1-0.3", "free-form strokes, boxes and irregular masks over the image", false, UNetRestorer::new));
         register(new RestorationTask("deblur-gan", "GAN deblurring", List.of(), 1, List.of(),
-                "deblur-gan-gray", null, "blur:gauss:1.6,noise:gauss:2", "Gaussian or motion blur, then mild noise (adversarial training)", false));
+                "deblur-gan-gray", null, "blur:gauss:1.6,noise:gauss:2", "Gaussian or motion blur, then mild noise (adversarial training)", false, UNetRestorer::new));
     }
 
     private RestorationTasks() {}

@@ -18,7 +18,7 @@ import retouch.tile.Tiler;
  * by K itself, or — to a model that keeps the size, as Retouch's own SR networks do — the bicubic
  * upscale by K.
  */
-public final class TorchScriptRestorer implements AutoCloseable {
+public final class TorchScriptRestorer implements retouch.nn.restore.Restorer {
     /** Tasks {@code --task} accepts for TorchScript models. */
     public static final List<String> TASKS = retouch.nn.task.RestorationTasks.all().stream()
             .filter(retouch.nn.task.RestorationTask::imageToImage).map(retouch.nn.task.RestorationTask::id).toList();
@@ -64,13 +64,44 @@ public final class TorchScriptRestorer implements AutoCloseable {
         return model.scale() == 1 ? "denoise" : "sr" + model.scale();
     }
 
+    /** The file's name. */
+    @Override
+    public String name() {
+        return model.path().getFileName().toString();
+    }
+
     /** The task this restorer runs. */
+    @Override
     public String task() {
         return task;
     }
 
     public TorchScriptModel model() {
         return model;
+    }
+
+    /** The model takes the image alone: a noise level cannot reach it (bake it in at export). */
+    @Override
+    public boolean takesNoiseLevel() {
+        return false;
+    }
+
+    /** A summary in place of model.json: architecture "torchscript", channels and task. */
+    @Override
+    public retouch.nn.store.ModelMeta meta() {
+        int c = model.channels();
+        return retouch.nn.store.ModelMeta.builder("torchscript").name(name()).channels(c, c).tasks(task).build();
+    }
+
+    @Override
+    public retouch.nn.restore.Restoration restore(Image degraded, retouch.baseline.ClassicalMethod.Params params,
+                                                  retouch.nn.restore.RestoreSettings settings) {
+        return retouch.nn.restore.Restoration.of(restore(degraded));
+    }
+
+    @Override
+    public long passes(Image image, retouch.nn.restore.RestoreSettings settings) {
+        return passes(image);
     }
 
     /** Restores {@code degraded}; super-resolution returns it upscaled by the task's factor. */
@@ -111,6 +142,7 @@ public final class TorchScriptRestorer implements AutoCloseable {
     }
 
     /** Called after every tile; replaces the previous listener. */
+    @Override
     public void onTile(Runnable listener) {
         this.onTile = listener == null ? () -> {} : listener;
     }

@@ -20,7 +20,8 @@ import retouch.baseline.ClassicalMethod;
 import retouch.degrade.Masks;
 import retouch.image.Image;
 import retouch.nn.Engines;
-import retouch.nn.restore.ModelRestorer;
+import retouch.nn.restore.Restorer;
+import retouch.nn.restore.Restorers;
 import retouch.nn.store.Architectures;
 import retouch.nn.store.ModelMeta;
 import retouch.nn.train.Trainer;
@@ -96,7 +97,7 @@ class InpaintTest {
             for (String f : line.split(",")) if (!f.isEmpty()) assertTrue(Double.isFinite(Double.parseDouble(f)), line);
         }
         assertEquals("20", csv.get(csv.size() - 1).split(",")[0]);
-        try (ModelRestorer r = ModelRestorer.open(run.resolve(Trainer.CHECKPOINT).toString(), 64)) {
+        try (Restorer r = Restorers.open(run.resolve(Trainer.CHECKPOINT).toString(), 64)) {
             assertEquals("inpaint", r.task());
             Image im = ramps(1, 50, 9).get(0);
             Image mask = Masks.centerBox(50, 50, 0.4);
@@ -116,7 +117,7 @@ class InpaintTest {
         for (String line : csv.subList(1, csv.size())) {
             for (String f : line.split(",")) if (!f.isEmpty()) assertTrue(Double.isFinite(Double.parseDouble(f)), line);
         }
-        try (ModelRestorer r = ModelRestorer.open(run.resolve(Trainer.CHECKPOINT).toString(), 64)) {
+        try (Restorer r = Restorers.open(run.resolve(Trainer.CHECKPOINT).toString(), 64)) {
             assertEquals("deblur-gan", r.task());
             Image im = ramps(1, 45, 4).get(0);
             Image out = r.apply(im, ClassicalMethod.Params.defaults());

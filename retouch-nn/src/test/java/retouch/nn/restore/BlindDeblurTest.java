@@ -1,6 +1,7 @@
 package retouch.nn.restore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,6 +14,7 @@ import retouch.degrade.Degradation;
 import retouch.degrade.GaussianBlur;
 import retouch.degrade.GaussianNoise;
 import retouch.degrade.MotionBlur;
+import retouch.baseline.ClassicalMethod;
 import retouch.image.Image;
 import retouch.metrics.Psnr;
 
@@ -25,19 +27,19 @@ class BlindDeblurTest {
         return GaussianNoise.addNoise(blur.apply(CLEAN, rng), 2, rng).clip();
     }
 
-    private static ModelRestorer.Deblurred deblur(ModelRestorer model, Image blurred, String mode) {
-        return model.deblur(blurred, Double.NaN, model.settings().withDeblur(mode));
+    private static Restoration deblur(Restorer model, Image blurred, String mode) {
+        return model.restore(blurred, ClassicalMethod.Params.ofSigma(Double.NaN), model.settings().withDeblur(mode));
     }
 
     @Test
     void gaussianBlurIsFoundAndUndoneBetterThanByTheNetworkAlone() {
         Image blurred = degrade(new GaussianBlur(1.6), 1);
-        try (ModelRestorer model = ModelRestorer.open("deblur-gray", 256)) {
-            ModelRestorer.Deblurred fit = deblur(model, blurred, "kernel-fit");
-            ModelRestorer.Deblurred net = deblur(model, blurred, "network");
-            GaussianBlur found = assertInstanceOf(GaussianBlur.class, fit.estimate().blur(), fit.estimate().toString());
-            assertEquals(1.6, found.sigma(), 0.3, fit.estimate().toString());
-            assertNull(net.estimate());
+        try (Restorer model = Restorers.open("deblur-gray", 256)) {
+            Restoration fit = deblur(model, blurred, "kernel-fit");
+            Restoration net = deblur(model, blurred, "network");
+            GaussianBlur found = assertInstanceOf(GaussianBlur.class, fit.blur().blur(), fit.blur().toString());
+            assertEquals(1.6, found.sigma(), 0.3, fit.blur().toString());
+            assertNull(net.blur());
             assertEquals(CLEAN.width(), fit.image().width());
             assertEquals(CLEAN.height(), fit.image().height());
             for (float v : fit.image().data()) assertTrue(v >= 0 && v <= 1);
@@ -51,11 +53,11 @@ class BlindDeblurTest {
     @Test
     void motionBlurIsFoundByLengthAndAngle() {
         Image blurred = degrade(new MotionBlur(11, 45), 2);
-        try (ModelRestorer model = ModelRestorer.open("deblur-gray", 256)) {
-            ModelRestorer.Deblurred fit = deblur(model, blurred, "kernel-fit");
-            MotionBlur found = assertInstanceOf(MotionBlur.class, fit.estimate().blur(), fit.estimate().toString());
-            assertEquals(11, found.length(), 2, fit.estimate().toString());
-            assertEquals(45, found.angle(), 6, fit.estimate().toString());
+        try (Restorer model = Restorers.open("deblur-gray", 256)) {
+            Restoration fit = deblur(model, blurred, "kernel-fit");
+            MotionBlur found = assertInstanceOf(MotionBlur.class, fit.blur().blur(), fit.blur().toString());
+            assertEquals(11, found.length(), 2, fit.blur().toString());
+            assertEquals(45, found.angle(), 6, fit.blur().toString());
             double before = Psnr.of(blurred, CLEAN), after = Psnr.of(fit.image(), CLEAN);
             assertTrue(after > before + 3, "blurred " + before + " -> " + after);
         }
@@ -64,16 +66,18 @@ class BlindDeblurTest {
     @Test
     void smallImagesUseTheNetworkAndBadSettingsAreNamed() {
         Image small = degrade(new GaussianBlur(1.2), 3).crop(0, 0, 40, 48);
-        try (ModelRestorer model = ModelRestorer.open("deblur-gray", 256)) {
-            ModelRestorer.Deblurred d = deblur(model, small, "kernel-fit");
-            assertNull(d.estimate());
+        try (Restorer model = Restorers.open("deblur-gray", 256)) {
+            Restoration d = deblur(model, small, "kernel-fit");
+            assertNull(d.blur());
             assertEquals("network", d.how());
             assertEquals(48, d.image().width());
             RetouchException bad = assertThrows(RetouchException.class, () -> deblur(model, small, "magic"));
             assertTrue(bad.getMessage().contains("deblur mode") && bad.getMessage().contains("kernel-fit, network"), bad.getMessage());
         }
-        try (ModelRestorer denoiser = ModelRestorer.open("denoise-gray", 256)) {
-            assertThrows(IllegalStateException.class, () -> denoiser.deblur(small, 2));
+        try (Restorer denoiser = Restorers.open("denoise-gray", 256)) {
+            // a denoising model does not deblur blindly: it opens as a plain network restorer of its own task
+            assertEquals("denoise", denoiser.task());
+            assertFalse(denoiser instanceof BlindDeblurRestorer);
         }
     }
 }

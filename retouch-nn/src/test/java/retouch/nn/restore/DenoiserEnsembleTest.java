@@ -14,7 +14,7 @@ import retouch.metrics.Psnr;
 /** The geometric self-ensemble of the shipped denoiser (settings ensemble 8). */
 class DenoiserEnsembleTest {
 
-    private static ModelRestorer open(int ensemble) {
+    private static Restorer open(int ensemble) {
         // the network's passes alone, without the Wiener stage the shipped model adds
         return ShippedDenoiser.openWith(RestoreSettings.defaults().withEnsemble(ensemble).withRefine("none"));
     }
@@ -24,7 +24,7 @@ class DenoiserEnsembleTest {
         // not square, so the quarter turns really swap height and width
         Image clean = PnpDeblurrerTest.camera().crop(100, 60, 160, 200);
         Image noisy = GaussianNoise.addNoise(clean, 25, new SplittableRandom(21));
-        try (ModelRestorer one = open(1); ModelRestorer eight = open(8)) {
+        try (Restorer one = open(1); Restorer eight = open(8)) {
             Image a = one.apply(noisy, retouch.baseline.ClassicalMethod.Params.ofSigma(25));
             Image b = eight.apply(noisy, retouch.baseline.ClassicalMethod.Params.ofSigma(25));
             assertEquals(clean.height(), b.height());

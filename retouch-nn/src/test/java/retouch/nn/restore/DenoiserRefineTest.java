@@ -18,7 +18,7 @@ import retouch.metrics.Psnr;
 class DenoiserRefineTest {
 
     /** @param refine the refine setting; null leaves model.json to decide */
-    private static ModelRestorer open(String refine) {
+    private static Restorer open(String refine) {
         return ShippedDenoiser.openWith(RestoreSettings.defaults().withRefine(refine));
     }
 
@@ -26,8 +26,8 @@ class DenoiserRefineTest {
     void wienerStageImprovesTheNetworkAndIsTheShippedDefault() {
         Image clean = PnpDeblurrerTest.camera().crop(90, 40, 160, 200);
         Image noisy = GaussianNoise.addNoise(clean, 25, new SplittableRandom(31));
-        try (ModelRestorer network = open("none"); ModelRestorer refined = open("wiener"); ModelRestorer fused = open("fusion");
-             ModelRestorer shipped = open(null)) {
+        try (Restorer network = open("none"); Restorer refined = open("wiener"); Restorer fused = open("fusion");
+             Restorer shipped = open(null)) {
             Image a = network.apply(noisy, Params.ofSigma(25));
             Image b = refined.apply(noisy, Params.ofSigma(25));
             Image c = fused.apply(noisy, Params.ofSigma(25));
@@ -47,7 +47,7 @@ class DenoiserRefineTest {
             double blind = Psnr.of(clean, refined.apply(noisy, Params.ofSigma(Double.NaN)));
             assertTrue(blind > alone + 0.05, "blind refined " + blind);
             // the plug-and-play prior step gets the network alone
-            assertArrayEquals(a.data(), refined.denoiseWithNetwork(noisy, 25).data());
+            assertArrayEquals(a.data(), refined.denoiseAsPrior(noisy, 25).data());
             // the progress bar counts the Wiener stage's stripes, each weighted by its cost in tiles,
             // and the listener is called exactly as often as announced
             long stripes = Bm3d.refineStripes(clean.height(), clean.width(), 25);
@@ -71,7 +71,7 @@ class DenoiserRefineTest {
         }
         Image clean = Image.stack(r, g, b);
         Image noisy = GaussianNoise.addNoise(clean, 30, new SplittableRandom(32));
-        try (ModelRestorer network = open("none"); ModelRestorer refined = open("wiener")) {
+        try (Restorer network = open("none"); Restorer refined = open("wiener")) {
             double alone = Psnr.of(clean, network.apply(noisy, Params.ofSigma(30)));
             Image out = refined.apply(noisy, Params.ofSigma(30));
             assertEquals(3, out.channels());

@@ -42,7 +42,7 @@ class PnpDeblurrerTest {
         Image clean = camera().crop(180, 120, 128, 128);
         SplittableRandom rng = new SplittableRandom(11);
         Image blurred = GaussianNoise.addNoise(new GaussianBlur(1.6).apply(clean, rng), 2, rng);
-        try (ModelRestorer denoiser = ModelRestorer.open("denoise-gray", 256)) {
+        try (Restorer denoiser = Restorers.open("denoise-gray", 256)) {
             PnpDeblurrer pnp = new PnpDeblurrer(denoiser, "pnp");
             Image sharp = pnp.apply(blurred, ClassicalMethod.Params.ofSigma(2).withBlur(new GaussianBlur(1.6)));
             assertEquals(clean.width(), sharp.width());

@@ -56,10 +56,10 @@ class RestoreSettingsTest {
         Image clean = PnpDeblurrerTest.camera().crop(100, 60, 96, 96);
         Image noisy = GaussianNoise.addNoise(clean, 25, new SplittableRandom(4)).quantize8();
         RestoreSettings fast = RestoreSettings.defaults().withQuality("fast");
-        try (ModelRestorer shipped = ShippedDenoiser.openWith(RestoreSettings.defaults());
-             ModelRestorer openedFast = ShippedDenoiser.openWith(fast)) {
+        try (Restorer shipped = ShippedDenoiser.openWith(RestoreSettings.defaults());
+             Restorer openedFast = ShippedDenoiser.openWith(fast)) {
             Image byDefault = shipped.apply(noisy, ClassicalMethod.Params.ofSigma(25));
-            Image fastCall = shipped.apply(noisy, ClassicalMethod.Params.ofSigma(25), fast.withTile(256));
+            Image fastCall = shipped.restore(noisy, ClassicalMethod.Params.ofSigma(25), fast.withTile(256)).image();
             Image fastOpen = openedFast.apply(noisy, ClassicalMethod.Params.ofSigma(25));
             assertArrayEquals(fastOpen.data(), fastCall.data(), 1e-6f);
             double d = Psnr.of(byDefault, fastCall);

@@ -4,12 +4,12 @@ package retouch.nn.restore;
 final class ShippedDenoiser {
     private ShippedDenoiser() {}
 
-    static ModelRestorer openWith(RestoreSettings settings) {
+    static Restorer openWith(RestoreSettings settings) {
         return openWith("denoise-gray", settings);
     }
 
     /** {@code name} (a shipped model) run with those settings. */
-    static ModelRestorer openWith(String name, RestoreSettings settings) {
-        return ModelRestorer.open(name, settings.withTile(256));
+    static Restorer openWith(String name, RestoreSettings settings) {
+        return Restorers.open(name, settings.withTile(256));
     }
 }

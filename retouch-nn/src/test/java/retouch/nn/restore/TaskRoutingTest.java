@@ -15,7 +15,7 @@ class TaskRoutingTest {
     @Test
     void denoiseSendsColourPhotosToTheColourModel() {
         assertEquals("denoise-color", ModelStore.COLOUR_DEFAULT_FOR_TASK.get("denoise"));
-        try (ModelRestorer r = ModelRestorer.openForTask("denoise", 64)) {
+        try (Restorer r = Restorers.forTask("denoise", 64)) {
             Image gray = new Image(1, 40, 40), rgb = new Image(3, 40, 40);
             java.util.Arrays.fill(gray.data(), 0.5f);
             java.util.Arrays.fill(rgb.data(), 0.5f);
@@ -31,14 +31,14 @@ class TaskRoutingTest {
 
     @Test
     void tasksWithoutAColourModelUseTheGrayOneForColourPhotos() {
-        try (ModelRestorer r = ModelRestorer.openForTask("sr2", 64)) {
+        try (Restorer r = Restorers.forTask("sr2", 64)) {
             assertEquals("sr2-gray", r.nameFor(new Image(3, 40, 40)));
         }
     }
 
     @Test
     void unknownTaskIsNamed() {
-        RetouchException e = assertThrows(RetouchException.class, () -> ModelRestorer.openForTask("sharpen", 64));
+        RetouchException e = assertThrows(RetouchException.class, () -> Restorers.forTask("sharpen", 64));
         assertTrue(e.getMessage().contains("sharpen") && e.getMessage().contains("denoise"), e.getMessage());
     }
 }

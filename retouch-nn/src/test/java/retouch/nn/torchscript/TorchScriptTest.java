@@ -28,7 +28,8 @@ import retouch.image.Image;
 import retouch.image.ImageFiles;
 import retouch.nn.Engines;
 import retouch.nn.TinyCnn;
-import retouch.nn.restore.ModelRestorer;
+import retouch.nn.restore.Restorer;
+import retouch.nn.restore.Restorers;
 import retouch.nn.restore.TaskDegradation;
 import retouch.nn.store.Architectures;
 import retouch.nn.store.LoadedModel;
@@ -57,7 +58,7 @@ class TorchScriptTest {
     }
 
     private static Image restore(String model, Image in, int tile, double sigma) {
-        try (ModelRestorer r = ModelRestorer.open(model, tile)) {
+        try (Restorer r = Restorers.open(model, tile)) {
             return r.apply(in, ClassicalMethod.Params.ofSigma(sigma));
         }
     }
@@ -69,7 +70,7 @@ class TorchScriptTest {
                 // An external TorchScript file is only a network: a gray one runs on R, G and B apart,
                 // while Retouch's own gray denoisers work in an opponent colour space; compare like with like.
                 Image expected;
-                try (ModelRestorer r = ModelRestorer.open(nativeModel.toString(), retouch.nn.restore.RestoreSettings.defaults().withTile(tile).withColour("rgb"))) {
+                try (Restorer r = Restorers.open(nativeModel.toString(), retouch.nn.restore.RestoreSettings.defaults().withTile(tile).withColour("rgb"))) {
                     expected = r.apply(in, ClassicalMethod.Params.ofSigma(sigma));
                 }
                 Image got = restore(pt.toString(), in, tile, Double.NaN);
@@ -103,14 +104,14 @@ class TorchScriptTest {
             assertEquals(1, m.scale());
             assertEquals(2, m.multiple());
         }
-        try (ModelRestorer r = ModelRestorer.open(TorchScriptFixtures.FFDNET_RGB_PT.toString(), 64)) {
-            assertTrue(r.isTorchScript());
+        try (Restorer r = Restorers.open(TorchScriptFixtures.FFDNET_RGB_PT.toString(), 64)) {
+            assertFalse(r.takesNoiseLevel());
             assertEquals("denoise", r.task());
             assertEquals("torchscript", r.meta().architecture());
             // The RGB model reads a gray image replicated: one pass per tile, as for an RGB image of that size.
             assertEquals(r.passes(rgb.toGray()), r.passes(rgb));
         }
-        try (ModelRestorer r = ModelRestorer.open(TorchScriptFixtures.DNCNN_GRAY_PT.toString(), 64)) {
+        try (Restorer r = Restorers.open(TorchScriptFixtures.DNCNN_GRAY_PT.toString(), 64)) {
             // The gray model runs an RGB image per channel: three passes per tile.
             assertEquals(3 * r.passes(rgb.toGray()), r.passes(rgb));
         }
@@ -139,7 +140,7 @@ class TorchScriptTest {
             }
         }
         // The SR model keeps the size, so restore --model sr.pt upscales bicubically first, as Retouch's own SR models do.
-        try (ModelRestorer r = ModelRestorer.open(tmp.resolve("ffdnet.pt").toString(), 64)) {
+        try (Restorer r = Restorers.open(tmp.resolve("ffdnet.pt").toString(), 64)) {
             assertEquals("sr2", r.task());
             Image out = r.apply(gray, null);
             assertEquals(gray.height() * 2, out.height());
@@ -173,7 +174,7 @@ class TorchScriptTest {
     void superResolutionModelRunsOnTheLowResolutionImageTileByTile(@TempDir Path tmp) throws Exception {
         Path sr = script(tmp, "nearest2.pt", "return torch.repeat_interleave(torch.repeat_interleave(x, 2, 2), 2, 3)");
         for (Image in : List.of(gray, rgb)) {
-            try (ModelRestorer r = ModelRestorer.open(sr.toString(), 32)) {
+            try (Restorer r = Restorers.open(sr.toString(), 32)) {
                 assertEquals("sr2", r.task());
                 Image out = r.apply(in, null);
                 assertEquals(in.channels(), out.channels());
@@ -184,16 +185,16 @@ class TorchScriptTest {
                 assertTrue(maxDiff(expected, out) <= TOL, "max difference " + maxDiff(expected, out));
             }
         }
-        RetouchException e = assertThrows(RetouchException.class, () -> ModelRestorer.open(sr.toString(), 32, "denoise", 0));
+        RetouchException e = assertThrows(RetouchException.class, () -> Restorers.open(sr.toString(), 32, "denoise", 0));
         assertTrue(e.getMessage().contains("upscales by 2") && e.getMessage().contains("sr2"), e.getMessage());
-        e = assertThrows(RetouchException.class, () -> ModelRestorer.open(sr.toString(), 32, "sr4", 0));
+        e = assertThrows(RetouchException.class, () -> Restorers.open(sr.toString(), 32, "sr4", 0));
         assertTrue(e.getMessage().contains("not by 4"), e.getMessage());
     }
 
     @Test
     void sizeKeepingModelGivenAnSrTaskGetsTheBicubicUpscale(@TempDir Path tmp) throws Exception {
         Path identity = script(tmp, "identity.pt", "return x");
-        try (ModelRestorer r = ModelRestorer.open(identity.toString(), 32, "sr2", 3)) {
+        try (Restorer r = Restorers.open(identity.toString(), 32, "sr2", 3)) {
             Image out = r.apply(rgb, null);
             Image expected = TaskDegradation.prepareInput("sr2", rgb, rgb.height() * 2, rgb.width() * 2).clip();
             assertTrue(maxDiff(expected, out) <= TOL);
@@ -201,7 +202,7 @@ class TorchScriptTest {
     }
 
     private static String errorOf(Path p) {
-        RetouchException e = assertThrows(RetouchException.class, () -> ModelRestorer.open(p.toString(), 64));
+        RetouchException e = assertThrows(RetouchException.class, () -> Restorers.open(p.toString(), 64));
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
         return e.getMessage();
     }

@@ -1,0 +1,99 @@
+package retouch.nn.restore;
+
+import retouch.RetouchException;
+import retouch.baseline.ClassicalMethod.Params;
+import retouch.degrade.BlurEstimator;
+import retouch.degrade.NoiseEstimator;
+import retouch.image.Image;
+import retouch.nn.store.LoadedModel;
+import retouch.nn.store.ModelStore;
+
+/**
+ * Blind deblurring with a deblurring network, by default in two stages: the network restores the
+ * most textured {@value #ESTIMATION_WINDOW}-px window, the Gaussian or motion blur that best maps
+ * its output back to the photo is fitted ({@link BlurEstimator}), and that blur is undone over the
+ * whole photo by plug-and-play deconvolution ({@link PnpDeblurrer}) with the shipped denoiser. The
+ * network alone leaves much of a known-family blur in place (figures in docs/MODELS.md); it falls
+ * back to the network's output when the photo shows no measurable blur, is smaller than
+ * {@link BlurEstimator#MIN_SIDE} px, no denoiser is installed, or the settings' deblur mode is
+ * {@code network}.
+ */
+public final class BlindDeblurRestorer extends NetworkRestorer {
+    /** Side of the window the blur is estimated on: the most textured part of the photo. */
+    static final int ESTIMATION_WINDOW = 384;
+
+    /** The denoiser that deconvolves (opened on first use); null until then or when missing. */
+    private Restorer prior;
+    private boolean priorTried;
+    private Runnable tileListener;
+
+    /** Runs {@code loaded} (which it owns); open models with {@link Restorers#open}. */
+    public BlindDeblurRestorer(LoadedModel loaded, String name, RestoreSettings settings) {
+        super(loaded, name, settings);
+    }
+
+    @Override
+    public Restoration restore(Image degraded, Params params, RestoreSettings s) {
+        double sigma = params == null ? Double.NaN : params.sigma();
+        // The network is told the noise level of the blurred photo, within what it was trained on.
+        double noiseMax = loaded.meta().doubleParam("noise_max", 5);
+        double noise = Double.isNaN(sigma) ? NoiseEstimator.estimate(degraded) : sigma;
+        double level = Math.min(noiseMax, noise);
+        try (Denoiser d = denoiser(s)) {
+            if (s.deblurMode().equals("network") || degraded.height() < BlurEstimator.MIN_SIDE
+                    || degraded.width() < BlurEstimator.MIN_SIDE || prior() == null) {
+                return new Restoration(d.apply(degraded, level).clip(), null, "network");
+            }
+            int[] at = BlurEstimator.texturedWindow(degraded, ESTIMATION_WINDOW);
+            Image window = degraded.crop(at[0], at[1], Math.min(ESTIMATION_WINDOW, degraded.height()), Math.min(ESTIMATION_WINDOW, degraded.width()));
+            BlurEstimator.Estimate estimate = BlurEstimator.fit(window, d.apply(window, level).clip());
+            if (!estimate.isBlurred()) {
+                return new Restoration(d.apply(degraded, level).clip(), estimate, "network (no measurable blur)");
+            }
+            Image sharp = new PnpDeblurrer(prior, name()).deblur(degraded, estimate.blur(), noise);
+            return new Restoration(sharp, estimate, "plug-and-play with " + prior.name() + " for the fitted " + estimate.blur().spec());
+        }
+    }
+
+    @Override
+    public long passes(Image image, RestoreSettings s) {
+        try (Denoiser d = denoiser(s)) {
+            if (!s.deblurMode().equals("kernel-fit")) return d.passes(image.channels(), image.height(), image.width());
+            // the window through the network, then the plug-and-play iterations over the whole photo
+            int wh = Math.min(ESTIMATION_WINDOW, image.height()), ww = Math.min(ESTIMATION_WINDOW, image.width());
+            return d.passes(image.channels(), wh, ww) + (long) PnpDeblurrer.ITERATIONS * d.passes(image.channels(), image.height(), image.width());
+        }
+    }
+
+    @Override
+    public void onTile(Runnable listener) {
+        super.onTile(listener);
+        synchronized (this) {
+            tileListener = listener;
+            if (prior != null) prior.onTile(listener);
+        }
+    }
+
+    /** The shipped denoiser for the deconvolution stage, opened once; null (with a note) when it is not installed. */
+    private synchronized Restorer prior() {
+        if (!priorTried) {
+            priorTried = true;
+            String denoiserName = ModelStore.DEFAULT_FOR_TASK.get("denoise");
+            try {
+                prior = Restorers.open(denoiserName, RestoreSettings.defaults().withTile(tile));
+                if (tileListener != null) prior.onTile(tileListener);
+            } catch (RetouchException e) {
+                System.err.println("note: " + name() + " runs without kernel fitting (the network alone): " + e.getMessage());
+            }
+        }
+        return prior;
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (prior != null) prior.close();
+        }
+        super.close();
+    }
+}

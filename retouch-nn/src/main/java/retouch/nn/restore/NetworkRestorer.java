@@ -1,0 +1,104 @@
+package retouch.nn.restore;
+
+import java.util.List;
+import retouch.baseline.ClassicalMethod.Params;
+import retouch.image.Image;
+import retouch.nn.store.LoadedModel;
+import retouch.nn.store.ModelMeta;
+
+/**
+ * A Retouch restoration network run over tiles by a {@link Denoiser}: denoising (with the model's
+ * refinement stages as the settings say), super-resolution on the bicubic upscale, and JPEG repair.
+ * Open it with {@link Restorers#open}.
+ */
+public class NetworkRestorer implements Restorer {
+    final LoadedModel loaded;
+    private final Denoiser denoiser;
+    private final String name;
+    private final RestoreSettings settings;
+    final int tile;
+
+    /** Runs {@code loaded} (which it owns); open models with {@link Restorers#open}. */
+    public NetworkRestorer(LoadedModel loaded, String name, RestoreSettings settings) {
+        this.loaded = loaded;
+        this.name = name;
+        this.settings = settings;
+        this.tile = settings.tileOr(0);
+        if (loaded.block() instanceof retouch.nn.inpaint.UNet) {
+            throw new retouch.RetouchException("model " + name + " is a " + retouch.nn.inpaint.UNet.ARCHITECTURE
+                    + " (inpainting or GAN deblurring), but its model.json says it does " + task() + "; fix its 'tasks'");
+        }
+        this.denoiser = new Denoiser(loaded.block(), loaded.meta(), loaded.manager(), tile, true);
+        // settings the model cannot take fail at open, not at the first image
+        denoiser.configured(settings, tile).close();
+    }
+
+    /** The network run as {@code s} says (close it after the call; it shares this model's weights). */
+    final Denoiser denoiser(RestoreSettings s) {
+        return denoiser.configured(s, tile);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String task() {
+        List<String> tasks = loaded.meta().tasks();
+        return tasks == null || tasks.isEmpty() ? "denoise" : tasks.get(0);
+    }
+
+    @Override
+    public RestoreSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public ModelMeta meta() {
+        return loaded.meta();
+    }
+
+    @Override
+    public Restoration restore(Image degraded, Params params, RestoreSettings s) {
+        double sigma = params == null ? Double.NaN : params.sigma();
+        String task = task();
+        try (Denoiser d = denoiser(s)) {
+            if (task.equals("denoise")) return Restoration.of(d.denoise(degraded, sigma).clip());
+            int scale = TaskDegradation.scaleOf(task);
+            if (scale > 0) {
+                Image up = TaskDegradation.prepareInput(task, degraded, degraded.height() * scale, degraded.width() * scale);
+                return Restoration.of(d.apply(up, 0).clip());
+            }
+            return Restoration.of(d.apply(degraded, 0).clip()); // jpeg: blind, trained on every quality
+        }
+    }
+
+    @Override
+    public Image denoiseAsPrior(Image x, double level255) {
+        if (!task().equals("denoise")) return Restorer.super.denoiseAsPrior(x, level255);
+        try (Denoiser d = denoiser(settings)) {
+            return d.denoiseWithNetwork(x, level255).clip();
+        }
+    }
+
+    @Override
+    public long passes(Image image, RestoreSettings s) {
+        try (Denoiser d = denoiser(s)) {
+            if (task().equals("denoise")) return d.denoisePasses(image.channels(), image.height(), image.width());
+            int scale = Math.max(1, TaskDegradation.scaleOf(task()));
+            return d.passes(image.channels(), image.height() * scale, image.width() * scale);
+        }
+    }
+
+    @Override
+    public void onTile(Runnable listener) {
+        denoiser.onTile(listener);
+    }
+
+    @Override
+    public void close() {
+        denoiser.close();
+        loaded.close();
+    }
+}
