@@ -1,32 +1,23 @@
 package retouch.nn.inpaint;
 
-import java.util.List;
 import retouch.baseline.ClassicalMethod.Params;
 import retouch.image.Image;
 import retouch.nn.restore.Restoration;
 import retouch.nn.restore.RestoreSettings;
-import retouch.nn.restore.Restorer;
+import retouch.nn.restore.ModelFileRestorer;
 import retouch.nn.store.LoadedModel;
-import retouch.nn.store.ModelMeta;
 
 /**
  * A GAN-trained U-Net as a {@link Restorer}: inpainting (the mask comes in
  * {@link Params#mask()}; pixels outside it are returned unchanged) or GAN deblurring. Open it with
  * {@link retouch.nn.restore.Restorers#open}.
  */
-public final class UNetRestorer implements Restorer {
-    private final LoadedModel loaded;
+public final class UNetRestorer extends ModelFileRestorer {
     private final Inpainter inpainter;
-    private final String name;
-    private final RestoreSettings settings;
-    private final int tile;
 
     /** Runs {@code loaded} (which it owns); open models with {@link retouch.nn.restore.Restorers#open}. */
     public UNetRestorer(LoadedModel loaded, String name, RestoreSettings settings) {
-        this.loaded = loaded;
-        this.name = name;
-        this.settings = settings;
-        this.tile = settings.tileOr(0);
+        super(loaded, name, settings, "inpaint");
         if (!(loaded.block() instanceof UNet)) {
             throw new retouch.RetouchException("model " + name + " is a '" + loaded.meta().architecture() + "' model, but "
                     + task() + " runs a " + UNet.ARCHITECTURE + "; fix its model.json 'tasks' or pick another model");
@@ -40,27 +31,6 @@ public final class UNetRestorer implements Restorer {
         int ensemble = s.ensemble() > 0 ? s.ensemble() : Math.max(1, loaded.meta().intParam("ensemble", 1));
         if (s.quality().equals("fast") && s.ensemble() == 0) ensemble = 1;
         return inpainter.configured(s.tileOr(tile), ensemble, s.inpaintScalesOr3());
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String task() {
-        List<String> tasks = loaded.meta().tasks();
-        return tasks == null || tasks.isEmpty() ? "inpaint" : tasks.get(0);
-    }
-
-    @Override
-    public RestoreSettings settings() {
-        return settings;
-    }
-
-    @Override
-    public ModelMeta meta() {
-        return loaded.meta();
     }
 
     @Override
@@ -79,8 +49,4 @@ public final class UNetRestorer implements Restorer {
         inpainter.onTile(listener);
     }
 
-    @Override
-    public void close() {
-        loaded.close();
-    }
 }

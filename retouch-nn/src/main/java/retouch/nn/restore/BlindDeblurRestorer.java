@@ -1,6 +1,5 @@
 package retouch.nn.restore;
 
-import retouch.RetouchException;
 import retouch.baseline.ClassicalMethod.Params;
 import retouch.degrade.BlurEstimator;
 import retouch.degrade.NoiseEstimator;
@@ -22,14 +21,14 @@ public final class BlindDeblurRestorer extends NetworkRestorer {
     /** Side of the window the blur is estimated on: the most textured part of the photo. */
     static final int ESTIMATION_WINDOW = 384;
 
-    /** The denoiser that deconvolves (opened on first use); null until then or when missing. */
-    private Restorer prior;
-    private boolean priorTried;
-    private Runnable tileListener;
+    /** The shipped denoiser for the deconvolution stage, opened on first use; null (with a note) when it is not installed. */
+    private final LazyRestorer prior;
 
     /** Runs {@code loaded} (which it owns); open models with {@link Restorers#open}. */
     public BlindDeblurRestorer(LoadedModel loaded, String name, RestoreSettings settings) {
         super(loaded, name, settings);
+        prior = new LazyRestorer(() -> Restorers.open(ModelStore.DEFAULT_FOR_TASK.get("denoise"), RestoreSettings.defaults().withTile(tile)),
+                e -> System.err.println("note: " + name + " runs without kernel fitting (the network alone): " + e.getMessage()));
     }
 
     @Override
@@ -41,7 +40,7 @@ public final class BlindDeblurRestorer extends NetworkRestorer {
         double level = Math.min(noiseMax, noise);
         try (Denoiser d = denoiser(s)) {
             if (s.deblurMode().equals("network") || degraded.height() < BlurEstimator.MIN_SIDE
-                    || degraded.width() < BlurEstimator.MIN_SIDE || prior() == null) {
+                    || degraded.width() < BlurEstimator.MIN_SIDE || prior.get() == null) {
                 return new Restoration(d.apply(degraded, level).clip(), null, "network");
             }
             int[] at = BlurEstimator.texturedWindow(degraded, ESTIMATION_WINDOW);
@@ -50,8 +49,8 @@ public final class BlindDeblurRestorer extends NetworkRestorer {
             if (!estimate.isBlurred()) {
                 return new Restoration(d.apply(degraded, level).clip(), estimate, "network (no measurable blur)");
             }
-            Image sharp = new PnpDeblurrer(prior, name()).deblur(degraded, estimate.blur(), noise);
-            return new Restoration(sharp, estimate, "plug-and-play with " + prior.name() + " for the fitted " + estimate.blur().spec());
+            Image sharp = new PnpDeblurrer(prior.get(), name()).deblur(degraded, estimate.blur(), noise);
+            return new Restoration(sharp, estimate, "plug-and-play with " + prior.get().name() + " for the fitted " + estimate.blur().spec());
         }
     }
 
@@ -68,32 +67,12 @@ public final class BlindDeblurRestorer extends NetworkRestorer {
     @Override
     public void onTile(Runnable listener) {
         super.onTile(listener);
-        synchronized (this) {
-            tileListener = listener;
-            if (prior != null) prior.onTile(listener);
-        }
-    }
-
-    /** The shipped denoiser for the deconvolution stage, opened once; null (with a note) when it is not installed. */
-    private synchronized Restorer prior() {
-        if (!priorTried) {
-            priorTried = true;
-            String denoiserName = ModelStore.DEFAULT_FOR_TASK.get("denoise");
-            try {
-                prior = Restorers.open(denoiserName, RestoreSettings.defaults().withTile(tile));
-                if (tileListener != null) prior.onTile(tileListener);
-            } catch (RetouchException e) {
-                System.err.println("note: " + name() + " runs without kernel fitting (the network alone): " + e.getMessage());
-            }
-        }
-        return prior;
+        prior.onTile(listener);
     }
 
     @Override
     public void close() {
-        synchronized (this) {
-            if (prior != null) prior.close();
-        }
+        prior.close();
         super.close();
     }
 }

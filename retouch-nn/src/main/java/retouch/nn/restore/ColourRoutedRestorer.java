@@ -1,6 +1,5 @@
 package retouch.nn.restore;
 
-import retouch.RetouchException;
 import retouch.baseline.ClassicalMethod.Params;
 import retouch.image.Image;
 import retouch.nn.store.ModelMeta;
@@ -13,31 +12,19 @@ import retouch.nn.store.ModelMeta;
  */
 public final class ColourRoutedRestorer implements Restorer {
     private final Restorer gray;
-    private final String colourName;
-    private volatile Restorer colour;
-    private boolean colourTried;
-    private Runnable tileListener;
+    private final LazyRestorer colour;
 
     ColourRoutedRestorer(Restorer gray, String colourName) {
         this.gray = gray;
-        this.colourName = colourName;
+        this.colour = new LazyRestorer(() -> Restorers.open(colourName, gray.settings()),
+                e -> System.err.println("note: colour photos go to " + gray.name() + " (per opponent-colour plane): " + e.getMessage()));
     }
 
     /** The restorer for {@code image}: the colour model for RGB photos when it opens, else the gray one. */
     private Restorer forImage(Image image) {
         if (image.channels() != 3) return gray;
-        synchronized (this) {
-            if (!colourTried) {
-                colourTried = true;
-                try {
-                    colour = Restorers.open(colourName, gray.settings());
-                    if (tileListener != null) colour.onTile(tileListener);
-                } catch (RetouchException e) {
-                    System.err.println("note: colour photos go to " + gray.name() + " (per opponent-colour plane): " + e.getMessage());
-                }
-            }
-        }
-        return colour == null ? gray : colour;
+        Restorer c = colour.get();
+        return c == null ? gray : c;
     }
 
     @Override
@@ -83,15 +70,12 @@ public final class ColourRoutedRestorer implements Restorer {
     @Override
     public void onTile(Runnable listener) {
         gray.onTile(listener);
-        synchronized (this) {
-            tileListener = listener;
-            if (colour != null) colour.onTile(listener);
-        }
+        colour.onTile(listener);
     }
 
     @Override
     public void close() {
         gray.close();
-        if (colour != null) colour.close();
+        colour.close();
     }
 }

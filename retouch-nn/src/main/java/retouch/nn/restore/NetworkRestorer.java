@@ -1,29 +1,20 @@
 package retouch.nn.restore;
 
-import java.util.List;
 import retouch.baseline.ClassicalMethod.Params;
 import retouch.image.Image;
 import retouch.nn.store.LoadedModel;
-import retouch.nn.store.ModelMeta;
 
 /**
  * A Retouch restoration network run over tiles by a {@link Denoiser}: denoising (with the model's
  * refinement stages as the settings say), super-resolution on the bicubic upscale, and JPEG repair.
  * Open it with {@link Restorers#open}.
  */
-public class NetworkRestorer implements Restorer {
-    final LoadedModel loaded;
+public class NetworkRestorer extends ModelFileRestorer {
     private final Denoiser denoiser;
-    private final String name;
-    private final RestoreSettings settings;
-    final int tile;
 
     /** Runs {@code loaded} (which it owns); open models with {@link Restorers#open}. */
     public NetworkRestorer(LoadedModel loaded, String name, RestoreSettings settings) {
-        this.loaded = loaded;
-        this.name = name;
-        this.settings = settings;
-        this.tile = settings.tileOr(0);
+        super(loaded, name, settings, "denoise");
         if (loaded.block() instanceof retouch.nn.inpaint.UNet) {
             throw new retouch.RetouchException("model " + name + " is a " + retouch.nn.inpaint.UNet.ARCHITECTURE
                     + " (inpainting or GAN deblurring), but its model.json says it does " + task() + "; fix its 'tasks'");
@@ -36,27 +27,6 @@ public class NetworkRestorer implements Restorer {
     /** The network run as {@code s} says (close it after the call; it shares this model's weights). */
     final Denoiser denoiser(RestoreSettings s) {
         return denoiser.configured(s, tile);
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String task() {
-        List<String> tasks = loaded.meta().tasks();
-        return tasks == null || tasks.isEmpty() ? "denoise" : tasks.get(0);
-    }
-
-    @Override
-    public RestoreSettings settings() {
-        return settings;
-    }
-
-    @Override
-    public ModelMeta meta() {
-        return loaded.meta();
     }
 
     @Override
@@ -76,7 +46,7 @@ public class NetworkRestorer implements Restorer {
 
     @Override
     public Image denoiseAsPrior(Image x, double level255) {
-        if (!task().equals("denoise")) return Restorer.super.denoiseAsPrior(x, level255);
+        if (!task().equals("denoise")) return apply(x, Params.ofSigma(level255));
         try (Denoiser d = denoiser(settings)) {
             return d.denoiseWithNetwork(x, level255).clip();
         }
@@ -99,6 +69,6 @@ public class NetworkRestorer implements Restorer {
     @Override
     public void close() {
         denoiser.close();
-        loaded.close();
+        super.close();
     }
 }
