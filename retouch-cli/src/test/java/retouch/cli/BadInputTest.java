@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -31,54 +33,40 @@ class BadInputTest {
                 Arguments.of("huge-header.png", "megapixels"));
     }
 
-    @ParameterizedTest(name = "degrade {0}")
-    @MethodSource("badImages")
-    void degradeRefusesBadImage(String file, String problem) throws IOException {
-        Path in = Cli.bad(file);
-        Path out = tmp.resolve("out.png");
-        assertRefused(Cli.run("degrade", in.toString(), "-o", out.toString(), "--degrade", "noise:gauss:25"), file, problem);
+    /** Commands that read one image, {in}: each must refuse every bad image. */
+    static final List<String> IMAGE_COMMANDS = List.of(
+            "degrade {in} -o {tmp}/out.png --degrade noise:gauss:25",
+            "restore {in} -o {tmp}/out.png --method median",
+            "metrics {camera} {in} --json");
+
+    static Stream<Arguments> commandsAndBadImages() {
+        return IMAGE_COMMANDS.stream().flatMap(command -> badImages().map(bad -> Arguments.of(command, bad.get()[0], bad.get()[1])));
     }
 
-    @ParameterizedTest(name = "restore {0}")
-    @MethodSource("badImages")
-    void restoreRefusesBadImage(String file, String problem) throws IOException {
-        Path in = Cli.bad(file);
-        Path out = tmp.resolve("out.png");
-        assertRefused(Cli.run("restore", in.toString(), "-o", out.toString(), "--method", "median"), file, problem);
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("commandsAndBadImages")
+    void commandRefusesBadImage(String command, String file, String problem) throws IOException {
+        assertRefused(Cli.run(commandLine(command, Cli.bad(file))), file, problem);
     }
 
-    @ParameterizedTest(name = "metrics {0}")
-    @MethodSource("badImages")
-    void metricsRefusesBadImage(String file, String problem) throws IOException {
-        Path in = Cli.bad(file);
-        assertRefused(Cli.run("metrics", Cli.sample("camera.png").toString(), in.toString(), "--json"), file, problem);
+    /** Good images, bad requests: an unknown degradation spec, a missing dataset, an unknown method, sizes that differ. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            degrade {camera} -o {tmp}/out.png --degrade noise:purple:9            | noise:purple:9 | noise:gauss
+            eval --set kodak24 --data {tmp}/no-data-here --task denoise --sigma 25 | kodak24        | ''
+            restore {camera} -o {tmp}/out.png --method magic                      | magic          | nlm
+            metrics {camera} {chelsea}                                            | chelsea.png    | differs
+            """)
+    void badRequestIsRefused(String command, String name, String problem) throws IOException {
+        assertRefused(Cli.run(commandLine(command, null)), name, problem);
     }
 
-    @org.junit.jupiter.api.Test
-    void unknownDegradationSpec() throws IOException {
-        Path out = tmp.resolve("out.png");
-        assertRefused(Cli.run("degrade", Cli.sample("camera.png").toString(), "-o", out.toString(), "--degrade", "noise:purple:9"),
-                "noise:purple:9", "noise:gauss");
-    }
-
-    @org.junit.jupiter.api.Test
-    void missingDataset() throws IOException {
-        Path nowhere = tmp.resolve("no-data-here");
-        assertRefused(Cli.run("eval", "--set", "kodak24", "--data", nowhere.toString(), "--task", "denoise", "--sigma", "25"),
-                "kodak24", "");
-    }
-
-    @org.junit.jupiter.api.Test
-    void unknownMethod() throws IOException {
-        Path out = tmp.resolve("out.png");
-        assertRefused(Cli.run("restore", Cli.sample("camera.png").toString(), "-o", out.toString(), "--method", "magic"),
-                "magic", "nlm");
-    }
-
-    @org.junit.jupiter.api.Test
-    void sizeMismatchInMetrics() throws IOException {
-        assertRefused(Cli.run("metrics", Cli.sample("camera.png").toString(), Cli.sample("chelsea.png").toString()),
-                "chelsea.png", "differs");
+    /** The words of {@code command} with {tmp} (this test's folder), {in}, {camera} and {chelsea} filled in. */
+    private String[] commandLine(String command, Path in) {
+        return Arrays.stream(command.split(" ")).map(word -> word.replace("{tmp}", tmp.toString())
+                .replace("{in}", String.valueOf(in))
+                .replace("{camera}", Cli.sample("camera.png").toString())
+                .replace("{chelsea}", Cli.sample("chelsea.png").toString())).toArray(String[]::new);
     }
 
     @org.junit.jupiter.api.Test

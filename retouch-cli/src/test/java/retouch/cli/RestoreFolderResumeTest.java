@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static retouch.cli.Cli.concat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,11 +84,5 @@ class RestoreFolderResumeTest {
         Cli.Result single = Cli.run("restore", in.resolve("p1.png").toString(), "--method", "gaussian", "--sigma", "10", "-o", one.toString());
         assertEquals(0, single.code(), single.err());
         assertArrayEquals(Files.readAllBytes(ref.resolve("p1.png")), Files.readAllBytes(one));
-    }
-
-    private static String[] concat(String[] a, String... b) {
-        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, r, a.length, b.length);
-        return r;
     }
 }

@@ -36,13 +36,7 @@ class TorchScriptCliTest {
     }
 
     private static Image restore(Path in, Path out, String... extra) {
-        String[] args = new String[4 + extra.length];
-        args[0] = "restore";
-        args[1] = in.toString();
-        args[2] = "-o";
-        args[3] = out.toString();
-        System.arraycopy(extra, 0, args, 4, extra.length);
-        Cli.Result r = Cli.run(args);
+        Cli.Result r = Cli.run(Cli.concat(new String[] {"restore", in.toString(), "-o", out.toString()}, extra));
         assertEquals(0, r.code(), r.err());
         return ImageFiles.read(out);
     }

@@ -52,10 +52,7 @@ class TrainClassifierCommandTest {
         String[] args = {"train", "classifier", "--data", data.toString(), "--epochs", "2", "--batch", "32", "--val", "60",
             "--widths", "8,16", "--features", "32", "--lr", "3e-3", "--no-batch-norm", "--floor-images", "150", "--kid-reference", "100",
             "--quiet", "--out", run.toString(), "--export", export.toString()};
-        String[] firstEpoch = java.util.Arrays.copyOf(args, args.length + 2);
-        firstEpoch[args.length] = "--stop-at-epoch";
-        firstEpoch[args.length + 1] = "1";
-        Cli.Result first = Cli.run(firstEpoch);
+        Cli.Result first = Cli.run(Cli.concat(args, "--stop-at-epoch", "1"));
         assertEquals(0, first.code(), first.err());
         assertTrue(first.out().contains("stopped at epoch 1/2"), first.out());
         assertTrue(!Files.exists(export), "no evaluator before the run completes");

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static retouch.cli.Cli.concat;
+import static retouch.cli.TrainRuns.crops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,25 +22,13 @@ import retouch.metrics.Psnr;
 class TrainFusionTest {
     @TempDir static Path tmp;
 
-    private static Path crops() throws Exception {
-        Path dir = tmp.resolve("crops");
-        if (Files.isDirectory(dir)) return dir;
-        Files.createDirectories(dir);
-        Image cam = ImageFiles.read(Cli.sample("camera.png"));
-        for (int i = 0; i < 6; i++) ImageFiles.writePng(cam.crop(60 * i, 40 * i, 96, 96), dir.resolve("c" + i + ".png"));
-        return dir;
-    }
-
     @Test
     void headTrainsResumesFromItsSamplesAndRestores() throws Exception {
         Path run = tmp.resolve("run"), model = tmp.resolve("model");
-        String[] args = {"train", "fusion", "--from", "denoise-gray", "--data", crops().toString(), "--depth", "3", "--width", "8",
+        String[] args = {"train", "fusion", "--from", "denoise-gray", "--data", crops(tmp).toString(), "--depth", "3", "--width", "8",
                 "--patch", "32", "--batch", "8", "--samples-per-image", "2", "--steps", "40", "--validate-every", "20",
                 "--val-every", "3", "--checkpoint-every", "20", "--quiet", "--out", run.toString(), "--export", model.toString()};
-        String[] firstHalf = Arrays.copyOf(args, args.length + 2);
-        firstHalf[args.length] = "--stop-at";
-        firstHalf[args.length + 1] = "20";
-        Cli.Result a = Cli.run(firstHalf);
+        Cli.Result a = Cli.run(concat(args, "--stop-at", "20"));
         assertEquals(0, a.code(), a.err());
         assertTrue(a.err().contains("fusion samples: 14 in"), "4 images x 2 levels + 2 held out x 3 levels: " + a.err());
         Cli.Result b = Cli.run(args);
@@ -48,11 +36,9 @@ class TrainFusionTest {
         assertFalse(b.err().contains("fusion samples"), "a resumed run reads its samples back: " + b.err());
         assertTrue(b.out().contains("finished at step 40"), b.out());
 
-        List<String> rows = Files.readAllLines(run.resolve("train.csv"));
-        List<String> head = Arrays.asList(rows.get(0).split(","));
-        String[] lastRow = rows.get(rows.size() - 1).split(",", -1);
-        double fused = Double.parseDouble(lastRow[head.indexOf("val_psnr25")]);
-        double wiener = Double.parseDouble(lastRow[head.indexOf("val_wiener_psnr25")]);
+        TrainRuns.Log log = TrainRuns.Log.of(run);
+        double fused = log.last("val_psnr25");
+        double wiener = log.last("val_wiener_psnr25");
         // 40 steps of a tiny head move it little from its start (the Wiener output itself), and never far down
         assertTrue(Math.abs(fused - wiener) < 0.3 && wiener > 26, "validation σ25: Wiener " + wiener + ", fused " + fused);
 
@@ -63,7 +49,7 @@ class TrainFusionTest {
 
         // a model that has a head can start a new one (of another shape); the network's provenance stays
         Path again = tmp.resolve("again");
-        Cli.Result c = Cli.run("train", "fusion", "--from", model.toString(), "--data", crops().toString(), "--depth", "2", "--width", "4",
+        Cli.Result c = Cli.run("train", "fusion", "--from", model.toString(), "--data", crops(tmp).toString(), "--depth", "2", "--width", "4",
                 "--patch", "32", "--batch", "4", "--samples-per-image", "1", "--steps", "2", "--val-every", "3", "--quiet",
                 "--out", run.resolveSibling("run2").toString(), "--export", again.toString());
         assertEquals(0, c.code(), c.err());
@@ -72,7 +58,7 @@ class TrainFusionTest {
         assertTrue(meta2.path("hyper_parameters").path("network_command").asText().contains("train denoise"), meta2.toString());
 
         // a model with a head starts a plain network training (gray, or RGB three times as wide): the head stays out
-        String[] plain = {"train", "denoise", "--data", crops().toString(), "--depth", "15", "--patch", "32", "--batch", "2",
+        String[] plain = {"train", "denoise", "--data", crops(tmp).toString(), "--depth", "15", "--patch", "32", "--batch", "2",
                 "--steps", "1", "--lr", "1e-12", "--lr-min", "1e-12", "--validate-every", "0", "--val-every", "3", "--quiet",
                 "--init-from", model.toString()};
         Cli.Result g = Cli.run(concat(plain, "--out", tmp.resolve("plain-gray").toString()));
@@ -92,21 +78,15 @@ class TrainFusionTest {
         assertTrue(Psnr.of(clean, restored) > Psnr.of(clean, ImageFiles.read(noisy)) + 6, "restored " + Psnr.of(clean, restored));
     }
 
-    private static String[] concat(String[] a, String... b) {
-        String[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
-
     @Test
     void headIsForGrayDenoisersOnly() throws Exception {
-        Cli.Result r = Cli.run("train", "fusion", "--from", "sr2-gray", "--data", crops().toString(), "--steps", "2", "--quiet",
+        Cli.Result r = Cli.run("train", "fusion", "--from", "sr2-gray", "--data", crops(tmp).toString(), "--steps", "2", "--quiet",
                 "--out", tmp.resolve("wrong").toString());
         assertNotEquals(0, r.code());
         assertTrue(r.err().contains("sr2-gray") && r.err().contains("gray denoiser"), r.err());
         // samples kept from other settings are refused, naming the file to delete
         Path run = tmp.resolve("settings");
-        String[] args = {"train", "fusion", "--data", crops().toString(), "--depth", "2", "--width", "4", "--patch", "32", "--batch", "2",
+        String[] args = {"train", "fusion", "--data", crops(tmp).toString(), "--depth", "2", "--width", "4", "--patch", "32", "--batch", "2",
                 "--steps", "1", "--val-every", "3", "--quiet", "--out", run.toString(), "--samples-per-image"};
         assertEquals(0, Cli.run(concat(args, "1")).code());
         Cli.Result other = Cli.run(concat(args, "2"));

@@ -2,10 +2,11 @@ package retouch.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static retouch.cli.Cli.concat;
+import static retouch.cli.TrainRuns.crops;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,32 +17,24 @@ import retouch.image.ImageFiles;
 class TrainRestoreTest {
     @TempDir static Path tmp;
 
-    private static Path crops() throws Exception {
-        Path dir = tmp.resolve("crops");
-        if (Files.isDirectory(dir)) return dir;
-        Files.createDirectories(dir);
-        Image cam = ImageFiles.read(Cli.sample("camera.png"));
-        for (int i = 0; i < 6; i++) ImageFiles.writePng(cam.crop(60 * i, 40 * i, 96, 96), dir.resolve("c" + i + ".png"));
-        return dir;
-    }
-
-    private static List<String[]> csv(Path run) throws Exception {
-        return Files.readAllLines(run.resolve("train.csv")).stream().map(l -> l.split(",", -1)).toList();
+    /** A tiny restoration training of {@code task} into {@code run} (40 steps, validated and saved at the end); its log. */
+    private static TrainRuns.Log trainTiny(String task, Path run) throws Exception {
+        Cli.Result r = Cli.run("train", "restore", "--task", task, "--data", crops(tmp).toString(), "--depth", "3", "--width", "16",
+                "--patch", "32", "--batch", "4", "--steps", "40", "--lr", "3e-3", "--validate-every", "40", "--val-every", "3",
+                "--checkpoint-every", "40", "--quiet", "--out", run.toString());
+        assertEquals(0, r.code(), r.err());
+        return TrainRuns.Log.of(run);
     }
 
     @Test
     void superResolutionTrainsAndUpscales() throws Exception {
         Path run = tmp.resolve("sr2");
-        Cli.Result r = Cli.run("train", "restore", "--task", "sr2", "--data", crops().toString(), "--depth", "3", "--width", "16",
-                "--patch", "32", "--batch", "4", "--steps", "40", "--lr", "3e-3", "--validate-every", "40", "--val-every", "3",
-                "--checkpoint-every", "40", "--quiet", "--out", run.toString());
-        assertEquals(0, r.code(), r.err());
-        List<String[]> rows = csv(run);
-        List<String> head = Arrays.asList(rows.get(0));
+        TrainRuns.Log log = trainTiny("sr2", run);
+        List<String> head = log.columns();
         int loss = head.indexOf("loss"), val = head.indexOf("val_psnr"), in = head.indexOf("val_psnr_input");
         assertTrue(loss >= 0 && val >= 0 && in >= 0, "columns: " + head);
-        double first = Double.parseDouble(rows.get(1)[loss]);
-        double last = Double.parseDouble(rows.get(rows.size() - 1)[loss]);
+        double first = log.first("loss");
+        double last = log.last("loss");
         assertTrue(last < first, "loss should fall: " + first + " -> " + last);
         // The restore command runs the model at its own factor.
         Path lr = tmp.resolve("lr.png");
@@ -56,22 +49,17 @@ class TrainRestoreTest {
     @Test
     void denoiserTrainsResumesAndValidates() throws Exception {
         Path run = tmp.resolve("denoise");
-        String[] args = {"train", "denoise", "--data", crops().toString(), "--depth", "3", "--width", "16", "--patch", "32",
+        String[] args = {"train", "denoise", "--data", crops(tmp).toString(), "--depth", "3", "--width", "16", "--patch", "32",
                 "--batch", "8", "--steps", "60", "--lr", "3e-3", "--validate-every", "30", "--val-every", "3",
                 "--checkpoint-every", "30", "--quiet", "--out", run.toString()};
-        String[] firstHalf = Arrays.copyOf(args, args.length + 2);
-        firstHalf[args.length] = "--stop-at";
-        firstHalf[args.length + 1] = "30";
-        assertEquals(0, Cli.run(firstHalf).code());
+        assertEquals(0, Cli.run(concat(args, "--stop-at", "30")).code());
         Cli.Result r = Cli.run(args);
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("finished at step 60"), r.out());
-        List<String[]> rows = csv(run);
-        List<String> head = Arrays.asList(rows.get(0));
-        int loss = head.indexOf("loss"), val = head.indexOf("val_psnr25");
-        assertTrue(val >= 0, "columns: " + head);
-        assertTrue(Double.parseDouble(rows.get(rows.size() - 1)[loss]) < Double.parseDouble(rows.get(1)[loss]));
-        double psnr25 = Double.parseDouble(rows.get(rows.size() - 1)[val]);
+        TrainRuns.Log log = TrainRuns.Log.of(run);
+        assertTrue(log.columns().indexOf("val_psnr25") >= 0, "columns: " + log.columns());
+        assertTrue(log.last("loss") < log.first("loss"));
+        double psnr25 = log.last("val_psnr25");
         // Noisy σ25 input is 20.2 dB; even 60 tiny steps must not make it worse than that.
         assertTrue(psnr25 > 20.5, "validation PSNR at σ25: " + psnr25);
     }
@@ -79,7 +67,7 @@ class TrainRestoreTest {
     @Test
     void extendedRunRampsItsLearningRateIn() throws Exception {
         Path run = tmp.resolve("ramp");
-        String[] common = {"train", "denoise", "--data", crops().toString(), "--depth", "3", "--width", "8", "--patch", "32",
+        String[] common = {"train", "denoise", "--data", crops(tmp).toString(), "--depth", "3", "--width", "8", "--patch", "32",
                 "--batch", "2", "--validate-every", "0", "--val-every", "3", "--checkpoint-every", "20", "--quiet",
                 "--out", run.toString()};
         assertEquals(0, Cli.run(concat(common, "--steps", "20", "--lr", "1e-3")).code());
@@ -88,42 +76,29 @@ class TrainRestoreTest {
         assertTrue(bad.err().contains("--lr-ramp must be FROM:N"), bad.err());
         Cli.Result r = Cli.run(concat(common, "--steps", "40", "--lr", "1e-3", "--lr-ramp", "20:10"));
         assertEquals(0, r.code(), r.err());
-        List<String[]> rows = csv(run);
-        int step = Arrays.asList(rows.get(0)).indexOf("step"), lr = Arrays.asList(rows.get(0)).indexOf("lr");
+        TrainRuns.Log log = TrainRuns.Log.of(run);
         int checked = 0;
-        for (String[] row : rows.subList(1, rows.size())) {
-            long s = Long.parseLong(row[step]);
+        for (String[] row : log.rows()) {
+            long s = Long.parseLong(row[log.column("step")]);
             if (s <= 20) continue;
             double planned = 1e-5 + 0.5 * (1e-3 - 1e-5) * (1 + Math.cos(Math.PI * (s - 1) / 39.0));
             double expected = s < 30 ? planned * (s - 20) / 10.0 : planned;
-            assertEquals(expected, Double.parseDouble(row[lr]), expected * 1e-4, "lr at step " + s);
+            assertEquals(expected, log.value(row, "lr"), expected * 1e-4, "lr at step " + s);
             checked++;
         }
         assertTrue(checked >= 2, "logged rows after the resume: " + checked);
     }
 
-    private static String[] concat(String[] a, String... b) {
-        String[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
-
     @Test
     void jpegArtefactRemovalTrainsAndRestores() throws Exception {
         Path run = tmp.resolve("jpeg");
-        Cli.Result bad = Cli.run("train", "restore", "--task", "jpeg", "--data", crops().toString(), "--patch", "36", "--steps", "1",
+        Cli.Result bad = Cli.run("train", "restore", "--task", "jpeg", "--data", crops(tmp).toString(), "--patch", "36", "--steps", "1",
                 "--quiet", "--out", tmp.resolve("jpeg-bad").toString());
         assertEquals(ExitCodes.BAD_INPUT, bad.code(), bad.err());
         assertTrue(bad.err().contains("multiple of 8"), bad.err());
-        Cli.Result r = Cli.run("train", "restore", "--task", "jpeg", "--data", crops().toString(), "--depth", "3", "--width", "16",
-                "--patch", "32", "--batch", "4", "--steps", "40", "--lr", "3e-3", "--validate-every", "40", "--val-every", "3",
-                "--checkpoint-every", "40", "--quiet", "--out", run.toString());
-        assertEquals(0, r.code(), r.err());
-        List<String[]> rows = csv(run);
-        List<String> head = Arrays.asList(rows.get(0));
-        int loss = head.indexOf("loss"), in = head.indexOf("val_psnr_input");
-        assertTrue(Double.parseDouble(rows.get(rows.size() - 1)[loss]) < Double.parseDouble(rows.get(1)[loss]));
-        double input = Double.parseDouble(rows.get(rows.size() - 1)[in]);
+        TrainRuns.Log log = trainTiny("jpeg", run);
+        assertTrue(log.last("loss") < log.first("loss"));
+        double input = log.last("val_psnr_input");
         assertTrue(input > 22 && input < 45, "JPEG input PSNR " + input);
         // restore keeps size and mode of a JPEG-damaged photo
         Path damaged = tmp.resolve("damaged.png");
@@ -142,7 +117,7 @@ class TrainRestoreTest {
     @Test
     void initFromStartsAtAnotherModelsWeights() throws Exception {
         Path a = tmp.resolve("init-a"), b = tmp.resolve("init-b"), c = tmp.resolve("init-c");
-        String[] base = {"train", "denoise", "--data", crops().toString(), "--depth", "3", "--patch", "32",
+        String[] base = {"train", "denoise", "--data", crops(tmp).toString(), "--depth", "3", "--patch", "32",
                 "--batch", "4", "--validate-every", "0", "--val-every", "3", "--quiet"};
         String[] common = concat(base, "--width", "16");
         assertEquals(0, Cli.run(concat(common, "--steps", "30", "--lr", "3e-3", "--checkpoint-every", "30", "--out", a.toString())).code());
@@ -206,14 +181,11 @@ class TrainRestoreTest {
     @Test
     void deblurTrainsWithValidation() throws Exception {
         Path run = tmp.resolve("deblur");
-        Cli.Result r = Cli.run("train", "restore", "--task", "deblur", "--data", crops().toString(), "--depth", "3", "--width", "16",
+        Cli.Result r = Cli.run("train", "restore", "--task", "deblur", "--data", crops(tmp).toString(), "--depth", "3", "--width", "16",
                 "--patch", "32", "--batch", "4", "--steps", "10", "--validate-every", "10", "--val-every", "3",
                 "--checkpoint-every", "10", "--quiet", "--out", run.toString());
         assertEquals(0, r.code(), r.err());
-        List<String[]> rows = csv(run);
-        String[] lastRow = rows.get(rows.size() - 1);
-        int in = Arrays.asList(rows.get(0)).indexOf("val_psnr_input");
-        double blurred = Double.parseDouble(lastRow[in]);
+        double blurred = TrainRuns.Log.of(run).last("val_psnr_input");
         assertTrue(blurred > 15 && blurred < 40, "blurred input PSNR " + blurred);
         assertTrue(Files.isRegularFile(run.resolve("checkpoint").resolve("model.json")));
     }

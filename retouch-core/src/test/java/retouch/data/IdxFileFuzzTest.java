@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.Optional;
+import org.junit.jupiter.api.io.TempDir;
+import retouch.FuzzInputs;
 import retouch.RetouchException;
 
 /**
@@ -20,30 +20,14 @@ import retouch.RetouchException;
  * <p>Seeds: {@code src/test/resources/retouch/data/IdxFileFuzzTestInputs/read/}.
  */
 class IdxFileFuzzTest {
-    private static Path dir;
-    private static Path file;
-
-    @BeforeAll
-    static void setUp() throws IOException {
-        dir = Files.createTempDirectory("retouch-fuzz-idx-");
-        file = dir.resolve("input-idx-ubyte");
-    }
-
-    @AfterAll
-    static void tearDown() throws IOException {
-        Files.deleteIfExists(file);
-        Files.deleteIfExists(dir);
-    }
+    @TempDir static Path dir;
 
     @FuzzTest(maxDuration = "5m")
     void read(byte[] data) throws IOException {
-        Files.write(file, data);
-        IdxFile.Tensor t;
-        try {
-            t = IdxFile.read(file);
-        } catch (RetouchException e) {
-            return;
-        }
+        Path file = dir.resolve("input-idx-ubyte");
+        Optional<IdxFile.Tensor> read = FuzzInputs.readOrRefused(file, data, IdxFile::read);
+        if (read.isEmpty()) return;
+        IdxFile.Tensor t = read.get();
         long size = 1;
         for (int d : t.dims()) size *= d;
         assertEquals(size, t.data().length);

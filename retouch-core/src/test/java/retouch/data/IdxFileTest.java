@@ -10,10 +10,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.zip.GZIPOutputStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import retouch.RetouchException;
 import retouch.image.Image;
@@ -104,27 +107,25 @@ class IdxFileTest {
         assertThrows(RetouchException.class, () -> IdxFile.read(tmp.resolve("missing.gz")));
     }
 
+    private static LabeledImages emptySet(List<String> classNames) {
+        return new LabeledImages(new byte[0], 0, 1, 1, new int[0], classNames);
+    }
+
+    @ParameterizedTest(name = "{0}: {1} -> {2}")
+    @CsvSource({"fashion, sneaker, 7", "fashion, Sneakers, 7", "fashion, bag, 8", "fashion, BAG, 8", "fashion, boot, 9",
+            "fashion, ankle boot, 9", "fashion, tshirt, 0", "fashion, T-Shirt, 0", "fashion, top, 0", "fashion, t-shirt/top, 0",
+            "fashion, shirt, 6", "fashion, trousers, 1", "fashion, 3, 3", "mnist, 7, 7", "mnist, three, 3"})
+    void classNamesAndAliases(String set, String name, int index) {
+        List<String> classes = set.equals("fashion") ? Datasets.FASHION_CLASSES : Datasets.MNIST_CLASSES;
+        assertEquals(index, emptySet(classes).classIndex(name));
+    }
+
     @Test
-    void classNamesAndAliases() {
-        LabeledImages f = new LabeledImages(new byte[0], 0, 1, 1, new int[0], Datasets.FASHION_CLASSES);
-        assertEquals(7, f.classIndex("sneaker"));
-        assertEquals(7, f.classIndex("Sneakers"));
-        assertEquals(8, f.classIndex("bag"));
-        assertEquals(8, f.classIndex("BAG"));
-        assertEquals(9, f.classIndex("boot"));
-        assertEquals(9, f.classIndex("ankle boot"));
-        assertEquals(0, f.classIndex("tshirt"));
-        assertEquals(0, f.classIndex("T-Shirt"));
-        assertEquals(0, f.classIndex("top"));
-        assertEquals(0, f.classIndex("t-shirt/top"));
-        assertEquals(6, f.classIndex("shirt"));
-        assertEquals(1, f.classIndex("trousers"));
-        assertEquals(3, f.classIndex("3"));
+    void unknownClassNamesAreRefused() {
+        LabeledImages f = emptySet(Datasets.FASHION_CLASSES);
         RetouchException e = assertThrows(RetouchException.class, () -> f.classIndex("hat"));
         assertTrue(e.getMessage().contains("unknown label 'hat'") && e.getMessage().contains("ankle boot"), e.getMessage());
-        LabeledImages m = new LabeledImages(new byte[0], 0, 1, 1, new int[0], Datasets.MNIST_CLASSES);
-        assertEquals(7, m.classIndex("7"));
-        assertEquals(3, m.classIndex("three"));
+        LabeledImages m = emptySet(Datasets.MNIST_CLASSES);
         assertThrows(RetouchException.class, () -> m.classIndex("12"));
     }
 }

@@ -118,15 +118,27 @@ public final class Corpus {
     }
 
     static byte[] jpeg(Raster r, BufferedImage bi, boolean progressive) throws IOException {
-        ImageWriter w = jdkWriter("jpeg");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
-            w.setOutput(ios);
-            ImageWriteParam p = w.getDefaultWriteParam();
+        return written("jpeg", (w, p) -> {
             p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
             p.setCompressionQuality(0.95f);
             if (progressive) p.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
             w.write(null, bi != null ? new IIOImage(bi, null, null) : new IIOImage(r, null, null), p);
+        });
+    }
+
+    /** What is done with a JDK writer once it has its output: {@code p} is its default parameters. */
+    @FunctionalInterface
+    interface WriterSteps {
+        void write(ImageWriter w, ImageWriteParam p) throws IOException;
+    }
+
+    /** The bytes that the JDK's {@code format} writer produces under {@code steps}. */
+    static byte[] written(String format, WriterSteps steps) throws IOException {
+        ImageWriter w = jdkWriter(format);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
+            w.setOutput(ios);
+            steps.write(w, w.getDefaultWriteParam());
         } finally {
             w.dispose();
         }
@@ -147,11 +159,7 @@ public final class Corpus {
     }
 
     static byte[] tiff(List<BufferedImage> pages, String compression, int tile) throws IOException {
-        ImageWriter w = jdkWriter("tiff");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
-            w.setOutput(ios);
-            ImageWriteParam p = w.getDefaultWriteParam();
+        return written("tiff", (w, p) -> {
             if (compression != null) {
                 p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
                 p.setCompressionType(compression);
@@ -167,10 +175,7 @@ public final class Corpus {
                 for (BufferedImage b : pages) w.writeToSequence(new IIOImage(b, null, null), p);
                 w.endWriteSequence();
             }
-        } finally {
-            w.dispose();
-        }
-        return out.toByteArray();
+        });
     }
 
     /** Inserts a marker segment after SOI and any APP0 (JFIF) segment. */
@@ -322,34 +327,21 @@ public final class Corpus {
         BufferedImage ga = new BufferedImage(W, H, BufferedImage.TYPE_INT_ARGB);
         for (int y = 0; y < H; y++) for (int x = 0; x < W; x++) ga.setRGB(x, y, (x < W / 3 && y < H / 3 ? 0xffffffff : 0xff303030));
         ok("argb.png", encode(ga, "png"), W, H, true);
-        ImageWriter pw = jdkWriter("png");
-        ByteArrayOutputStream interlaced = new ByteArrayOutputStream();
-        try (ImageOutputStream ios = new MemoryCacheImageOutputStream(interlaced)) {
-            pw.setOutput(ios);
-            ImageWriteParam p = pw.getDefaultWriteParam();
+        ok("interlaced.png", written("png", (w, p) -> {
             p.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
-            pw.write(null, new IIOImage(rgb, null, null), p);
-        } finally {
-            pw.dispose();
-        }
-        ok("interlaced.png", interlaced.toByteArray(), W, H, true);
+            w.write(null, new IIOImage(rgb, null, null), p);
+        }), W, H, true);
 
         // GIF with two frames (the first is used), BMP, a PNG named .jpg, a PNG with a ZIP appended
         BufferedImage f0 = new BufferedImage(W, H, BufferedImage.TYPE_BYTE_INDEXED, icm);
         f0.getRaster().setRect(pal.getRaster());
         BufferedImage f1 = new BufferedImage(W, H, BufferedImage.TYPE_BYTE_INDEXED, icm);
-        ImageWriter gw = jdkWriter("gif");
-        ByteArrayOutputStream gif = new ByteArrayOutputStream();
-        try (ImageOutputStream ios = new MemoryCacheImageOutputStream(gif)) {
-            gw.setOutput(ios);
-            gw.prepareWriteSequence(null);
-            gw.writeToSequence(new IIOImage(f0, null, null), null);
-            gw.writeToSequence(new IIOImage(f1, null, null), null);
-            gw.endWriteSequence();
-        } finally {
-            gw.dispose();
-        }
-        ok("animated.gif", gif.toByteArray(), W, H, true);
+        ok("animated.gif", written("gif", (w, p) -> {
+            w.prepareWriteSequence(null);
+            w.writeToSequence(new IIOImage(f0, null, null), null);
+            w.writeToSequence(new IIOImage(f1, null, null), null);
+            w.endWriteSequence();
+        }), W, H, true);
         ok("rgb24.bmp", encode(rgb, "bmp"), W, H, true);
         byte[] rgbPng = encode(rgb, "png");
         ok("png-named.jpg", rgbPng, W, H, true);

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.Optional;
+import org.junit.jupiter.api.io.TempDir;
+import retouch.FuzzInputs;
 import retouch.RetouchException;
 
 /**
@@ -23,30 +23,14 @@ import retouch.RetouchException;
 class ImageFilesFuzzTest {
     /** Small enough that a fuzzed header cannot make a decode slow; checked from the header. */
     private static final long MAX_PIXELS = 1 << 20;
-    private static Path dir;
-    private static Path file;
-
-    @BeforeAll
-    static void setUp() throws IOException {
-        dir = Files.createTempDirectory("retouch-fuzz-image-");
-        file = dir.resolve("input.bin");
-    }
-
-    @AfterAll
-    static void tearDown() throws IOException {
-        Files.deleteIfExists(file);
-        Files.deleteIfExists(dir);
-    }
+    @TempDir static Path dir;
 
     @FuzzTest(maxDuration = "5m")
     void probeAndRead(byte[] data) throws IOException {
-        Files.write(file, data);
-        ImageInfo info;
-        try {
-            info = ImageFiles.probe(file);
-        } catch (RetouchException e) {
-            return;
-        }
+        Path file = dir.resolve("input.bin");
+        Optional<ImageInfo> probed = FuzzInputs.readOrRefused(file, data, ImageFiles::probe);
+        if (probed.isEmpty()) return;
+        ImageInfo info = probed.get();
         assertTrue(info.width() > 0 && info.height() > 0, () -> "probe gave a size of " + info.width() + "x" + info.height());
         try {
             ReadOptions o = ReadOptions.defaults().withMaxPixels(MAX_PIXELS);

@@ -13,6 +13,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
+import java.util.function.IntBinaryOperator;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -85,13 +86,9 @@ class ImageFilesTest {
     void rgbValuesAreExact() {
         Image im = ImageFiles.read(res("images/rgb.png"));
         assertEquals(3, im.channels());
-        for (int y = 0; y < 64; y++) {
-            for (int x = 0; x < 64; x++) {
-                assertEquals(Fixtures.rgbR(y, x) / 255f, im.get(0, y, x), 0f);
-                assertEquals(Fixtures.rgbG(y, x) / 255f, im.get(1, y, x), 0f);
-                assertEquals(Fixtures.rgbB(y, x) / 255f, im.get(2, y, x), 0f);
-            }
-        }
+        assertPlane(im, 0, Fixtures::rgbR, 255f, "red");
+        assertPlane(im, 1, Fixtures::rgbG, 255f, "green");
+        assertPlane(im, 2, Fixtures::rgbB, 255f, "blue");
         // same bytes under a .jpg name still read as PNG
         Image w = ImageFiles.read(res("bad/wrong-ext.jpg"));
         assertArrayEqualsExact(im.data(), w.data());
@@ -132,11 +129,7 @@ class ImageFilesTest {
         }
         Image gif = ImageFiles.read(res("images/anim.gif"));
         assertEquals(1, gif.channels(), "gray palette → gray image");
-        for (int y = 0; y < 64; y++) {
-            for (int x = 0; x < 64; x++) {
-                assertEquals(Fixtures.gifGray(Fixtures.gifIndexFrame0(y, x)) / 255f, gif.get(0, y, x), 0f, "first frame");
-            }
-        }
+        assertPlane(gif, 0, (y, x) -> Fixtures.gifGray(Fixtures.gifIndexFrame0(y, x)), 255f, "first frame");
         Image forced = ImageFiles.read(res("images/anim.gif"), ReadOptions.defaults().withChannels(3));
         assertEquals(3, forced.channels());
         assertEquals(gif.get(0, 5, 7), forced.get(2, 5, 7), 0f);
@@ -146,9 +139,14 @@ class ImageFilesTest {
     void sixteenBitKeepsFullPrecision() {
         Image im = ImageFiles.read(res("images/gray16.png"));
         assertEquals(1, im.channels());
+        assertPlane(im, 0, Fixtures::gray16, 65535f, "16-bit gray");
+    }
+
+    /** Every pixel of plane {@code c} of a 64×64 fixture image is exactly {@code level(y, x) / max}. */
+    private static void assertPlane(Image im, int c, IntBinaryOperator level, float max, String what) {
         for (int y = 0; y < 64; y++) {
             for (int x = 0; x < 64; x++) {
-                assertEquals(Fixtures.gray16(y, x) / 65535f, im.get(0, y, x), 0f);
+                assertEquals(level.applyAsInt(y, x) / max, im.get(c, y, x), 0f, what);
             }
         }
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -13,8 +14,11 @@ class EngineInfoTest {
     void reportsTheLoadedEngineOffline() {
         EngineInfo info = EngineInfo.collect();
         assertEquals("PyTorch", info.engineName());
-        assertEquals("2.7.1", info.pytorchVersion());
-        assertEquals("0.36.0", info.djlVersion());
+        // the versions of what is loaded, whatever the build pins
+        assertEquals(Engine.getEngine("PyTorch").getVersion(), info.pytorchVersion());
+        assertEquals(Engine.getDjlVersion(), info.djlVersion());
+        assertTrue(info.pytorchVersion().matches("\\d+\\.\\d+\\.\\d+.*"), info.pytorchVersion());
+        assertTrue(info.djlVersion().matches("\\d+\\.\\d+\\.\\d+.*"), info.djlVersion());
         assertTrue(info.offline(), "tests run with ai.djl.offline=true");
         assertTrue(info.intraopThreads() >= 1);
         assertTrue(info.interopThreads() >= 1);
@@ -27,7 +31,7 @@ class EngineInfoTest {
         assertEquals(info.intraopThreads(), m.get("intraop_threads"));
         assertEquals(15, m.size());
         String text = info.toText();
-        assertTrue(text.contains("pytorch:   2.7.1"), text);
+        assertTrue(text.contains("pytorch:   " + info.pytorchVersion()), text);
         assertTrue(text.contains("allocator: " + info.allocator()), text);
     }
 

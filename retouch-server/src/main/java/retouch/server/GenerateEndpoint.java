@@ -20,22 +20,15 @@ import retouch.image.Image;
  * X-Retouch-Seed), {@code temperature} (default 1) and {@code format}: {@code png} (one grid
  * picture) or {@code json} (a list of base64 PNGs). Parameters come from the query string, a
  * urlencoded form or a multipart form.
+ *
+ * @param config the server's limits (upload size, time per request)
+ * @param catalog the installed models, generators among them
+ * @param queue where sampling waits for a worker
+ * @param json writes the {@code format=json} answers
  */
-final class GenerateEndpoint {
+record GenerateEndpoint(ServerConfig config, ModelCatalog catalog, WorkQueue queue, ObjectMapper json) {
     /** Most images one request may ask for. */
     static final int MAX_N = 256;
-
-    private final ServerConfig config;
-    private final ModelCatalog catalog;
-    private final WorkQueue queue;
-    private final ObjectMapper json;
-
-    GenerateEndpoint(ServerConfig config, ModelCatalog catalog, WorkQueue queue, ObjectMapper json) {
-        this.config = config;
-        this.catalog = catalog;
-        this.queue = queue;
-        this.json = json;
-    }
 
     private static String param(Context ctx, Multipart form, String name) {
         if (form != null) {

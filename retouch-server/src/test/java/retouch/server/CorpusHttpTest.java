@@ -12,9 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,19 +30,8 @@ import retouch.image.ImageFiles;
 class CorpusHttpTest {
     static final Path CORPUS = Path.of("..", "retouch-core", "src", "test", "resources", "corpus").toAbsolutePath().normalize();
 
-    static RetouchServer server;
-    static String url;
-
-    @BeforeAll
-    static void start() {
-        server = RetouchServer.start(ServerConfig.defaults().withPort(0).withMaxPixels(4_000_000).withTimeout(Duration.ofSeconds(120)));
-        url = server.url();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) server.close();
-    }
+    @RegisterExtension
+    static final RunningServer server = new RunningServer(ServerConfig.defaults().withMaxPixels(4_000_000).withTimeout(Duration.ofSeconds(120)));
 
     static List<String[]> manifest() throws IOException {
         return Files.readAllLines(CORPUS.resolve("MANIFEST.tsv")).stream()
@@ -59,9 +47,7 @@ class CorpusHttpTest {
     }
 
     private static HttpResponse<byte[]> restore(String filename, byte[] bytes, String... fields) throws Exception {
-        Http.Form f = new Http.Form().file("image", filename, "application/octet-stream", bytes);
-        for (int i = 0; i + 1 < fields.length; i += 2) f.field(fields[i], fields[i + 1]);
-        return Http.post(url + "/v1/restore", f);
+        return server.restore(new Http.Form().file("image", filename, "application/octet-stream", bytes).fields(fields));
     }
 
     private static void assertRefused(HttpResponse<byte[]> r, String name) throws IOException {
@@ -151,10 +137,10 @@ class CorpusHttpTest {
             ImageFiles.writePng(Image.filled(1, 32, 48, 1f), allHole);
             Http.Form f = new Http.Form().file("image", "photo.jpg", "image/jpeg", photo)
                     .file("mask", "hole.png", "image/png", Files.readAllBytes(allHole)).field("task", "inpaint");
-            assertRefused(Http.post(url + "/v1/restore", f), null);
+            assertRefused(server.restore(f), null);
             f = new Http.Form().file("image", "photo.jpg", "image/jpeg", photo)
                     .file("mask", "mask.png", "image/png", "not a mask".getBytes()).field("task", "inpaint");
-            assertRefused(Http.post(url + "/v1/restore", f), "mask.png");
+            assertRefused(server.restore(f), "mask.png");
             goodStillWorks();
         } finally {
             Files.deleteIfExists(allHole);
@@ -164,12 +150,12 @@ class CorpusHttpTest {
     @Test
     void livenessAndReadinessAreSeparate() throws Exception {
         for (String path : List.of("/health/live", "/livez")) {
-            HttpResponse<byte[]> r = Http.get(url + path);
+            HttpResponse<byte[]> r = Http.get(server.url() + path);
             assertEquals(200, r.statusCode(), path);
             assertEquals("alive", Http.json(r).path("status").asText());
         }
         for (String path : List.of("/health/ready", "/readyz", "/health")) {
-            HttpResponse<byte[]> r = Http.get(url + path);
+            HttpResponse<byte[]> r = Http.get(server.url() + path);
             assertEquals(200, r.statusCode(), path + " " + Http.text(r));
             JsonNode j = Http.json(r);
             assertEquals("ok", j.path("status").asText());

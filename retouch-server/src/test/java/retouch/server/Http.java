@@ -32,6 +32,12 @@ final class Http {
             return this;
         }
 
+        /** Text fields given as name, value, name, value, ... */
+        Form fields(String... namesAndValues) {
+            for (int i = 0; i + 1 < namesAndValues.length; i += 2) field(namesAndValues[i], namesAndValues[i + 1]);
+            return this;
+        }
+
         Form file(String name, String filename, String type, byte[] content) {
             write("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\"" + filename
                     + "\"\r\nContent-Type: " + type + "\r\n\r\n");

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import retouch.image.Image;
@@ -26,6 +27,12 @@ import retouch.nn.store.ModelMeta;
 class ServerTest {
 
     @TempDir Path models;
+
+    /** Tests that limit the catalog to their own models folder set this; the next test starts without it. */
+    @AfterEach
+    void catalogSeesEveryFolderAgain() {
+        System.clearProperty(ModelCatalog.ONLY_PROPERTY);
+    }
 
     private RetouchServer start(ServerConfig c, long generatorDelayMillis) throws Exception {
         Fixtures.writeFakeGeneratorModel(models, "bars");
@@ -161,39 +168,40 @@ class ServerTest {
         pool.shutdown();
     }
 
+    /** POST /v1/restore with task=inpaint: {@code image} and its {@code mask} (1 = hole) as PNG uploads. */
+    private static HttpResponse<byte[]> inpaint(RetouchServer s, Image image, Image mask) throws Exception {
+        return Http.post(s.url() + "/v1/restore", new Http.Form()
+                .file("image", "d.png", "image/png", Fixtures.png(image)).field("task", "inpaint")
+                .file("mask", "m.png", "image/png", Fixtures.png(mask)));
+    }
+
     @Test
     void inpaintingFallsBackToTeleaInsideTheMaskOnly() throws Exception {
         // Only this test's folder: the repository's own inpainting models must not be picked.
         System.setProperty(ModelCatalog.ONLY_PROPERTY, "true");
-        try {
-            try (RetouchServer s = start(ServerConfig.defaults(), 0)) {
-                Image im = Fixtures.pattern(64, 48);
-                Image mask = new Image(1, 48, 64);
-                for (int y = 20; y < 28; y++) for (int x = 10; x < 50; x++) mask.set(0, y, x, 1f);
-                Image damaged = im.copy();
-                for (int y = 20; y < 28; y++) for (int x = 10; x < 50; x++) damaged.set(0, y, x, 1f);
-                HttpResponse<byte[]> r = Http.post(s.url() + "/v1/restore", new Http.Form()
-                        .file("image", "d.png", "image/png", Fixtures.png(damaged)).field("task", "inpaint")
-                        .file("mask", "m.png", "image/png", Fixtures.png(mask)));
-                assertEquals(200, r.statusCode(), Http.text(r));
-                assertEquals("telea", r.headers().firstValue("X-Retouch-Method").orElse(""));
-                assertEquals("classical", r.headers().firstValue("X-Retouch-Method-Kind").orElse(""));
-                assertTrue(r.headers().firstValue("X-Retouch-Note").orElse("").contains("Telea"));
-                Image out = Fixtures.decode(r.body());
-                Image in8 = damaged.quantize8();
-                int changedInside = 0;
-                for (int y = 0; y < 48; y++) {
-                    for (int x = 0; x < 64; x++) {
-                        boolean hole = mask.get(0, y, x) > 0.5f;
-                        if (!hole) assertEquals(in8.get(0, y, x), out.get(0, y, x), 1e-6, "unchanged outside the mask at " + x + "," + y);
-                        else if (Math.abs(in8.get(0, y, x) - out.get(0, y, x)) > 1e-6) changedInside++;
-                    }
+        try (RetouchServer s = start(ServerConfig.defaults(), 0)) {
+            Image im = Fixtures.pattern(64, 48);
+            Image mask = new Image(1, 48, 64);
+            for (int y = 20; y < 28; y++) for (int x = 10; x < 50; x++) mask.set(0, y, x, 1f);
+            Image damaged = im.copy();
+            for (int y = 20; y < 28; y++) for (int x = 10; x < 50; x++) damaged.set(0, y, x, 1f);
+            HttpResponse<byte[]> r = inpaint(s, damaged, mask);
+            assertEquals(200, r.statusCode(), Http.text(r));
+            assertEquals("telea", r.headers().firstValue("X-Retouch-Method").orElse(""));
+            assertEquals("classical", r.headers().firstValue("X-Retouch-Method-Kind").orElse(""));
+            assertTrue(r.headers().firstValue("X-Retouch-Note").orElse("").contains("Telea"));
+            Image out = Fixtures.decode(r.body());
+            Image in8 = damaged.quantize8();
+            int changedInside = 0;
+            for (int y = 0; y < 48; y++) {
+                for (int x = 0; x < 64; x++) {
+                    boolean hole = mask.get(0, y, x) > 0.5f;
+                    if (!hole) assertEquals(in8.get(0, y, x), out.get(0, y, x), 1e-6, "unchanged outside the mask at " + x + "," + y);
+                    else if (Math.abs(in8.get(0, y, x) - out.get(0, y, x)) > 1e-6) changedInside++;
                 }
-                assertTrue(changedInside > 200, "the hole was filled: " + changedInside);
-                assertTrue(Psnr.of(im, out) > Psnr.of(im, damaged) + 3, "filled closer to the original");
             }
-        } finally {
-            System.clearProperty(ModelCatalog.ONLY_PROPERTY);
+            assertTrue(changedInside > 200, "the hole was filled: " + changedInside);
+            assertTrue(Psnr.of(im, out) > Psnr.of(im, damaged) + 3, "filled closer to the original");
         }
     }
 
@@ -201,44 +209,35 @@ class ServerTest {
     void inpaintingUsesAnInstalledModelAndKeepsKnownPixels() throws Exception {
         // Only this test's folder: the repository's own inpainting models must not be picked.
         System.setProperty(ModelCatalog.ONLY_PROPERTY, "true");
-        try {
-            // A small untrained U-Net stands in for inpaint-gray: the server must pick it, pass the mask and keep known pixels.
-            retouch.nn.Engines.init();
-            ModelMeta meta = ModelMeta.builder(retouch.nn.inpaint.UNet.ARCHITECTURE).name("inpaint-tiny").channels(1, 1)
-                    .hyper("levels", 2).hyper("width", 16).hyper("mask", true).tasks("inpaint").valueRange(0, 1).build();
-            try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
-                ModelFile.save(models.resolve("inpaint-tiny"), meta, retouch.nn.store.Architectures.buildInitialized(meta, m));
-            }
-            try (RetouchServer s = start(ServerConfig.defaults(), 0)) {
-                JsonNode tasks = Http.json(Http.get(s.url() + "/v1/models")).path("tasks");
-                assertEquals("inpaint-tiny", tasks.path("inpaint").path("method").asText(), tasks.toString());
-                assertTrue(tasks.path("inpaint").path("available").asBoolean(), tasks.toString());
-                Image rgb = Image.stack(Fixtures.pattern(40, 30), Fixtures.pattern(40, 30), Fixtures.pattern(40, 30));
-                Image mask = new Image(1, 15, 20); // half the image's size: resized by the server
-                for (int y = 5; y < 10; y++) for (int x = 4; x < 16; x++) mask.set(0, y, x, 1f);
-                HttpResponse<byte[]> r = Http.post(s.url() + "/v1/restore", new Http.Form()
-                        .file("image", "d.png", "image/png", Fixtures.png(rgb)).field("task", "inpaint")
-                        .file("mask", "m.png", "image/png", Fixtures.png(mask)));
-                assertEquals(200, r.statusCode(), Http.text(r));
-                assertEquals("inpaint-tiny", r.headers().firstValue("X-Retouch-Method").orElse(""));
-                Image out = Fixtures.decode(r.body());
-                assertEquals(3, out.channels());
-                Image in8 = rgb.quantize8();
-                for (int y = 0; y < 30; y++) {
-                    for (int x = 0; x < 40; x++) {
-                        if (y >= 10 && y < 20 && x >= 8 && x < 32) continue;
-                        for (int c = 0; c < 3; c++) assertEquals(in8.get(c, y, x), out.get(c, y, x), 1e-6, "known pixel " + x + "," + y);
-                    }
+        // A small untrained U-Net stands in for inpaint-gray: the server must pick it, pass the mask and keep known pixels.
+        retouch.nn.Engines.init();
+        ModelMeta meta = ModelMeta.builder(retouch.nn.inpaint.UNet.ARCHITECTURE).name("inpaint-tiny").channels(1, 1)
+                .hyper("levels", 2).hyper("width", 16).hyper("mask", true).tasks("inpaint").valueRange(0, 1).build();
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            ModelFile.save(models.resolve("inpaint-tiny"), meta, retouch.nn.store.Architectures.buildInitialized(meta, m));
+        }
+        try (RetouchServer s = start(ServerConfig.defaults(), 0)) {
+            JsonNode tasks = Http.json(Http.get(s.url() + "/v1/models")).path("tasks");
+            assertEquals("inpaint-tiny", tasks.path("inpaint").path("method").asText(), tasks.toString());
+            assertTrue(tasks.path("inpaint").path("available").asBoolean(), tasks.toString());
+            Image rgb = Image.stack(Fixtures.pattern(40, 30), Fixtures.pattern(40, 30), Fixtures.pattern(40, 30));
+            Image mask = new Image(1, 15, 20); // half the image's size: resized by the server
+            for (int y = 5; y < 10; y++) for (int x = 4; x < 16; x++) mask.set(0, y, x, 1f);
+            HttpResponse<byte[]> r = inpaint(s, rgb, mask);
+            assertEquals(200, r.statusCode(), Http.text(r));
+            assertEquals("inpaint-tiny", r.headers().firstValue("X-Retouch-Method").orElse(""));
+            Image out = Fixtures.decode(r.body());
+            assertEquals(3, out.channels());
+            Image in8 = rgb.quantize8();
+            for (int y = 0; y < 30; y++) {
+                for (int x = 0; x < 40; x++) {
+                    if (y >= 10 && y < 20 && x >= 8 && x < 32) continue;
+                    for (int c = 0; c < 3; c++) assertEquals(in8.get(c, y, x), out.get(c, y, x), 1e-6, "known pixel " + x + "," + y);
                 }
-                Image full = Image.filled(1, 30, 40, 1f);
-                HttpResponse<byte[]> bad = Http.post(s.url() + "/v1/restore", new Http.Form()
-                        .file("image", "d.png", "image/png", Fixtures.png(rgb)).field("task", "inpaint")
-                        .file("mask", "m.png", "image/png", Fixtures.png(full)));
-                assertEquals(400, bad.statusCode(), Http.text(bad));
-                assertTrue(Http.text(bad).contains("every pixel"), Http.text(bad));
             }
-        } finally {
-            System.clearProperty(ModelCatalog.ONLY_PROPERTY);
+            HttpResponse<byte[]> bad = inpaint(s, rgb, Image.filled(1, 30, 40, 1f));
+            assertEquals(400, bad.statusCode(), Http.text(bad));
+            assertTrue(Http.text(bad).contains("every pixel"), Http.text(bad));
         }
     }
 
@@ -261,8 +260,6 @@ class ServerTest {
             assertNotEquals(200, none.statusCode());
             assertEquals("no_model", Http.json(none).path("error").asText());
             assertTrue(Http.json(none).path("message").asText().contains("method=bicubic"));
-        } finally {
-            System.clearProperty(ModelCatalog.ONLY_PROPERTY);
         }
     }
 }

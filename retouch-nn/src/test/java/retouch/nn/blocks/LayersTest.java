@@ -104,20 +104,13 @@ class LayersTest {
         Engines.init();
         for (int ci = 1; ci <= 70; ci += ci < 20 ? 1 : 3) {
             for (int co : new int[] {1, 4, 16, 24, 32}) {
-                try (NDManager m = NDManager.newBaseManager()) {
-                    m.getEngine().setRandomSeed(ci * 100 + co);
-                    NDArray x = m.randomNormal(new Shape(4, ci, 12, 10));
-                    NDArray w = m.randomNormal(0f, 0.1f, new Shape(co, ci, 3, 3), DataType.FLOAT32);
-                    NDArray r = m.randomNormal(new Shape(4, co, 12, 10));
-                    float[][] ref = convGradients(m, x, w, r, DataType.FLOAT64, false);
-                    float[][] got = convGradients(m, x, w, r, DataType.FLOAT32, true);
-                    // A 1-channel input is NCHW and channels-last at once: its input gradient stays wrong for these counts.
-                    boolean inputGradient = ci > 1 || co % 16 == 0;
-                    for (int k = 0; k < 3; k++) {
-                        if (k == 1 && !inputGradient) continue;
-                        String what = new String[] {"output", "input gradient", "weight gradient"}[k] + ", " + ci + "->" + co;
-                        assertClose(ref[k], got[k], 1e-4f, what);
-                    }
+                ConvCheck c = convAgainstFloat64(ci, co, true);
+                // A 1-channel input is NCHW and channels-last at once: its input gradient stays wrong for these counts.
+                boolean inputGradient = ci > 1 || co % 16 == 0;
+                for (int k = 0; k < 3; k++) {
+                    if (k == 1 && !inputGradient) continue;
+                    String what = new String[] {"output", "input gradient", "weight gradient"}[k] + ", " + ci + "->" + co;
+                    assertClose(c.reference()[k], c.got()[k], 1e-4f, what);
                 }
             }
         }
@@ -130,15 +123,8 @@ class LayersTest {
         for (int ci : new int[] {1, 3, 8, 16, 32, 48, 64}) {
             for (int co : new int[] {16, 32, 64}) {
                 assertTrue(Layers.nchwConvSafe(ci, co));
-                try (NDManager m = NDManager.newBaseManager()) {
-                    m.getEngine().setRandomSeed(ci * 100 + co);
-                    NDArray x = m.randomNormal(new Shape(4, ci, 12, 10));
-                    NDArray w = m.randomNormal(0f, 0.1f, new Shape(co, ci, 3, 3), DataType.FLOAT32);
-                    NDArray r = m.randomNormal(new Shape(4, co, 12, 10));
-                    float[][] ref = convGradients(m, x, w, r, DataType.FLOAT64, false);
-                    float[][] got = convGradients(m, x, w, r, DataType.FLOAT32, false);
-                    for (int k = 0; k < 3; k++) assertClose(ref[k], got[k], 1e-4f, "NCHW " + k + ", " + ci + "->" + co);
-                }
+                ConvCheck c = convAgainstFloat64(ci, co, false);
+                for (int k = 0; k < 3; k++) assertClose(c.reference()[k], c.got()[k], 1e-4f, "NCHW " + k + ", " + ci + "->" + co);
             }
         }
     }
@@ -168,6 +154,24 @@ class LayersTest {
                 assertClose(ref[0], y, 1e-4f, "output, " + ci + "->" + co);
                 assertClose(ref[1], xx.getGradient().toFloatArray(), 1e-4f, "input gradient, " + ci + "->" + co);
             }
+        }
+    }
+
+    /** Output, input gradient and weight gradient of one convolution: in float64 (the reference) and in float32. */
+    private record ConvCheck(float[][] reference, float[][] got) {}
+
+    /**
+     * A random 3×3 convolution of a batch of 4 inputs of 12×10, {@code ci} → {@code co} channels
+     * (seeded by the counts), computed in float64 and in float32, the latter through
+     * {@link Layers#convSafeLayout(NDArray, long)} when {@code guarded}.
+     */
+    private static ConvCheck convAgainstFloat64(int ci, int co, boolean guarded) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(ci * 100 + co);
+            NDArray x = m.randomNormal(new Shape(4, ci, 12, 10));
+            NDArray w = m.randomNormal(0f, 0.1f, new Shape(co, ci, 3, 3), DataType.FLOAT32);
+            NDArray r = m.randomNormal(new Shape(4, co, 12, 10));
+            return new ConvCheck(convGradients(m, x, w, r, DataType.FLOAT64, false), convGradients(m, x, w, r, DataType.FLOAT32, guarded));
         }
     }
 

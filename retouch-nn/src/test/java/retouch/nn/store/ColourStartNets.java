@@ -17,6 +17,19 @@ final class ColourStartNets {
         return DenoiseTraining.meta(new DenoiseTraining.Config("ffdnet", channels, 4, width, 32, 4, 0, 55, 1e-3f, 1e-5f, 10, "l2", 0, "test"));
     }
 
+    /** A rule that derives a colour network's starting weights from a gray network ({@link GrayToColour}, {@link OpponentColourInit}). */
+    @FunctionalInterface
+    interface ColourStart {
+        byte[] weights(Block gray, ModelMeta colourMeta, NDManager m);
+    }
+
+    /** A colour network of {@code colourMeta} whose weights {@code start} derives from {@code gray}. */
+    static Block colourFrom(Block gray, ModelMeta colourMeta, NDManager m, ColourStart start) {
+        Block colour = Architectures.buildInitialized(colourMeta, m);
+        ModelFile.replaceParameters(colour, m, start.weights(gray, colourMeta, m), colourMeta, "test", false);
+        return colour;
+    }
+
     /** A gray network with trained-looking BatchNorm statistics, so that copying them matters. */
     static Block grayWithTrainedStatistics(ModelMeta grayMeta, NDManager m) {
         Block gray = Architectures.buildInitialized(grayMeta, m);

@@ -26,8 +26,7 @@ class GrayToColourTest {
             assertTrue(GrayToColour.applies(grayMeta, colourMeta));
             assertFalse(GrayToColour.applies(grayMeta, ColourStartNets.meta(3, 24)));
             Block gray = ColourStartNets.grayWithTrainedStatistics(grayMeta, m);
-            Block colour = Architectures.buildInitialized(colourMeta, m);
-            ModelFile.replaceParameters(colour, m, GrayToColour.weights(gray, colourMeta, m), colourMeta, "test", false);
+            Block colour = ColourStartNets.colourFrom(gray, colourMeta, m, GrayToColour::weights);
 
             // a gray photo in RGB: the hidden units see exactly what the gray network's do
             NDArray plane = m.randomUniform(0f, 1f, new Shape(2, 1, 24, 20));

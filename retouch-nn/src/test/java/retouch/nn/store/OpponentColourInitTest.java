@@ -28,8 +28,7 @@ class OpponentColourInitTest {
             assertFalse(OpponentColourInit.applies(grayMeta, ColourStartNets.meta(3, 16)));
             assertFalse(GrayToColour.applies(grayMeta, colourMeta));
             Block gray = ColourStartNets.grayWithTrainedStatistics(grayMeta, m);
-            Block colour = Architectures.buildInitialized(colourMeta, m);
-            ModelFile.replaceParameters(colour, m, OpponentColourInit.weights(gray, colourMeta, m), colourMeta, "test", false);
+            Block colour = ColourStartNets.colourFrom(gray, colourMeta, m, OpponentColourInit::weights);
 
             int h = 40, w = 36;
             float sigma = 0.1f;

@@ -212,6 +212,20 @@ class TrainerTest {
         assertThrows(IllegalArgumentException.class, () -> LrSchedule.constant(1f).withRamp(10, 0));
         assertTrue(Seeds.mixInt(1, 2) >= 0);
         assertFalse(Seeds.mix(1, 2) == Seeds.mix(2, 1));
-        assertEquals(Map.of(), Map.of());
+    }
+
+    /** Validation is optional: a task that only steps adds no validation metrics to the log. */
+    @Test
+    void taskWithoutValidationAddsNoMetrics() {
+        TrainingTask stepsOnly = new TrainingTask() {
+            @Override
+            public void init(TrainContext ctx) {}
+
+            @Override
+            public Map<String, Float> step(StepContext ctx) {
+                return Map.of("loss", 0f);
+            }
+        };
+        assertEquals(Map.of(), stepsOnly.validate(null));
     }
 }
