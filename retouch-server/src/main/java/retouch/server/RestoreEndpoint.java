@@ -30,7 +30,7 @@ import retouch.image.ImageInfo;
  * <p>The cheap checks (form, field values, image header, pixel budget, model name) run on the
  * HTTP thread and fail fast; decoding, the model and encoding run in the bounded {@link WorkQueue}.
  */
-final class RestoreEndpoint {
+record RestoreEndpoint(ServerConfig config, ModelCatalog catalog, WorkQueue queue, Path tmpDir) {
     /** Tasks the endpoint accepts: the task registry's (aliases are accepted too). */
     static final List<String> TASKS = RestorationTasks.ids();
 
@@ -54,18 +54,6 @@ final class RestoreEndpoint {
         String methodName() { return model != null ? model.name() : classical.name(); }
 
         String kind() { return model != null ? "model" : "classical"; }
-    }
-
-    private final ServerConfig config;
-    private final ModelCatalog catalog;
-    private final WorkQueue queue;
-    private final Path tmpDir;
-
-    RestoreEndpoint(ServerConfig config, ModelCatalog catalog, WorkQueue queue, Path tmpDir) {
-        this.config = config;
-        this.catalog = catalog;
-        this.queue = queue;
-        this.tmpDir = tmpDir;
     }
 
     void handle(Context ctx) throws Exception {

@@ -128,11 +128,8 @@ class InpaintTest {
     }
 
     @Test
-    void inpainterChangesOnlyTheHoleAtAnySize() {
-        Engines.init();
-        ModelMeta meta = smallGrayInpainter();
-        try (NDManager m = NDManager.newBaseManager()) {
-            UNet net = (UNet) Architectures.buildInitialized(meta, m);
+    void inpainterChangesOnlyTheHoleAtAnySize() throws Exception {
+        withUntrainedInpainter((meta, m, net) -> {
             Inpainter ip = new Inpainter(net, meta, m, 32); // tiles of 32 on a 45x70 image: several tiles
             SplittableRandom r = new SplittableRandom(4);
             Image rgb = new Image(3, 45, 70);
@@ -165,7 +162,7 @@ class InpaintTest {
             RetouchException e = assertThrows(RetouchException.class, () -> ip.inpaint(rgb, Image.filled(1, 45, 70, 1f)));
             assertTrue(e.getMessage().contains("every pixel"), e.getMessage());
             assertThrows(RetouchException.class, () -> ip.restore(rgb), "an inpainting net needs a mask");
-        }
+                });
     }
 
     @Test
@@ -199,14 +196,10 @@ class InpaintTest {
     }
 
     @Test
-    void multiScaleChangesOnlyTheDepthsOfWideHoles() {
-        Engines.init();
-        ModelMeta meta = smallGrayInpainter();
-        try (NDManager m = NDManager.newBaseManager()) {
-            UNet net = (UNet) Architectures.buildInitialized(meta, m);
+    void multiScaleChangesOnlyTheDepthsOfWideHoles() throws Exception {
+        withUntrainedInpainter((meta, m, net) -> {
             SplittableRandom r = new SplittableRandom(5);
-            Image x = new Image(1, 128, 128);
-            for (int i = 0; i < x.data().length; i++) x.data()[i] = (float) r.nextDouble();
+            Image x = uniformNoise(128, 128, r);
             Image wide = Masks.centerBox(128, 128, 0.625); // 80x80: 40 px deep
             Image plain = new Inpainter(net, meta, m, 256).multiScale(false).inpaint(x, wide);
             Image multi = new Inpainter(net, meta, m, 256).multiScale(true).inpaint(x, wide);
@@ -232,18 +225,14 @@ class InpaintTest {
             Image p2 = new Inpainter(net, meta, m, 256).multiScale(false).inpaint(x, thin);
             Image m2 = new Inpainter(net, meta, m, 256).multiScale(true).inpaint(x, thin);
             assertArrayEquals(p2.data(), m2.data(), 0f);
-        }
+                });
     }
 
     @Test
-    void flipEnsembleAveragesTheMirroredPasses() {
-        Engines.init();
-        ModelMeta meta = smallGrayInpainter();
-        try (NDManager m = NDManager.newBaseManager()) {
-            UNet net = (UNet) Architectures.buildInitialized(meta, m);
+    void flipEnsembleAveragesTheMirroredPasses() throws Exception {
+        withUntrainedInpainter((meta, m, net) -> {
             SplittableRandom r = new SplittableRandom(9);
-            Image x = new Image(1, 32, 32);
-            for (int i = 0; i < x.data().length; i++) x.data()[i] = (float) r.nextDouble();
+            Image x = uniformNoise(32, 32, r);
             Image mask = Masks.freeForm(32, 32, 0.2, 0.4, r);
             // one tile covers the image (no padding), so mirroring the image mirrors the network's input exactly
             Image plain = new Inpainter(net, meta, m, 64).inpaint(x, mask);
@@ -261,7 +250,7 @@ class InpaintTest {
             }
             assertTrue(checked > 20, "too few hole pixels compared: " + checked);
             assertThrows(RetouchException.class, () -> new Inpainter(net, meta, m, 64).ensemble(3));
-        }
+                });
     }
 
     /** A small untrained gray inpainting U-Net (2 levels, width 16). */
@@ -278,5 +267,25 @@ class InpaintTest {
             }
         }
         return o;
+    }
+
+    /** A gray image of uniform noise: every pixel is informative, so fills cannot copy a flat neighbour. */
+    private static Image uniformNoise(int h, int w, SplittableRandom r) {
+        Image x = new Image(1, h, w);
+        for (int i = 0; i < x.data().length; i++) x.data()[i] = (float) r.nextDouble();
+        return x;
+    }
+
+    /** A test body given a small untrained gray inpainter and the manager holding its weights. */
+    private interface UntrainedInpainterTest {
+        void run(ModelMeta meta, NDManager manager, UNet net) throws Exception;
+    }
+
+    private static void withUntrainedInpainter(UntrainedInpainterTest body) throws Exception {
+        Engines.init();
+        ModelMeta meta = smallGrayInpainter();
+        try (NDManager m = NDManager.newBaseManager()) {
+            body.run(meta, m, (UNet) Architectures.buildInitialized(meta, m));
+        }
     }
 }
