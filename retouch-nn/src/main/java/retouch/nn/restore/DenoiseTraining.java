@@ -24,6 +24,7 @@ import retouch.metrics.Psnr;
 import retouch.nn.ImageTensors;
 import retouch.nn.store.ModelMeta;
 import retouch.nn.train.Adam;
+import retouch.nn.train.StartModel;
 import retouch.nn.train.StepContext;
 import retouch.nn.train.TrainContext;
 import retouch.nn.train.TrainingTask;
@@ -146,6 +147,11 @@ public final class DenoiseTraining implements TrainingTask {
 
     private NDList inputs(Batch b) {
         return RestoreNets.takesLevel(cfg.architecture()) ? new NDList(b.noisy(), b.level()) : new NDList(b.noisy());
+    }
+
+    @Override
+    public String initialiseFrom(TrainContext ctx, StartModel start) {
+        return NetworkStart.initialise(ctx, start);
     }
 
     @Override

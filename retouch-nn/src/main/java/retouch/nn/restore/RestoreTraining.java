@@ -22,6 +22,7 @@ import retouch.image.Image;
 import retouch.metrics.Psnr;
 import retouch.nn.store.ModelMeta;
 import retouch.nn.train.Adam;
+import retouch.nn.train.StartModel;
 import retouch.nn.train.StepContext;
 import retouch.nn.train.TrainContext;
 import retouch.nn.train.TrainingTask;
@@ -98,6 +99,11 @@ public final class RestoreTraining implements TrainingTask {
         if (pool.isEmpty()) {
             throw new RetouchException(folder.root() + ": no training image is at least " + cfg.patch() + " pixels on each side");
         }
+    }
+
+    @Override
+    public String initialiseFrom(TrainContext ctx, StartModel start) {
+        return NetworkStart.initialise(ctx, start);
     }
 
     @Override
