@@ -14,19 +14,13 @@ cd "$ROOT"
 CLIENTS="${CLIENTS:-8}"
 SECONDS_="${SECONDS_:-60}"
 SIZE="${SIZE:-256}"
-PORT="${PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 18080)}"
+. bench/load/serve.sh
+PORT="${PORT:-$(free_port 2>/dev/null || echo 18080)}"
 RETOUCH="${RETOUCH:-$ROOT/retouch}"
 LOG="${LOG:-$(mktemp -t retouch-serve-XXXX.log)}"
 
 # shellcheck disable=SC2086
-$RETOUCH serve --port "$PORT" ${SERVE_OPTS:-} >"$LOG" 2>&1 &
-SERVER=$!
-trap 'kill -TERM $SERVER 2>/dev/null || true' EXIT
-for _ in $(seq 1 600); do
-  if curl -sf "http://127.0.0.1:$PORT/health" >/dev/null 2>&1; then break; fi
-  kill -0 "$SERVER" 2>/dev/null || { echo "server exited; log:"; cat "$LOG"; exit 1; }
-  sleep 0.5
-done
+start_server "$LOG" ${SERVE_OPTS:-}
 # The launcher execs java, so $SERVER is the JVM whose RSS we read.
 echo "server pid $SERVER on port $PORT (log $LOG); $(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 status=0
