@@ -9,14 +9,11 @@
 #
 # Extra server options go in SERVE_OPTS (e.g. SERVE_OPTS="--workers 1 --queue 4").
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-cd "$ROOT"
+. "$(dirname "${BASH_SOURCE[0]}")/serve.sh"
 CLIENTS="${CLIENTS:-8}"
 SECONDS_="${SECONDS_:-60}"
 SIZE="${SIZE:-256}"
-. bench/load/serve.sh
 PORT="${PORT:-$(free_port 2>/dev/null || echo 18080)}"
-RETOUCH="${RETOUCH:-$ROOT/retouch}"
 LOG="${LOG:-$(mktemp -t retouch-serve-XXXX.log)}"
 
 # shellcheck disable=SC2086

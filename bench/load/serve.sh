@@ -1,5 +1,9 @@
 # Sourced by run.sh and soak.sh: `retouch serve` on a free loopback port, ready before they drive it.
-# Uses RETOUCH (the launcher; it must exec the JVM, so the PID is the server's) and PORT.
+# Sets ROOT (the checkout, also the working folder) and RETOUCH (the launcher, default ./retouch; it
+# must exec the JVM, so the PID is the server's); start_server also uses PORT.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+RETOUCH="${RETOUCH:-$ROOT/retouch}"
 
 # A free TCP port on 127.0.0.1.
 free_port() {

@@ -14,14 +14,11 @@
 # Server options go in SERVE_OPTS (default "--workers 2 --queue 4", so that first requests for one
 # model really load it concurrently). Only loopback is used; every loop is bounded.
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-cd "$ROOT"
+. "$(dirname "${BASH_SOURCE[0]}")/serve.sh"
 DURATION="${1:-1800}"
 CLIENTS="${CLIENTS:-3}"
 SERVE_OPTS="${SERVE_OPTS:---workers 2 --queue 4}"
-RETOUCH="${RETOUCH:-$ROOT/retouch}"
 OUTDIR="${OUTDIR:-$(mktemp -d -t retouch-soak-XXXX)}"
-. bench/load/serve.sh
 PORT="$(free_port)"
 LOG="$OUTDIR/server.log"
 mkdir -p "$OUTDIR/tmp"
