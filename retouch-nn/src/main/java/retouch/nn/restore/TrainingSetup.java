@@ -39,7 +39,7 @@ record TrainingSetup(ModelMeta meta, Block block, Adam adam) {
         return new TrainingSetup(meta, block, adam);
     }
 
-    /** The network as validation and sample strips run it (256-pixel tiles, no ensemble). */
+    /** The network as validation and sample strips run it: 256-pixel tiles, no folded copy (the weights still change). */
     Denoiser denoiser(NDManager manager) {
         return new Denoiser(block, meta, manager, 256, false);
     }

@@ -31,10 +31,11 @@ import retouch.nn.store.ModelMeta;
  * uninterrupted one.
  *
  * <p>A run folder holds {@code checkpoint/} (a valid model file plus trainer state, replaced
- * atomically: {@link Checkpoints}), {@code train.csv}, {@code loss.png} and {@code samples/}. Checkpoints are written
- * every {@code checkpointEvery} steps, at the end, and when the JVM is asked to stop (Ctrl-C):
- * the shutdown hook lets the current step finish and the checkpoint be written before the JVM
- * exits. Starting a trainer on a folder with a checkpoint resumes it (using the checkpoint's seed).
+ * atomically by {@code Checkpoints}), {@code train.csv}, {@code loss.png} and {@code samples/}.
+ * Checkpoints are written every {@code checkpointEvery} steps, at the end, and when the JVM is
+ * asked to stop (Ctrl-C): the shutdown hook lets the current step finish and the checkpoint be
+ * written before the JVM exits. Starting a trainer on a folder with a checkpoint resumes it
+ * (using the checkpoint's seed).
  *
  * <pre>{@code
  * Trainer.Result r = Trainer.builder().setRunDir(dir).setSteps(10_000).optSeed(1)
