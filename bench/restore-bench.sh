@@ -6,10 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 arch="${1:-ffdnet}"; shift || true
-threads="${RETOUCH_THREADS:-2}"
-export RETOUCH_THREADS="$threads" OMP_NUM_THREADS="$threads"
-alloc=/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4
-[ -f "$alloc" ] && export LD_PRELOAD="$alloc"
+. bench/peer-env.sh
 ./retouch --version >/dev/null   # build once, outside the timing
 
 run_py() { /usr/bin/python3 bench/peers/restore_nets.py --arch "$arch" --threads "$threads" "$@"; }

@@ -13,10 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 arch="${1:-vae}"; shift || true
-threads="${RETOUCH_THREADS:-2}"
-export RETOUCH_THREADS="$threads" OMP_NUM_THREADS="$threads"
-alloc=/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4
-[ -f "$alloc" ] && export LD_PRELOAD="$alloc"
+. bench/peer-env.sh
 rt_cmd="${RETOUCH_CMD:-./retouch}"
 case "$arch" in
   vae) peer=(bench/peers/vae.py) ;;

@@ -19,10 +19,7 @@ minutes="${1:?usage: bench/synth-quality.sh MINUTES [OUT_DIR]}"
 out="${2:-runs/synth-quality-${minutes}m}"
 samples="${SAMPLES:-10000}"
 evaluator="${EVALUATOR:-evaluator-fmnist}"
-threads="${RETOUCH_THREADS:-2}"
-export RETOUCH_THREADS="$threads" OMP_NUM_THREADS="$threads"
-alloc=/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4
-[ -f "$alloc" ] && export LD_PRELOAD="$alloc"
+. bench/peer-env.sh
 rt_cmd="${RETOUCH_CMD:-./retouch}"
 rt() { RETOUCH_SKIP_BUILD=1 "$rt_cmd" "$@"; }
 

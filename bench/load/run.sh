@@ -9,24 +9,15 @@
 #
 # Extra server options go in SERVE_OPTS (e.g. SERVE_OPTS="--workers 1 --queue 4").
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-cd "$ROOT"
+. "$(dirname "${BASH_SOURCE[0]}")/serve.sh"
 CLIENTS="${CLIENTS:-8}"
 SECONDS_="${SECONDS_:-60}"
 SIZE="${SIZE:-256}"
-PORT="${PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 18080)}"
-RETOUCH="${RETOUCH:-$ROOT/retouch}"
+PORT="${PORT:-$(free_port 2>/dev/null || echo 18080)}"
 LOG="${LOG:-$(mktemp -t retouch-serve-XXXX.log)}"
 
 # shellcheck disable=SC2086
-$RETOUCH serve --port "$PORT" ${SERVE_OPTS:-} >"$LOG" 2>&1 &
-SERVER=$!
-trap 'kill -TERM $SERVER 2>/dev/null || true' EXIT
-for _ in $(seq 1 600); do
-  if curl -sf "http://127.0.0.1:$PORT/health" >/dev/null 2>&1; then break; fi
-  kill -0 "$SERVER" 2>/dev/null || { echo "server exited; log:"; cat "$LOG"; exit 1; }
-  sleep 0.5
-done
+start_server "$LOG" ${SERVE_OPTS:-}
 # The launcher execs java, so $SERVER is the JVM whose RSS we read.
 echo "server pid $SERVER on port $PORT (log $LOG); $(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 status=0

@@ -331,17 +331,16 @@ class Soak:
             self.restore(op + ":bad-task", {"task": rnd.choice(["sr9", "", "x" * 300] + self.missing_tasks)},
                          [("image", "a.png", self.gray)], False)
 
-    def too_large(self, op):
-        """Headers announcing a body above the upload limit, then only a little of it."""
+    def raw_exchange(self, op, send):
+        """A raw connection: send(socket) writes the request, then the answer's status and headers
+        are read. (status, headers), or None when the connection failed (counted as lost)."""
         try:
             s = self.raw_socket(self.args.request_timeout)
         except OSError:
             self.lost(op)
-            return
+            return None
         try:
-            s.sendall(("POST /v1/restore HTTP/1.1\r\nHost: %s:%d\r\nContent-Type: multipart/form-data; boundary=b\r\n"
-                       "Content-Length: %d\r\nConnection: close\r\n\r\n" % (self.host, self.port, 1 << 30)).encode())
-            s.sendall(b"--b\r\n" + b"x" * 1000)
+            send(s)
             st, h = self.read_status(s)
         except OSError:
             st, h = None, {}
@@ -349,7 +348,19 @@ class Soak:
             s.close()
         if st is None:
             self.lost(op)
-        else:
+            return None
+        return st, h
+
+    def too_large(self, op):
+        """Headers announcing a body above the upload limit, then only a little of it."""
+        def send(s):
+            s.sendall(("POST /v1/restore HTTP/1.1\r\nHost: %s:%d\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+                       "Content-Length: %d\r\nConnection: close\r\n\r\n" % (self.host, self.port, 1 << 30)).encode())
+            s.sendall(b"--b\r\n" + b"x" * 1000)
+
+        answer = self.raw_exchange(op, send)
+        if answer:
+            st, h = answer
             self.record(op, st, h, b"", False)
 
     def slow_step(self, rnd):
@@ -359,12 +370,8 @@ class Soak:
         head = ("POST /v1/restore HTTP/1.1\r\nHost: %s:%d\r\nContent-Type: %s\r\nContent-Length: %d\r\n"
                 "Connection: close\r\n\r\n" % (self.host, self.port, ctype, len(body))).encode()
         t = time.monotonic()
-        try:
-            s = self.raw_socket(self.args.request_timeout)
-        except OSError:
-            self.lost(op)
-            return
-        try:
+
+        def send(s):
             s.sendall(head)
             pieces = max(8, min(40, len(body) // 64))
             step = -(-len(body) // pieces)
@@ -374,14 +381,10 @@ class Soak:
                     break
                 s.sendall(body[i:i + step])
                 time.sleep(pause)
-            st, h = self.read_status(s)
-        except OSError:
-            st, h = None, {}
-        finally:
-            s.close()
-        if st is None:
-            self.lost(op)
-        else:
+
+        answer = self.raw_exchange(op, send)
+        if answer:
+            st, h = answer
             self.record(op, st, h, b"", True, time.monotonic() - t)
 
     def abandon_step(self, rnd):

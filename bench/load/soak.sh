@@ -14,32 +14,19 @@
 # Server options go in SERVE_OPTS (default "--workers 2 --queue 4", so that first requests for one
 # model really load it concurrently). Only loopback is used; every loop is bounded.
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-cd "$ROOT"
+. "$(dirname "${BASH_SOURCE[0]}")/serve.sh"
 DURATION="${1:-1800}"
 CLIENTS="${CLIENTS:-3}"
 SERVE_OPTS="${SERVE_OPTS:---workers 2 --queue 4}"
-RETOUCH="${RETOUCH:-$ROOT/retouch}"
 OUTDIR="${OUTDIR:-$(mktemp -d -t retouch-soak-XXXX)}"
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+PORT="$(free_port)"
 LOG="$OUTDIR/server.log"
 mkdir -p "$OUTDIR/tmp"
 
 # A private temp folder: upload files left behind would show up here.
 export JAVA_TOOL_OPTIONS="${JAVA_TOOL_OPTIONS:-} -Djava.io.tmpdir=$OUTDIR/tmp"
 # shellcheck disable=SC2086
-$RETOUCH serve --host 127.0.0.1 --port "$PORT" $SERVE_OPTS >"$LOG" 2>&1 &
-SERVER=$!
-trap 'kill -TERM $SERVER 2>/dev/null || true' EXIT
-ready=0
-for _ in $(seq 1 600); do  # at most 5 minutes (the launcher may build the jar first)
-  code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$PORT/health/ready" 2>/dev/null || true)"
-  [ "$code" = 404 ] && code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$PORT/health" 2>/dev/null || true)"
-  if [ "$code" = 200 ]; then ready=1; break; fi
-  kill -0 "$SERVER" 2>/dev/null || { echo "server exited; log:"; cat "$LOG"; exit 1; }
-  sleep 0.5
-done
-[ "$ready" = 1 ] || { echo "server not ready after 5 minutes; log:"; tail -50 "$LOG"; exit 1; }
+start_server "$LOG" $SERVE_OPTS
 echo "soak: $(date -u +%FT%TZ) server pid $SERVER on 127.0.0.1:$PORT ($SERVE_OPTS), log $LOG; $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 status=0
 # shellcheck disable=SC2086

@@ -24,45 +24,16 @@ import time
 _T_START = time.perf_counter()  # --minutes counts from here, as `timeout` counts a JVM's start-up and data loading
 
 import argparse
-import gzip
 import json
 import math
 import os
 
-import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch.nn.utils import spectral_norm
 
-MIN_FILTERS = 16  # retouch.nn.blocks.Layers.MIN_BACKWARD_SAFE_FILTERS
-
-
-class UpsampleExpand(nn.Module):
-    """Nearest x2 as Retouch writes it (Layers.upsampleNearest: reshape, broadcast, reshape); --upsample expand."""
-
-    def forward(self, x):
-        n, c, h, w = x.shape
-        return x.reshape(n, c, h, 1, w, 1).expand(n, c, h, 2, w, 2).reshape(n, c, 2 * h, 2 * w)
-
-
-def upsample(kind):
-    return UpsampleExpand() if kind == "expand" else nn.Upsample(scale_factor=2, mode="nearest")
-
-
-class Keep(nn.Module):
-    def __init__(self, n):
-        super().__init__()
-        self.n = n
-
-    def forward(self, x):
-        return x[:, :self.n]
-
-
-def conv3(cin, cout, thin):
-    if thin == "java" and cout < MIN_FILTERS:
-        return nn.Sequential(nn.Conv2d(cin, MIN_FILTERS, 3, 1, 1), Keep(cout))
-    return nn.Conv2d(cin, cout, 3, 1, 1)
+from peer_layers import conv, load_fashion_mnist, upsample
 
 
 class Generator(nn.Module):
@@ -76,9 +47,9 @@ class Generator(nn.Module):
         body, cin = [nn.BatchNorm2d(self.top), nn.ReLU()], self.top
         for s in range(stages - 1, -1, -1):
             w = min(512, width << s)
-            body += [upsample(up), conv3(cin, w, thin), nn.BatchNorm2d(w), nn.ReLU()]
+            body += [upsample(up), conv(cin, w, 1, thin), nn.BatchNorm2d(w), nn.ReLU()]
             cin = w
-        body += [conv3(cin, channels, thin), nn.Tanh()]
+        body += [conv(cin, channels, 1, thin), nn.Tanh()]
         self.body = nn.Sequential(*body)
 
     def forward(self, z, onehot=None):
@@ -111,14 +82,6 @@ class Discriminator(nn.Module):
         if self.classes:
             out = out + (self.embed(y) * h).sum(1, keepdim=True)
         return out
-
-
-def load_fashion_mnist(root="/usr/share/datasets/fashion-mnist"):
-    with gzip.open(os.path.join(root, "train-images-idx3-ubyte.gz")) as f:
-        x = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 1, 28, 28)
-    with gzip.open(os.path.join(root, "train-labels-idx1-ubyte.gz")) as f:
-        y = np.frombuffer(f.read(), np.uint8, offset=8)
-    return torch.from_numpy(x.astype(np.float32) / 127.5 - 1), torch.from_numpy(y.astype(np.int64))
 
 
 def write_png(path, img):
@@ -166,7 +129,7 @@ def main():
     if a.data == "random":
         pool, labels = torch.rand(10000, 1, 28, 28) * 2 - 1, torch.randint(0, 10, (10000,))
     else:
-        pool, labels = load_fashion_mnist()
+        pool, labels = load_fashion_mnist(127.5, 1)
     classes = 10 if a.conditional else 0
     g = Generator(latent=a.latent, width=a.g_width, classes=classes, thin=a.thin, up=a.upsample)
     d = Discriminator(width=a.d_width, classes=classes)

@@ -19,46 +19,15 @@ batch of [sum over pixels of Bernoulli NLL with logits + KL(q(z|x) || N(0, I))],
 cosine learning-rate schedule (1e-3 -> 1e-5). Prints one JSON line.
 """
 import argparse
-import gzip
 import json
 import math
-import os
 import time
 
-import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-MIN_FILTERS = 16  # retouch.nn.blocks.Layers.MIN_BACKWARD_SAFE_FILTERS
-
-
-def conv(cin, cout, stride, thin):
-    """3x3 conv, padding 1; a thin output layer computed with 16 filters and sliced, as in Retouch."""
-    if thin == "java" and cout < MIN_FILTERS:
-        return nn.Sequential(nn.Conv2d(cin, MIN_FILTERS, 3, stride, 1), Keep(cout))
-    return nn.Conv2d(cin, cout, 3, stride, 1)
-
-
-class UpsampleExpand(nn.Module):
-    """Nearest x2 as Retouch writes it (Layers.upsampleNearest: reshape, broadcast, reshape); --upsample expand."""
-
-    def forward(self, x):
-        n, c, h, w = x.shape
-        return x.reshape(n, c, h, 1, w, 1).expand(n, c, h, 2, w, 2).reshape(n, c, 2 * h, 2 * w)
-
-
-def upsample(kind):
-    return UpsampleExpand() if kind == "expand" else nn.Upsample(scale_factor=2, mode="nearest")
-
-
-class Keep(nn.Module):
-    def __init__(self, n):
-        super().__init__()
-        self.n = n
-
-    def forward(self, x):
-        return x[:, :self.n]
+from peer_layers import conv, load_fashion_mnist, upsample
 
 
 class Vae(nn.Module):
@@ -100,19 +69,11 @@ class Vae(nn.Module):
         return self.decoder(h)
 
 
-def load_fashion_mnist(root="/usr/share/datasets/fashion-mnist"):
-    with gzip.open(os.path.join(root, "train-images-idx3-ubyte.gz")) as f:
-        x = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 1, 28, 28)
-    with gzip.open(os.path.join(root, "train-labels-idx1-ubyte.gz")) as f:
-        y = np.frombuffer(f.read(), np.uint8, offset=8)
-    return torch.from_numpy(x.astype(np.float32) / 255), torch.from_numpy(y.astype(np.int64))
-
-
 def load(data, n_random=10000):
     if data == "random":
         g = torch.Generator().manual_seed(0)
         return torch.rand(n_random, 1, 28, 28, generator=g), torch.randint(0, 10, (n_random,), generator=g)
-    return load_fashion_mnist()
+    return load_fashion_mnist(255, 0)
 
 
 def main():

@@ -108,47 +108,26 @@ public final class ClassicalMethods {
     private static Image nlm(Image im, ClassicalMethod.Params p) {
         double sigma = sigmaOf(im, p);
         NlmSettings s = nlmSettings(sigma, !im.isGray());
-        Mat src = OpenCv.toMat8(im);
-        Mat dst = new Mat();
-        try {
+        return OpenCv.apply(OpenCv.toMat8(im), (src, dst) -> {
             if (im.isGray()) {
                 Photo.fastNlMeansDenoising(src, dst, s.h(), s.template(), s.search());
             } else {
                 Photo.fastNlMeansDenoisingColored(src, dst, s.h(), s.h(), s.template(), s.search());
             }
-            return OpenCv.fromMat(dst);
-        } finally {
-            src.release();
-            dst.release();
-        }
+        });
     }
 
     private static Image gaussian(Image im, ClassicalMethod.Params p) {
         int r = p.radius() == 0 ? 2 : p.radius();
         if (r < 1) throw new RetouchException("filter radius must be >= 1, got " + r);
-        Mat src = OpenCv.toMat32(im);
-        Mat dst = new Mat();
-        try {
-            Imgproc.GaussianBlur(src, dst, new Size(2 * r + 1, 2 * r + 1), r / 2.0, r / 2.0, org.opencv.core.Core.BORDER_REFLECT_101);
-            return OpenCv.fromMat(dst).clip();
-        } finally {
-            src.release();
-            dst.release();
-        }
+        return OpenCv.apply(OpenCv.toMat32(im), (src, dst) ->
+                Imgproc.GaussianBlur(src, dst, new Size(2 * r + 1, 2 * r + 1), r / 2.0, r / 2.0, org.opencv.core.Core.BORDER_REFLECT_101)).clip();
     }
 
     private static Image median(Image im, ClassicalMethod.Params p) {
         int r = p.radius() == 0 ? 1 : p.radius();
         if (r < 1) throw new RetouchException("filter radius must be >= 1, got " + r);
-        Mat src = OpenCv.toMat8(im);
-        Mat dst = new Mat();
-        try {
-            Imgproc.medianBlur(src, dst, 2 * r + 1);
-            return OpenCv.fromMat(dst);
-        } finally {
-            src.release();
-            dst.release();
-        }
+        return OpenCv.apply(OpenCv.toMat8(im), (src, dst) -> Imgproc.medianBlur(src, dst, 2 * r + 1));
     }
 
     private static Image inpaint(Image im, ClassicalMethod.Params p, int flag) {
@@ -158,16 +137,11 @@ public final class ClassicalMethods {
             throw new RetouchException("mask is " + mask.width() + "x" + mask.height() + " but the image is " + im.width() + "x" + im.height());
         }
         int r = p.radius() == 0 ? 3 : p.radius();
-        Mat src = OpenCv.toMat8(im);
         Mat m = OpenCv.toMask8(mask.isGray() ? mask : mask.toGray());
-        Mat dst = new Mat();
         try {
-            Photo.inpaint(src, m, dst, r, flag);
-            return OpenCv.fromMat(dst);
+            return OpenCv.apply(OpenCv.toMat8(im), (src, dst) -> Photo.inpaint(src, m, dst, r, flag));
         } finally {
-            src.release();
             m.release();
-            dst.release();
         }
     }
 }

@@ -1,5 +1,6 @@
 package retouch.baseline;
 
+import java.util.function.BiConsumer;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 
@@ -34,16 +35,10 @@ public final class OpenCv {
     /** CV_8UC1 or CV_8UC3 (BGR) Mat of the image, clipped and rounded to 0–255. */
     public static Mat toMat8(Image im) {
         load();
-        int c = im.channels(), h = im.height(), w = im.width(), n = h * w;
-        float[] d = im.data();
-        byte[] buf = new byte[c * n];
-        for (int i = 0; i < n; i++) {
-            for (int k = 0; k < c; k++) {
-                int src = c == 3 ? 2 - k : k; // BGR order
-                buf[i * c + k] = (byte) to8(d[src * n + i]);
-            }
-        }
-        Mat m = new Mat(h, w, c == 3 ? CvType.CV_8UC3 : CvType.CV_8UC1);
+        float[] v = interleavedBgr(im);
+        byte[] buf = new byte[v.length];
+        for (int i = 0; i < v.length; i++) buf[i] = (byte) to8(v[i]);
+        Mat m = new Mat(im.height(), im.width(), im.channels() == 3 ? CvType.CV_8UC3 : CvType.CV_8UC1);
         m.put(0, 0, buf);
         return m;
     }
@@ -51,15 +46,36 @@ public final class OpenCv {
     /** CV_32FC1 or CV_32FC3 (BGR) Mat with the values unchanged. */
     public static Mat toMat32(Image im) {
         load();
-        int c = im.channels(), h = im.height(), w = im.width(), n = h * w;
+        Mat m = new Mat(im.height(), im.width(), im.channels() == 3 ? CvType.CV_32FC3 : CvType.CV_32FC1);
+        m.put(0, 0, interleavedBgr(im));
+        return m;
+    }
+
+    /** The image's values pixel by pixel, colours in OpenCV's BGR order. */
+    private static float[] interleavedBgr(Image im) {
+        int c = im.channels(), n = im.height() * im.width();
         float[] d = im.data();
         float[] buf = new float[c * n];
         for (int i = 0; i < n; i++) {
             for (int k = 0; k < c; k++) buf[i * c + k] = d[(c == 3 ? 2 - k : k) * n + i];
         }
-        Mat m = new Mat(h, w, c == 3 ? CvType.CV_32FC3 : CvType.CV_32FC1);
-        m.put(0, 0, buf);
-        return m;
+        return buf;
+    }
+
+    /**
+     * The image {@code op} makes from {@code src} into a new Mat; both Mats are released after.
+     *
+     * @param op reads its first Mat, writes its second
+     */
+    public static Image apply(Mat src, BiConsumer<Mat, Mat> op) {
+        Mat dst = new Mat();
+        try {
+            op.accept(src, dst);
+            return fromMat(dst);
+        } finally {
+            src.release();
+            dst.release();
+        }
     }
 
     /** The image of a CV_8U or CV_32F Mat with 1 or 3 (BGR) channels; 8-bit values are divided by 255. */

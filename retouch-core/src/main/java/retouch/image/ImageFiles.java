@@ -73,11 +73,16 @@ public final class ImageFiles {
 
     /** Whether the name ends with one of {@link #EXTENSIONS}, ignoring case. */
     public static boolean hasImageExtension(Path path) {
+        return EXTENSIONS.contains(extension(path));
+    }
+
+    /** The file name's extension in lower case without the dot; empty when it has none. */
+    private static String extension(Path path) {
         Path name = path.getFileName();
-        if (name == null) return false;
+        if (name == null) return "";
         String s = name.toString();
         int dot = s.lastIndexOf('.');
-        return dot >= 0 && EXTENSIONS.contains(s.substring(dot + 1).toLowerCase(Locale.ROOT));
+        return dot >= 0 ? s.substring(dot + 1).toLowerCase(Locale.ROOT) : "";
     }
 
     /**
@@ -696,11 +701,7 @@ public final class ImageFiles {
 
     /** Whether {@link #write} can write a file with this name (by its extension, ignoring case). */
     public static boolean isWritable(Path path) {
-        Path name = path.getFileName();
-        if (name == null) return false;
-        String s = name.toString();
-        int dot = s.lastIndexOf('.');
-        return dot >= 0 && WRITABLE.contains(s.substring(dot + 1).toLowerCase(Locale.ROOT));
+        return WRITABLE.contains(extension(path));
     }
 
     /**

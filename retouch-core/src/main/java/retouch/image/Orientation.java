@@ -102,38 +102,44 @@ public final class Orientation {
     }
 
     private static int fromPng(RandomAccessFile f) throws IOException {
-        long len = f.length();
-        long pos = 8;
-        for (int guard = 0; guard < 100_000 && pos + 8 <= len; guard++) {
-            f.seek(pos);
-            long n = f.readInt() & 0xffffffffL;
-            byte[] type = new byte[4];
-            f.readFully(type);
-            String t = new String(type, StandardCharsets.ISO_8859_1);
-            if (t.equals("eXIf")) return fromTiff(f, pos + 8, n);
-            if (t.equals("IEND")) return 1;
-            pos += 12 + n;
-        }
-        return 1;
+        Chunk exif = findChunk(f, 8, true, "eXIf", "IEND", 100_000);
+        return exif == null ? 1 : fromTiff(f, exif.data(), exif.size());
     }
 
     private static int fromWebp(RandomAccessFile f) throws IOException {
+        Chunk exif = findChunk(f, 12, false, "EXIF", null, 10_000);
+        if (exif == null) return 1;
+        f.seek(exif.data());
+        byte[] head = new byte[6];
+        f.readFully(head);
+        boolean prefixed = head[0] == 'E' && head[1] == 'x' && head[2] == 'i' && head[3] == 'f';
+        return prefixed ? fromTiff(f, exif.data() + 6, exif.size() - 6) : fromTiff(f, exif.data(), exif.size());
+    }
+
+    /** Where a chunk's data lie in the file. */
+    private record Chunk(long data, long size) {}
+
+    /**
+     * The first chunk of type {@code wanted} from {@code pos} on, or null when a chunk of type
+     * {@code last}, the end of the file or {@code maxChunks} chunks come first. PNG chunks hold a
+     * big-endian length, the type, the data and a CRC; RIFF (WebP) chunks the type, a
+     * little-endian length and the data, padded to an even size.
+     */
+    private static Chunk findChunk(RandomAccessFile f, long pos, boolean png, String wanted, String last, int maxChunks)
+            throws IOException {
         long len = f.length();
-        long pos = 12;
-        for (int guard = 0; guard < 10_000 && pos + 8 <= len; guard++) {
+        for (int guard = 0; guard < maxChunks && pos + 8 <= len; guard++) {
             f.seek(pos);
+            long n = png ? f.readInt() & 0xffffffffL : 0;
             byte[] type = new byte[4];
             f.readFully(type);
-            long n = Integer.reverseBytes(f.readInt()) & 0xffffffffL;
-            if (new String(type, StandardCharsets.ISO_8859_1).equals("EXIF")) {
-                byte[] head = new byte[6];
-                f.readFully(head);
-                boolean prefixed = head[0] == 'E' && head[1] == 'x' && head[2] == 'i' && head[3] == 'f';
-                return prefixed ? fromTiff(f, pos + 14, n - 6) : fromTiff(f, pos + 8, n);
-            }
-            pos += 8 + n + (n & 1);
+            if (!png) n = Integer.reverseBytes(f.readInt()) & 0xffffffffL;
+            String t = new String(type, StandardCharsets.ISO_8859_1);
+            if (t.equals(wanted)) return new Chunk(pos + 8, n);
+            if (t.equals(last)) return null;
+            pos += 8 + n + (png ? 4 : n & 1);
         }
-        return 1;
+        return null;
     }
 
     /** Reads tag 0x0112 from the first IFD of the TIFF structure at {@code base}. */

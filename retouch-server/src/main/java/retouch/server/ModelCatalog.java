@@ -1,19 +1,15 @@
 package retouch.server;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import retouch.RetouchException;
@@ -80,33 +76,13 @@ final class ModelCatalog implements AutoCloseable {
         List<Entry> c = cached;
         if (c != null && System.nanoTime() - cachedAt < LIST_TTL_NANOS) return c;
         List<Entry> out = new ArrayList<>();
-        Set<String> seen = new LinkedHashSet<>();
-        for (Path dir : searchPath()) {
-            if (!Files.isDirectory(dir)) continue;
-            List<Path> children;
-            try (Stream<Path> s = Files.list(dir)) {
-                children = s.sorted().toList();
-            } catch (IOException e) {
-                continue;
+        ModelStore.modelFiles(searchPath()).forEach((name, p) -> {
+            try {
+                out.add(new Entry(name, p, ModelFile.readMeta(p), null));
+            } catch (RetouchException e) {
+                out.add(new Entry(name, p, null, e.getMessage()));
             }
-            for (Path p : children) {
-                String file = p.getFileName().toString();
-                String name;
-                if (Files.isDirectory(p) && Files.isRegularFile(p.resolve(ModelFile.META_FILE))) {
-                    name = file;
-                } else if (Files.isRegularFile(p) && file.toLowerCase(Locale.ROOT).endsWith(".zip")) {
-                    name = file.substring(0, file.length() - 4);
-                } else {
-                    continue;
-                }
-                if (!seen.add(name)) continue;
-                try {
-                    out.add(new Entry(name, p, ModelFile.readMeta(p), null));
-                } catch (RetouchException e) {
-                    out.add(new Entry(name, p, null, e.getMessage()));
-                }
-            }
-        }
+        });
         cached = List.copyOf(out);
         cachedAt = System.nanoTime();
         return cached;
@@ -159,42 +135,48 @@ final class ModelCatalog implements AutoCloseable {
 
     /** The restoration model for {@code entry}, loaded once. */
     Retouch restorer(Entry entry) {
-        checkReadable(entry);
-        Retouch r = restorers.get(entry.name());
-        if (r != null) return r;
-        synchronized (loadLock) {
-            if (closed) throw new ApiException(503, "shutting_down", "the server is shutting down", 5);
-            r = restorers.get(entry.name());
-            if (r != null) return r;
+        return loadOnce(restorers, entry, e -> {
             long t0 = System.nanoTime();
+            Retouch r;
             try {
-                r = Retouch.load(entry.location().toString(), Retouch.Options.defaults().withTile(tile));
-            } catch (RetouchException e) {
-                throw new ApiException(500, "model_error", "model '" + entry.name() + "' cannot be loaded: " + e.getMessage());
+                r = Retouch.load(e.location().toString(), Retouch.Options.defaults().withTile(tile));
+            } catch (RetouchException x) {
+                throw new ApiException(500, "model_error", "model '" + e.name() + "' cannot be loaded: " + x.getMessage());
             }
-            LOG.info("loaded model {} ({}) in {} ms", entry.name(), r.task(), (System.nanoTime() - t0) / 1_000_000);
-            restorers.put(entry.name(), r);
+            LOG.info("loaded model {} ({}) in {} ms", e.name(), r.task(), (System.nanoTime() - t0) / 1_000_000);
             return r;
-        }
+        });
     }
 
     /** The generator for {@code entry}, loaded once. */
     Generator generator(Entry entry) {
+        return loadOnce(generators, entry, e -> {
+            Generator g;
+            try {
+                g = Generator.of(generatorLoader.apply(e.location().toString()));
+            } catch (RetouchException x) {
+                throw new ApiException(501, "generator_unsupported", "generator '" + e.name() + "' cannot be loaded by this server: " + x.getMessage());
+            }
+            LOG.info("loaded generator {}", e.name());
+            return g;
+        });
+    }
+
+    /**
+     * What {@code loaded} holds for the entry's name, else {@code load}'s result, kept there.
+     * Loading happens under one lock, so concurrent first requests load a model once.
+     */
+    private <T> T loadOnce(Map<String, T> loaded, Entry entry, Function<Entry, T> load) {
         checkReadable(entry);
-        Generator g = generators.get(entry.name());
-        if (g != null) return g;
+        T value = loaded.get(entry.name());
+        if (value != null) return value;
         synchronized (loadLock) {
             if (closed) throw new ApiException(503, "shutting_down", "the server is shutting down", 5);
-            g = generators.get(entry.name());
-            if (g != null) return g;
-            try {
-                g = Generator.of(generatorLoader.apply(entry.location().toString()));
-            } catch (RetouchException e) {
-                throw new ApiException(501, "generator_unsupported", "generator '" + entry.name() + "' cannot be loaded by this server: " + e.getMessage());
-            }
-            LOG.info("loaded generator {}", entry.name());
-            generators.put(entry.name(), g);
-            return g;
+            value = loaded.get(entry.name());
+            if (value != null) return value;
+            value = load.apply(entry);
+            loaded.put(entry.name(), value);
+            return value;
         }
     }
 

@@ -146,16 +146,6 @@ final class HadoopIO implements Serializable {
 
     /** Writes a small text file (the summary) atomically. */
     void writeText(Path target, String text) throws IOException {
-        if (isLocal(target)) {
-            retouch.image.AtomicFiles.writeString(local(target), text);
-            return;
-        }
-        FileSystem fs = fs(target);
-        Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp");
-        try (FSDataOutputStream out = fs.create(tmp, true)) {
-            out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        }
-        fs.delete(target, false);
-        if (!fs.rename(tmp, target)) throw new IOException("cannot rename " + tmp + " to " + target);
+        writeStream(target, out -> out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 }

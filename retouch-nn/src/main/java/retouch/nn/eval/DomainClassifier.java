@@ -45,18 +45,8 @@ public final class DomainClassifier extends AbstractBlock {
     public static final String ARCHITECTURE = "domain-classifier";
 
     /** Rebuilds the network from its meta; the input shape uses the fixed image size. */
-    public static final ModelFactory FACTORY = new ModelFactory() {
-        @Override
-        public ai.djl.nn.Block build(ModelMeta meta) {
-            return new DomainClassifier(Config.of(meta));
-        }
-
-        @Override
-        public Shape[] inputShapes(ModelMeta meta) {
-            int s = meta.intParam("image_size", 28);
-            return new Shape[] {new Shape(1, meta.inputChannels(), s, s)};
-        }
-    };
+    public static final ModelFactory FACTORY = ModelFactory.of(meta -> new DomainClassifier(Config.of(meta)),
+            meta -> new Shape[] {ModelFactory.image(meta, meta.intParam("image_size", 28))});
 
     /**
      * The network's shape.

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import retouch.RetouchException;
+import retouch.nn.Float16;
 
 /**
  * Minimal reader and writer of NumPy {@code .npy} files (format 1.0, little-endian float16,
@@ -146,53 +147,11 @@ final class Npy {
 
     /** IEEE 754 binary16 bits of {@code f}, rounded to nearest even; overflow gives ±infinity. */
     static short toHalf(float f) {
-        int bits = Float.floatToRawIntBits(f);
-        int sign = (bits >>> 16) & 0x8000;
-        int exp = (bits >>> 23) & 0xff;
-        int mant = bits & 0x7fffff;
-        if (exp == 0xff) {
-            return (short) (sign | 0x7c00 | (mant != 0 ? 0x200 : 0));
-        }
-        int e = exp - 127 + 15;
-        if (e >= 0x1f) {
-            return (short) (sign | 0x7c00);
-        }
-        if (e >= 1) {
-            int h = (e << 10) | (mant >>> 13);
-            int rest = mant & 0x1fff;
-            if (rest > 0x1000 || (rest == 0x1000 && (h & 1) != 0)) {
-                h++; // may carry into the exponent, up to infinity: both correct
-            }
-            return (short) (sign | h);
-        }
-        // subnormal half (or zero): value = m · 2^(exp−150) = h · 2^−24
-        int shift = 126 - exp;
-        if (exp == 0 || shift > 25) {
-            return (short) sign; // float subnormals and anything below half the smallest half subnormal
-        }
-        int m = mant | 0x800000;
-        int h = m >>> shift;
-        int rest = m & ((1 << shift) - 1);
-        int half = 1 << (shift - 1);
-        if (rest > half || (rest == half && (h & 1) != 0)) {
-            h++;
-        }
-        return (short) (sign | h);
+        return Float16.toHalf(f);
     }
 
     /** The float value of IEEE 754 binary16 bits. */
     static float fromHalf(short bits) {
-        int h = bits & 0xffff;
-        int sign = (h & 0x8000) << 16;
-        int e = (h >>> 10) & 0x1f;
-        int m = h & 0x3ff;
-        if (e == 0) {
-            float v = m * 0x1p-24f;
-            return sign != 0 ? -v : v;
-        }
-        if (e == 0x1f) {
-            return Float.intBitsToFloat(sign | 0x7f800000 | (m << 13));
-        }
-        return Float.intBitsToFloat(sign | ((e - 15 + 127) << 23) | (m << 13));
+        return Float16.toFloat(bits);
     }
 }

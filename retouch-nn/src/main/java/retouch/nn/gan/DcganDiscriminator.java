@@ -30,20 +30,7 @@ public final class DcganDiscriminator extends AbstractBlock {
     public static final String ARCHITECTURE = "dcgan-discriminator";
 
     /** Rebuilds the block from a model file's meta. */
-    public static final ModelFactory FACTORY = new ModelFactory() {
-        @Override
-        public Block build(ModelMeta meta) {
-            return of(meta);
-        }
-
-        @Override
-        public Shape[] inputShapes(ModelMeta meta) {
-            int size = meta.intParam("size", 28);
-            Shape x = new Shape(1, meta.inputChannels(), size, size);
-            int classes = meta.intParam("classes", 0);
-            return classes > 0 ? new Shape[] {x, new Shape(1, classes)} : new Shape[] {x};
-        }
-    };
+    public static final ModelFactory FACTORY = ModelFactory.of(DcganDiscriminator::of, ModelFactory::imageAndLabel);
 
     private final int classes;
     private final SequentialBlock features;

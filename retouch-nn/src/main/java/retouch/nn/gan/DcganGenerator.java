@@ -14,6 +14,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.UniformInitializer;
 import ai.djl.util.PairList;
+import retouch.nn.blocks.ImageGrid;
 import retouch.nn.blocks.Layers;
 import retouch.nn.store.ModelFactory;
 import retouch.nn.store.ModelMeta;
@@ -37,43 +38,29 @@ public final class DcganGenerator extends AbstractBlock {
     public static final String ARCHITECTURE = "dcgan-generator";
 
     /** Rebuilds the block from a model file's meta. */
-    public static final ModelFactory FACTORY = new ModelFactory() {
-        @Override
-        public Block build(ModelMeta meta) {
-            return of(meta);
-        }
-
-        @Override
-        public Shape[] inputShapes(ModelMeta meta) {
-            Shape z = new Shape(1, meta.intParam("latent", 64));
-            int classes = meta.intParam("classes", 0);
-            return classes > 0 ? new Shape[] {z, new Shape(1, classes)} : new Shape[] {z};
-        }
-    };
+    public static final ModelFactory FACTORY = ModelFactory.of(DcganGenerator::of,
+            meta -> ModelFactory.withLabel(meta, new Shape(1, meta.intParam("latent", 64))));
 
     private final int channels;
-    private final int size;
+    private final ImageGrid grid;
     private final int latent;
     private final int classes;
-    private final int grid;
     private final int topWidth;
     private final Block head;
     private final SequentialBlock body;
 
     public DcganGenerator(int channels, int size, int latent, int width, int classes) {
         super((byte) 1);
-        if (size != 28 && size != 32 && size != 64) throw new IllegalArgumentException("GAN image size must be 28, 32 or 64, got " + size);
+        this.grid = ImageGrid.of(size, "GAN");
         this.channels = channels;
-        this.size = size;
         this.latent = latent;
         this.classes = classes;
-        this.grid = size == 28 ? 7 : 4;
-        int stages = Integer.numberOfTrailingZeros(size / grid);
+        int stages = grid.stages();
         this.topWidth = Math.min(512, width << stages);
         // PyTorch's Linear init, U(±1/√fan_in) for weight and bias, not DJL's N(0, 2/fan_in): the head
         // holds most of G's weights and BatchNorm follows it, so with Adam a 2.5× larger init made it
         // learn 2.5× slower per step than the PyTorch DCGAN (bench/peers/dcgan.py) it is measured against.
-        Linear linear = Layers.withTorchInit(Linear.builder().setUnits((long) topWidth * grid * grid).build());
+        Linear linear = Layers.withTorchInit(Linear.builder().setUnits(grid.units(topWidth)).build());
         linear.setInitializer(new UniformInitializer((float) (1 / Math.sqrt(latent + classes))), Parameter.Type.BIAS);
         this.head = addChildBlock("head", new SequentialBlock().add(linear));
         SequentialBlock b = new SequentialBlock().add(Layers.batchNorm()).add(Layers.relu());
@@ -97,26 +84,26 @@ public final class DcganGenerator extends AbstractBlock {
 
     public int channels() { return channels; }
 
-    public int size() { return size; }
+    public int size() { return grid.size(); }
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray z = inputs.get(0);
         if (classes > 0) z = z.concat(inputs.get(1), 1);
         NDArray h = head.forward(ps, new NDList(z), training).singletonOrThrow();
-        h = h.reshape(h.getShape().get(0), topWidth, grid, grid);
+        h = h.reshape(grid.shape(h.getShape().get(0), topWidth));
         return body.forward(ps, new NDList(h), training);
     }
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {new Shape(inputShapes[0].get(0), channels, size, size)};
+        return new Shape[] {new Shape(inputShapes[0].get(0), channels, grid.size(), grid.size())};
     }
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         long n = inputShapes[0].get(0);
         head.initialize(manager, dataType, new Shape(n, (long) latent + classes));
-        body.initialize(manager, dataType, new Shape(n, topWidth, grid, grid));
+        body.initialize(manager, dataType, grid.shape(n, topWidth));
     }
 }

@@ -17,6 +17,7 @@ import retouch.nn.store.LoadedModel;
 import retouch.nn.store.ModelFile;
 import retouch.nn.store.ModelMeta;
 import retouch.nn.synth.ImageGenerator;
+import retouch.nn.synth.Sampling;
 import retouch.nn.vae.Vae;
 
 /**
@@ -26,7 +27,6 @@ import retouch.nn.vae.Vae;
  */
 public final class GanGenerator implements ImageGenerator {
 
-    private static final int CHUNK = 500;
     private final LoadedModel model;
     private final DcganGenerator g;
     private volatile float truncation;
@@ -73,12 +73,8 @@ public final class GanGenerator implements ImageGenerator {
 
     @Override
     public List<Image> sample(int n, int label, long seed, float temperature) {
-        if (n < 1 || n > 100_000) throw new RetouchException("number of samples must be 1..100000, got " + n);
-        int classes = g.classes();
-        if (classes == 0 && label >= 0) throw new RetouchException(model.location() + " is an unconditional model; it takes no label");
-        if (classes > 0 && label >= classes) throw new RetouchException("label " + label + " out of range 0-" + (classes - 1));
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) labels[i] = classes == 0 ? 0 : label >= 0 ? label : i % classes;
+        Sampling.checkCount(n);
+        int[] labels = Sampling.labels(n, label, g.classes(), model.location());
         return decode(latents(n, seed, temperature), labels);
     }
 
@@ -86,15 +82,12 @@ public final class GanGenerator implements ImageGenerator {
     public List<Image> decode(float[] z, int[] labels) {
         int n = labels.length, d = g.latent();
         List<Image> out = new ArrayList<>(n);
-        for (int from = 0; from < n; from += CHUNK) {
-            int to = Math.min(n, from + CHUNK);
-            try (NDManager m = model.manager().newSubManager()) {
-                NDArray zs = m.create(Arrays.copyOfRange(z, from * d, to * d), new Shape(to - from, d));
-                NDList in = g.classes() > 0 ? new NDList(zs, Vae.oneHot(m, Arrays.copyOfRange(labels, from, to), g.classes())) : new NDList(zs);
-                NDArray x = g.forward(new ParameterStore(m, false), in, false).singletonOrThrow();
-                out.addAll(ImageTensors.toImages(x.add(1f).mul(0.5f).clip(0f, 1f)));
-            }
-        }
+        Sampling.inChunks(n, model.manager(), (m, from, to) -> {
+            NDArray zs = m.create(Arrays.copyOfRange(z, from * d, to * d), new Shape(to - from, d));
+            NDList in = g.classes() > 0 ? new NDList(zs, Vae.oneHot(m, Arrays.copyOfRange(labels, from, to), g.classes())) : new NDList(zs);
+            NDArray x = g.forward(new ParameterStore(m, false), in, false).singletonOrThrow();
+            out.addAll(ImageTensors.toImages(x.add(1f).mul(0.5f).clip(0f, 1f)));
+        });
         return out;
     }
 

@@ -7,14 +7,12 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import retouch.nn.blocks.Layers;
 import retouch.nn.gan.SpectralNormLayer;
 import retouch.nn.store.ModelFactory;
-import retouch.nn.store.ModelMeta;
 
 /**
  * PatchGAN discriminator (Isola et al. 2017, pix2pix) with spectral normalisation on every layer
@@ -31,20 +29,10 @@ public final class PatchDiscriminator extends AbstractBlock {
 
     public static final String ARCHITECTURE = "patch-discriminator";
 
-    public static final ModelFactory FACTORY = new ModelFactory() {
-        @Override
-        public Block build(ModelMeta meta) {
-            return new PatchDiscriminator(meta.inputChannels(), meta.intParam("width", 32), meta.intParam("strides", 3),
-                    meta.boolParam("mask", true));
-        }
-
-        @Override
-        public Shape[] inputShapes(ModelMeta meta) {
-            int side = 1 << (meta.intParam("strides", 3) + 2);
-            Shape x = new Shape(1, meta.inputChannels(), side, side);
-            return meta.boolParam("mask", true) ? new Shape[] {x, new Shape(1, 1, side, side)} : new Shape[] {x};
-        }
-    };
+    public static final ModelFactory FACTORY = ModelFactory.of(
+            meta -> new PatchDiscriminator(meta.inputChannels(), meta.intParam("width", 32), meta.intParam("strides", 3),
+                    meta.boolParam("mask", true)),
+            meta -> UNet.withMask(meta, 1 << (meta.intParam("strides", 3) + 2)));
 
     private final boolean mask;
     private final SequentialBlock body;

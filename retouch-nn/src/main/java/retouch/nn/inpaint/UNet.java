@@ -42,19 +42,13 @@ public final class UNet extends AbstractBlock {
     public static final String ARCHITECTURE = "unet";
 
     /** Rebuilds the block from a model file's meta. */
-    public static final ModelFactory FACTORY = new ModelFactory() {
-        @Override
-        public Block build(ModelMeta meta) {
-            return of(meta);
-        }
+    public static final ModelFactory FACTORY = ModelFactory.of(UNet::of, meta -> withMask(meta, 2 << meta.intParam("levels", 3)));
 
-        @Override
-        public Shape[] inputShapes(ModelMeta meta) {
-            int side = 1 << meta.intParam("levels", 3);
-            Shape x = new Shape(1, meta.inputChannels(), side * 2, side * 2);
-            return meta.boolParam("mask", true) ? new Shape[] {x, new Shape(1, 1, side * 2, side * 2)} : new Shape[] {x};
-        }
-    };
+    /** A {@code side × side} image, and its mask when the model inpaints ({@code mask}, default true). */
+    static Shape[] withMask(ModelMeta meta, long side) {
+        Shape x = ModelFactory.image(meta, side);
+        return meta.boolParam("mask", true) ? new Shape[] {x, new Shape(1, 1, side, side)} : new Shape[] {x};
+    }
 
     private final int channels;
     private final int levels;

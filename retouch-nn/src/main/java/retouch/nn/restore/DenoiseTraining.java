@@ -5,8 +5,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.nn.Block;
-import ai.djl.training.GradientCollector;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,15 +13,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.SplittableRandom;
-import retouch.RetouchException;
 import retouch.data.ImageFolder;
 import retouch.degrade.GaussianNoise;
-import retouch.image.Grids;
 import retouch.image.Image;
 import retouch.metrics.Psnr;
 import retouch.nn.ImageTensors;
 import retouch.nn.store.ModelMeta;
-import retouch.nn.train.Adam;
+import retouch.nn.train.StartModel;
 import retouch.nn.train.StepContext;
 import retouch.nn.train.TrainContext;
 import retouch.nn.train.TrainingTask;
@@ -70,9 +66,7 @@ public final class DenoiseTraining implements TrainingTask {
     private final ImageFolder folder;
     private final List<NDArray> pool = new ArrayList<>();
     private final List<Image> validation = new ArrayList<>();
-    private Block block;
-    private Adam adam;
-    private ModelMeta meta;
+    private TrainingSetup net;
 
     public DenoiseTraining(Config cfg, ImageFolder folder) {
         this.cfg = cfg;
@@ -104,21 +98,9 @@ public final class DenoiseTraining implements TrainingTask {
 
     @Override
     public void init(TrainContext ctx) {
-        meta = meta(cfg);
-        TrainingSetup setup = TrainingSetup.create(ctx, meta, cfg.lr(), cfg.lrMin(), cfg.steps());
-        block = setup.block();
-        adam = setup.adam();
-        for (int i = 0; i < folder.size(); i++) {
-            Image im = folder.read(i).withChannels(cfg.channels());
-            if (TrainingSetup.heldOut(i, cfg.valEvery())) {
-                validation.add(im);
-            } else if (im.height() >= cfg.patch() && im.width() >= cfg.patch()) {
-                pool.add(ImageTensors.toArray(ctx.manager(), im));
-            }
-        }
-        if (pool.isEmpty()) {
-            throw new RetouchException(folder.root() + ": no training image is at least " + cfg.patch() + " pixels on each side");
-        }
+        net = TrainingSetup.create(ctx, meta(cfg), cfg.lr(), cfg.lrMin(), cfg.steps());
+        TrainingSetup.readImages(folder, cfg.channels(), cfg.valEvery(), cfg.patch(), (im, i) -> validation.add(im),
+                im -> pool.add(ImageTensors.toArray(ctx.manager(), im)));
     }
 
     /** A training batch: clean patches, their noisy versions and the per-patch noise levels (σ/255). */
@@ -149,23 +131,19 @@ public final class DenoiseTraining implements TrainingTask {
     }
 
     @Override
+    public String initialiseFrom(TrainContext ctx, StartModel start) {
+        return NetworkStart.initialise(ctx, start);
+    }
+
+    @Override
     public Map<String, Float> step(StepContext ctx) {
         Batch b = batch(ctx.manager(), ctx.random());
-        float loss;
-        try (GradientCollector gc = ctx.newGradientCollector()) {
-            // frozen BatchNorm: normalise with the running statistics the start model came with
-            // (fine-tuning a network whose units see inputs unlike its batches'; gradients still flow)
-            NDArray out = block.forward(ctx.parameterStore(), inputs(b), !cfg.freezeBatchNorm()).singletonOrThrow();
+        // frozen BatchNorm: normalise with the running statistics the start model came with
+        // (fine-tuning a network whose units see inputs unlike its batches'; gradients still flow)
+        return TrainingSetup.descend(ctx, net.block(), inputs(b), !cfg.freezeBatchNorm(), out -> {
             NDArray diff = out.sub(b.clean());
-            NDArray l = "l1".equals(cfg.loss()) ? diff.abs().mean() : diff.square().mean();
-            gc.backward(l);
-            loss = l.getFloat();
-        }
-        adam.update();
-        Map<String, Float> metrics = new LinkedHashMap<>();
-        metrics.put("loss", loss);
-        metrics.put("lr", adam.lastLearningRate());
-        return metrics;
+            return "l1".equals(cfg.loss()) ? diff.abs().mean() : diff.square().mean();
+        }, net.adam());
     }
 
     /**
@@ -180,7 +158,7 @@ public final class DenoiseTraining implements TrainingTask {
         Random r = new Random(ctx.step() * 7919L + 17);
         for (int i = 0; i < REFRESH_BATCHES; i++) {
             try (NDManager m = ctx.manager().newSubManager()) {
-                block.forward(new ai.djl.training.ParameterStore(m, false), inputs(batch(m, r)), true);
+                net.block().forward(new ai.djl.training.ParameterStore(m, false), inputs(batch(m, r)), true);
             }
         }
     }
@@ -199,7 +177,7 @@ public final class DenoiseTraining implements TrainingTask {
     public Map<String, Float> validate(StepContext ctx) {
         if (validation.isEmpty()) return Map.of();
         refreshBatchNorm(ctx);
-        Denoiser d = new Denoiser(block, meta, ctx.manager(), 256, false);
+        Denoiser d = net.denoiser(ctx.manager());
         Map<String, Float> out = new LinkedHashMap<>();
         for (int sigma : new int[] {15, 25, 50}) {
             double sum = 0;
@@ -224,9 +202,7 @@ public final class DenoiseTraining implements TrainingTask {
         if (validation.isEmpty()) return;
         Image clean = validation.get(0);
         Image noisy = noisyInput(clean, 25, new SplittableRandom(1000));
-        Image restored = new Denoiser(block, meta, ctx.manager(), 256, false).denoise(noisy, 25).clip();
-        Grids.writeStrip(List.of(noisy.clip(), restored, clean),
-                List.of(String.format("noisy σ25 %.2f dB", Psnr.of(clean, noisy.clip())),
-                        String.format("step %d %.2f dB", ctx.step(), Psnr.of(clean, restored)), "clean"), file);
+        Image restored = net.denoiser(ctx.manager()).denoise(noisy, 25).clip();
+        TrainingSetup.writeStrip(file, ctx.step(), clean, "noisy σ25", noisy.clip(), restored);
     }
 }

@@ -5,12 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Block;
 import java.util.function.UnaryOperator;
-import ai.djl.nn.SequentialBlock;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 import retouch.nn.blocks.Layers;
 
 /**
@@ -27,10 +22,9 @@ import retouch.nn.blocks.Layers;
  *
  * <p>Inputs: {@code NDList(x, level)} with x N×C×H×W (H, W even) and level N×1×1×1 (σ/255).
  */
-public final class FfdNet extends AbstractBlock {
+public final class FfdNet extends ConvStackNet {
     private final int channels;
     private final boolean residual;
-    private final SequentialBlock body;
     private final FusionHead fusion;
 
     public FfdNet(int channels, int depth, int width, boolean residual) {
@@ -42,13 +36,9 @@ public final class FfdNet extends AbstractBlock {
      *     stage's (model.json {@code fusion_depth}); 0 for none
      */
     public FfdNet(int channels, int depth, int width, boolean residual, int fusionDepth, int fusionWidth) {
-        if (depth < 3) throw new IllegalArgumentException("FFDNet needs depth >= 3, got " + depth);
+        super(convStack("FFDNet", depth, width, 4 * channels));
         this.channels = channels;
         this.residual = residual;
-        SequentialBlock b = new SequentialBlock().add(Layers.convRelu(width));
-        for (int i = 0; i < depth - 2; i++) b.add(Layers.convBnRelu(width));
-        b.add(Layers.conv(4 * channels, 3, false));
-        this.body = addChildBlock("body", b);
         this.fusion = fusionDepth > 0 ? addChildBlock("fusion", new FusionHead(fusionDepth, fusionWidth)) : null;
     }
 
@@ -58,11 +48,6 @@ public final class FfdNet extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(apply(inputs, z -> body.forward(ps, new NDList(z), training, params).singletonOrThrow()));
-    }
-
-    /** The network around a given body function (the trained block, or its folded inference copy). */
     public NDArray apply(NDList inputs, UnaryOperator<NDArray> bodyFn) {
         NDArray x = inputs.get(0);
         NDArray level = inputs.get(1);
@@ -73,20 +58,10 @@ public final class FfdNet extends AbstractBlock {
         return residual ? x.add(up) : up;
     }
 
-    /** The conv stack, e.g. to fold it for inference. */
-    public Block body() {
-        return body;
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
-    }
-
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape x = inputShapes[0];
-        body.initialize(manager, dataType, new Shape(x.get(0), 4L * channels + 1, x.get(2) / 2, x.get(3) / 2));
+        body().initialize(manager, dataType, new Shape(x.get(0), 4L * channels + 1, x.get(2) / 2, x.get(3) / 2));
         if (fusion != null) fusion.initialize(manager, dataType, new Shape(x.get(0), FusionHead.PLANES, x.get(2), x.get(3)), new Shape(x.get(0), 1, 1, 1));
     }
 }

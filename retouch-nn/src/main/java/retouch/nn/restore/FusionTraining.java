@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -245,18 +244,7 @@ public final class FusionTraining implements TrainingTask {
         }
         NDArray stack = NDArrays.stack(crops);
         NDList inputs = new NDList(stack.get(":, 0:3"), m.create(levels, new Shape(cfg.batch(), 1, 1, 1)));
-        float loss;
-        try (GradientCollector gc = ctx.newGradientCollector()) {
-            NDArray out = block.fusion().forward(ctx.parameterStore(), inputs, true).singletonOrThrow();
-            NDArray l = out.sub(stack.get(":, 3:4")).square().mean();
-            gc.backward(l);
-            loss = l.getFloat();
-        }
-        adam.update();
-        Map<String, Float> metrics = new LinkedHashMap<>();
-        metrics.put("loss", loss);
-        metrics.put("lr", adam.lastLearningRate());
-        return metrics;
+        return TrainingSetup.descend(ctx, block.fusion(), inputs, true, out -> out.sub(stack.get(":, 3:4")).square().mean(), adam);
     }
 
     @Override

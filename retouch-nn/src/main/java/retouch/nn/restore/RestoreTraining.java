@@ -4,8 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
-import ai.djl.training.GradientCollector;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,11 +15,10 @@ import java.util.SplittableRandom;
 import retouch.RetouchException;
 import retouch.data.ImageFolder;
 import retouch.data.PatchSampler;
-import retouch.image.Grids;
 import retouch.image.Image;
 import retouch.metrics.Psnr;
 import retouch.nn.store.ModelMeta;
-import retouch.nn.train.Adam;
+import retouch.nn.train.StartModel;
 import retouch.nn.train.StepContext;
 import retouch.nn.train.TrainContext;
 import retouch.nn.train.TrainingTask;
@@ -46,9 +43,7 @@ public final class RestoreTraining implements TrainingTask {
     private final List<Image> pool = new ArrayList<>();
     private final List<Image> validation = new ArrayList<>();
     private final List<TaskDegradation.Sample> validationInputs = new ArrayList<>();
-    private Block block;
-    private Adam adam;
-    private ModelMeta meta;
+    private TrainingSetup net;
 
     public RestoreTraining(Config cfg, ImageFolder folder) {
         this.cfg = cfg;
@@ -80,24 +75,18 @@ public final class RestoreTraining implements TrainingTask {
 
     @Override
     public void init(TrainContext ctx) {
-        meta = meta(cfg);
-        TrainingSetup setup = TrainingSetup.create(ctx, meta, cfg.lr(), cfg.lrMin(), cfg.steps());
-        block = setup.block();
-        adam = setup.adam();
-        for (int i = 0; i < folder.size(); i++) {
-            Image im = folder.read(i).withChannels(cfg.channels());
-            if (TrainingSetup.heldOut(i, cfg.valEvery())) {
-                int m = degradation.patchMultiple();
-                Image v = im.crop(0, 0, im.height() - im.height() % m, im.width() - im.width() % m);
-                validation.add(v);
-                validationInputs.add(degradation.apply(v, new SplittableRandom(1000 + i)));
-            } else if (im.height() >= cfg.patch() && im.width() >= cfg.patch()) {
-                pool.add(im);
-            }
-        }
-        if (pool.isEmpty()) {
-            throw new RetouchException(folder.root() + ": no training image is at least " + cfg.patch() + " pixels on each side");
-        }
+        net = TrainingSetup.create(ctx, meta(cfg), cfg.lr(), cfg.lrMin(), cfg.steps());
+        TrainingSetup.readImages(folder, cfg.channels(), cfg.valEvery(), cfg.patch(), (im, i) -> {
+            int m = degradation.patchMultiple();
+            Image v = im.crop(0, 0, im.height() - im.height() % m, im.width() - im.width() % m);
+            validation.add(v);
+            validationInputs.add(degradation.apply(v, new SplittableRandom(1000 + i)));
+        }, pool::add);
+    }
+
+    @Override
+    public String initialiseFrom(TrainContext ctx, StartModel start) {
+        return NetworkStart.initialise(ctx, start);
     }
 
     @Override
@@ -121,25 +110,14 @@ public final class RestoreTraining implements TrainingTask {
         NDArray x = m.create(in, shape);
         NDArray y = m.create(target, shape);
         NDArray level = m.create(levels, new Shape(cfg.batch(), 1, 1, 1));
-        float loss;
-        try (GradientCollector gc = ctx.newGradientCollector()) {
-            NDArray out = block.forward(ctx.parameterStore(), new NDList(x, level), true).singletonOrThrow();
-            NDArray l = out.sub(y).square().mean();
-            gc.backward(l);
-            loss = l.getFloat();
-        }
-        adam.update();
-        Map<String, Float> metrics = new LinkedHashMap<>();
-        metrics.put("loss", loss);
-        metrics.put("lr", adam.lastLearningRate());
-        return metrics;
+        return TrainingSetup.descend(ctx, net.block(), new NDList(x, level), true, out -> out.sub(y).square().mean(), net.adam());
     }
 
     @Override
     public Map<String, Float> validate(StepContext ctx) {
         if (validation.isEmpty()) return Map.of();
         double before = 0, after = 0;
-        try (Denoiser d = new Denoiser(block, meta, ctx.manager(), 256, false)) {
+        try (Denoiser d = net.denoiser(ctx.manager())) {
             for (int i = 0; i < validation.size(); i++) {
                 TaskDegradation.Sample s = validationInputs.get(i);
                 before += Psnr.of(validation.get(i), s.input().clip());
@@ -158,11 +136,9 @@ public final class RestoreTraining implements TrainingTask {
         Image clean = validation.get(0);
         TaskDegradation.Sample s = validationInputs.get(0);
         Image restored;
-        try (Denoiser d = new Denoiser(block, meta, ctx.manager(), 256, false)) {
+        try (Denoiser d = net.denoiser(ctx.manager())) {
             restored = d.apply(s.input(), s.level() * 255.0).clip();
         }
-        Grids.writeStrip(List.of(s.input().clip(), restored, clean),
-                List.of(String.format("%s input %.2f dB", cfg.task(), Psnr.of(clean, s.input().clip())),
-                        String.format("step %d %.2f dB", ctx.step(), Psnr.of(clean, restored)), "clean"), file);
+        TrainingSetup.writeStrip(file, ctx.step(), clean, cfg.task() + " input", s.input().clip(), restored);
     }
 }

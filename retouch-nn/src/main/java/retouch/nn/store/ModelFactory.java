@@ -2,6 +2,7 @@ package retouch.nn.store;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import java.util.function.Function;
 
 /**
  * Builds the network of one architecture from its {@link ModelMeta} (hyper-parameters and
@@ -21,5 +22,36 @@ public interface ModelFactory {
      */
     default Shape[] inputShapes(ModelMeta meta) {
         return new Shape[] {new Shape(1, meta.inputChannels(), 32, 32)};
+    }
+
+    /** A factory for networks whose input shapes are not the default's. */
+    static ModelFactory of(Function<ModelMeta, Block> build, Function<ModelMeta, Shape[]> inputShapes) {
+        return new ModelFactory() {
+            @Override
+            public Block build(ModelMeta meta) {
+                return build.apply(meta);
+            }
+
+            @Override
+            public Shape[] inputShapes(ModelMeta meta) {
+                return inputShapes.apply(meta);
+            }
+        };
+    }
+
+    /** One {@code side × side} image with the model's input channels. */
+    static Shape image(ModelMeta meta, long side) {
+        return new Shape(1, meta.inputChannels(), side, side);
+    }
+
+    /** The inputs of a network that reads a small image ({@code size}, default 28) and, when conditional, its label. */
+    static Shape[] imageAndLabel(ModelMeta meta) {
+        return withLabel(meta, image(meta, meta.intParam("size", 28)));
+    }
+
+    /** {@code first}, followed by the one-hot class label when the model is conditional ({@code classes} &gt; 0). */
+    static Shape[] withLabel(ModelMeta meta, Shape first) {
+        int classes = meta.intParam("classes", 0);
+        return classes > 0 ? new Shape[] {first, new Shape(1, classes)} : new Shape[] {first};
     }
 }

@@ -5,9 +5,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import retouch.RetouchException;
@@ -125,8 +127,26 @@ public final class ModelStore {
     /** All models on the search path; a name shadowed by an earlier folder is listed once. */
     public static List<Entry> list() {
         List<Entry> out = new ArrayList<>();
-        Set<String> seen = new LinkedHashSet<>();
-        for (Path dir : searchPath()) {
+        modelFiles(searchPath()).forEach((name, p) -> {
+            long size = AtomicFiles.size(p);
+            try {
+                ModelMeta m = ModelFile.readMeta(p);
+                out.add(new Entry(name, m.architecture(), m.tasks(), size, p, null));
+            } catch (RetouchException e) {
+                out.add(new Entry(name, "?", List.of(), size, p, e.getMessage()));
+            }
+        });
+        return out;
+    }
+
+    /**
+     * The model files in {@code dirs} (folders with model.json, and zips) by lookup name, folder by
+     * folder in name order; a name shadowed by an earlier folder is listed once. Folders that are
+     * missing or cannot be listed are passed over.
+     */
+    public static Map<String, Path> modelFiles(List<Path> dirs) {
+        Map<String, Path> found = new LinkedHashMap<>();
+        for (Path dir : dirs) {
             if (!Files.isDirectory(dir)) {
                 continue;
             }
@@ -138,26 +158,13 @@ public final class ModelStore {
             }
             for (Path p : children) {
                 String file = p.getFileName().toString();
-                String name;
                 if (Files.isDirectory(p) && Files.isRegularFile(p.resolve(ModelFile.META_FILE))) {
-                    name = file;
+                    found.putIfAbsent(file, p);
                 } else if (Files.isRegularFile(p) && file.toLowerCase(Locale.ROOT).endsWith(".zip")) {
-                    name = file.substring(0, file.length() - 4);
-                } else {
-                    continue;
-                }
-                if (!seen.add(name)) {
-                    continue;
-                }
-                long size = AtomicFiles.size(p);
-                try {
-                    ModelMeta m = ModelFile.readMeta(p);
-                    out.add(new Entry(name, m.architecture(), m.tasks(), size, p, null));
-                } catch (RetouchException e) {
-                    out.add(new Entry(name, "?", List.of(), size, p, e.getMessage()));
+                    found.putIfAbsent(file.substring(0, file.length() - 4), p);
                 }
             }
         }
-        return out;
+        return found;
     }
 }

@@ -82,9 +82,11 @@ public final class TrainContext {
         return name;
     }
 
-    ModelMeta modelMeta() { return modelMeta; }
+    /** The meta registered with {@link #setModel}. */
+    public ModelMeta modelMeta() { return modelMeta; }
 
-    Block model() { return model; }
+    /** The model registered with {@link #setModel}. */
+    public Block model() { return model; }
 
     Map<String, Block> blocks() { return blocks; }
 

@@ -2,14 +2,7 @@ package retouch.nn.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Block;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,13 +20,8 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import retouch.RetouchException;
 import retouch.nn.Engines;
-import retouch.nn.store.AtomicFiles;
-import retouch.nn.store.GrayToColour;
-import retouch.nn.store.LoadedModel;
 import retouch.nn.store.ModelFile;
 import retouch.nn.store.ModelMeta;
-import retouch.nn.store.ModelStore;
-import retouch.nn.store.OpponentColourInit;
 
 /**
  * The one training loop every Retouch model uses. It owns what is easy to get wrong in DJL: a
@@ -43,10 +31,11 @@ import retouch.nn.store.OpponentColourInit;
  * uninterrupted one.
  *
  * <p>A run folder holds {@code checkpoint/} (a valid model file plus trainer state, replaced
- * atomically), {@code train.csv}, {@code loss.png} and {@code samples/}. Checkpoints are written
- * every {@code checkpointEvery} steps, at the end, and when the JVM is asked to stop (Ctrl-C):
- * the shutdown hook lets the current step finish and the checkpoint be written before the JVM
- * exits. Starting a trainer on a folder with a checkpoint resumes it (using the checkpoint's seed).
+ * atomically by {@code Checkpoints}), {@code train.csv}, {@code loss.png} and {@code samples/}.
+ * Checkpoints are written every {@code checkpointEvery} steps, at the end, and when the JVM is
+ * asked to stop (Ctrl-C): the shutdown hook lets the current step finish and the checkpoint be
+ * written before the JVM exits. Starting a trainer on a folder with a checkpoint resumes it
+ * (using the checkpoint's seed).
  *
  * <pre>{@code
  * Trainer.Result r = Trainer.builder().setRunDir(dir).setSteps(10_000).optSeed(1)
@@ -61,9 +50,6 @@ public final class Trainer {
     public static final String LOG_CSV = "train.csv";
     /** Curve plot name inside the run folder. */
     public static final String CURVE_PNG = "loss.png";
-    private static final String STATE_JSON = "trainer.json";
-    /** Key in trainer.json: the metrics of the last step (and last validation) before the checkpoint. */
-    private static final String LAST_METRICS = "last_metrics";
 
     private final Path runDir;
     private final long steps;
@@ -154,8 +140,8 @@ public final class Trainer {
     public Result fit(TrainingTask task) throws IOException {
         Engine engine = Engines.init();
         Files.createDirectories(runDir);
-        Path ckptDir = AtomicFiles.recover(runDir.resolve(CHECKPOINT));
-        removeStaleTemporaries(runDir);
+        Checkpoints checkpoints = Checkpoints.open(runDir);
+        Path ckptDir = checkpoints.dir();
         TrainLog log = new TrainLog(runDir.resolve(LOG_CSV), runDir.resolve(CURVE_PNG));
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = shutdownHook ? new Thread(() -> {
@@ -168,36 +154,30 @@ public final class Trainer {
         }, "retouch-trainer-stop") : null;
         ProgressBar bar = null;
         try (NDManager root = engine.newBaseManager()) {
-            long runSeed = seed;
-            long start = 0;
-            double priorWall = 0;
-            JsonNode state = null;
-            if (resume && Files.isRegularFile(ckptDir.resolve(STATE_JSON))) {
-                state = ModelFile.json().readTree(ckptDir.resolve(STATE_JSON).toFile());
-                runSeed = state.path("seed").asLong(seed);
-                start = state.path("step").asLong(0);
-                priorWall = state.path("wall_time_seconds").asDouble(0);
-            }
+            Checkpoints.State state = resume ? checkpoints.read(seed, steps) : null;
+            long runSeed = state == null ? seed : state.seed();
+            long start = state == null ? 0 : state.step();
+            double priorWall = state == null ? 0 : state.wallSeconds();
             engine.setRandomSeed(Seeds.mixInt(runSeed, 0));
             TrainContext ctx = new TrainContext(root, runSeed, runDir, rampFrom, rampSteps);
             task.init(ctx);
             if (ctx.model() == null || ctx.modelMeta() == null) {
                 throw new IllegalStateException("TrainingTask.init must call ctx.setModel(meta, block)");
             }
-            initialisedFrom = state == null ? null : state.path(INIT_KEY).asText(null);
+            initialisedFrom = state == null ? null : state.initialisedFrom();
             if (state == null && initFrom != null) {
-                initialisedFrom = initialise(ctx, root, initFrom);
+                initialisedFrom = task.initialiseFrom(ctx, StartModel.resolve(initFrom));
                 if (!quiet) err.printf(Locale.ROOT, "starting from the weights of %s%n", initialisedFrom);
             } else if (state != null && initFrom != null && !quiet) {
                 err.printf(Locale.ROOT, "resuming: --init-from %s is not applied (the checkpoint's weights are)%n", initFrom);
             }
             if (state != null) {
-                restore(ctx, task, ckptDir, start);
+                checkpoints.restore(ctx, task);
                 log.loadExisting(start);
                 if (!quiet) {
                     err.printf(Locale.ROOT, "resuming %s from step %d of %d%n", runDir, start, steps);
                 }
-                long planned = state.path("total_steps").asLong(steps);
+                long planned = state.totalSteps();
                 if (planned != steps && start > 0) {
                     // Cosine schedules are re-planned over the new length: after an annealed run the rate
                     // jumps back up, which wrecked a converged denoiser once (docs/MODELS.md).
@@ -220,7 +200,7 @@ public final class Trainer {
             Map<String, Float> last = new LinkedHashMap<>();
             if (state != null) {
                 // the metrics the checkpoint was written with: model.json of a resumed run equals an uninterrupted one's
-                state.path(LAST_METRICS).fields().forEachRemaining(e -> last.put(e.getKey(), (float) e.getValue().asDouble()));
+                last.putAll(state.lastMetrics());
             }
             long step = start;
             long lastCheckpoint = start;
@@ -263,13 +243,13 @@ public final class Trainer {
                     bar.setExtraMessage(" " + message(metrics));
                 }
                 if (checkpointEvery > 0 && s % checkpointEvery == 0 && s < end) {
-                    written = checkpointOrExplain(ctx, task, ckptDir, log, runSeed, s, wall, last, lastCheckpoint);
+                    written = checkpointOrExplain(ctx, task, checkpoints, log, runSeed, s, wall, last, lastCheckpoint);
                     lastCheckpoint = s;
                 }
             }
             double wall = priorWall + (System.nanoTime() - t0) / 1e9;
             if (step > lastCheckpoint || (written == null && state == null)) {
-                written = checkpointOrExplain(ctx, task, ckptDir, log, runSeed, step, wall, last, lastCheckpoint);
+                written = checkpointOrExplain(ctx, task, checkpoints, log, runSeed, step, wall, last, lastCheckpoint);
             } else if (written == null) {
                 written = ModelFile.readMeta(ckptDir); // resumed at its last step: the checkpoint is already the result
             }
@@ -330,85 +310,12 @@ public final class Trainer {
     /** The model this run's weights started from (kept across resumes), or null. */
     private String initialisedFrom;
 
-    /**
-     * Replaces the fresh weights of the run's model by those of {@code nameOrPath} (fine-tuning,
-     * another task on the same network, or an RGB network from a gray one: {@link GrayToColour}).
-     * Optimiser state starts fresh.
-     *
-     * @return the name or path as given, for model.json
-     */
-    private static String initialise(TrainContext ctx, NDManager manager, String nameOrPath) {
-        Path location = ModelStore.resolve(nameOrPath);
-        ModelMeta from = ModelFile.readMeta(location);
-        ModelMeta to = ctx.modelMeta();
-        String want = to.architecture() + " " + to.inputChannels() + "->" + to.outputChannels() + " " + shapeHypers(to);
-        String have = from.architecture() + " " + from.inputChannels() + "->" + from.outputChannels() + " " + shapeHypers(from);
-        if (OpponentColourInit.applies(from, to)) {
-            // three times as wide: it starts as the gray network on the opponent colour planes
-            try (LoadedModel gray = ModelFile.load(location, null); NDManager m = manager.newSubManager()) {
-                byte[] weights = OpponentColourInit.weights(ModelFile.networkOnly(gray, m), to, manager);
-                ModelFile.replaceParameters(ctx.model(), manager, weights, to, location + " (opponent-colour blocks)", true);
-            }
-            return nameOrPath + " (gray, as three opponent-colour blocks)";
-        }
-        if (GrayToColour.applies(from, to)) {
-            // a colour network from a gray one: it starts as the gray network on the mean of R, G and B
-            try (LoadedModel gray = ModelFile.load(location, null); NDManager m = manager.newSubManager()) {
-                byte[] weights = GrayToColour.weights(ModelFile.networkOnly(gray, m), to, manager);
-                ModelFile.replaceParameters(ctx.model(), manager, weights, to, location + " (expanded to RGB)", true);
-            }
-            return nameOrPath + " (gray, expanded to RGB)";
-        }
-        if (!want.equals(have)) {
-            throw new RetouchException("--init-from " + nameOrPath + ": that model is " + have + ", this run builds " + want
-                    + "; train with the architecture, channels, depth and width of the model you start from"
-                    + " (a gray FFDNet-style model may also start an RGB one of the same depth and the same or three times the width)");
-        }
-        if (ModelFile.hasFusionHead(from) && !ModelFile.hasFusionHead(to)) {
-            // a model refined by a fusion head (retouch train fusion): its network starts this run, the head stays out
-            try (LoadedModel src = ModelFile.load(location, null)) {
-                ModelFile.copyParameters(src.block(), ctx.model());
-            }
-            return nameOrPath + " (network, without its fusion head)";
-        }
-        ModelFile.loadInto(location, ctx.model(), manager, true);
-        return nameOrPath;
-    }
-
-    /** The hyper-parameters that decide parameter shapes. */
-    private static String shapeHypers(ModelMeta m) {
-        Map<String, Object> h = m.hyperParameters() == null ? Map.of() : m.hyperParameters();
-        return "depth " + h.get("depth") + " width " + h.get("width");
-    }
-
-    /**
-     * Removes what runs killed mid-checkpoint left next to the checkpoint ({@code .checkpoint.tmp-PID-N}
-     * folders of processes that no longer run); those of a live process are left alone.
-     */
-    static void removeStaleTemporaries(Path runDir) throws IOException {
-        String prefix = "." + CHECKPOINT + ".tmp-";
-        try (var s = Files.list(runDir)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                String n = p.getFileName().toString();
-                if (!n.startsWith(prefix)) continue;
-                String[] parts = n.substring(prefix.length()).split("-");
-                long pid;
-                try {
-                    pid = Long.parseLong(parts[0]);
-                } catch (NumberFormatException e) {
-                    continue;
-                }
-                if (pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) continue;
-                AtomicFiles.deleteRecursively(p);
-            }
-        }
-    }
-
     /** {@link #checkpoint}, with a write failure (full disk, no permission) explained in one line. */
-    private ModelMeta checkpointOrExplain(TrainContext ctx, TrainingTask task, Path ckptDir, TrainLog log, long runSeed, long step,
-                                          double wall, Map<String, Float> last, long lastGood) throws IOException {
+    private ModelMeta checkpointOrExplain(TrainContext ctx, TrainingTask task, Checkpoints checkpoints, TrainLog log, long runSeed,
+                                          long step, double wall, Map<String, Float> last, long lastGood) throws IOException {
+        Path ckptDir = checkpoints.dir();
         try {
-            return checkpoint(ctx, task, ckptDir, log, runSeed, step, wall, last);
+            return checkpoint(ctx, task, checkpoints, log, runSeed, step, wall, last);
         } catch (IOException | java.io.UncheckedIOException e) {
             IOException io = e instanceof IOException x ? x : ((java.io.UncheckedIOException) e).getCause();
             throw writeFailed(ckptDir, io, ckptDir, lastGood);
@@ -425,7 +332,7 @@ public final class Trainer {
     static RetouchException writeFailed(Path what, Exception e, Path ckptDir, long lastGood) {
         String why = e instanceof IOException io ? retouch.image.AtomicFiles.describe(io) : String.valueOf(e.getMessage());
         boolean full = why.toLowerCase(Locale.ROOT).contains("no space") || why.toLowerCase(Locale.ROOT).contains("quota");
-        String kept = lastGood > 0 && Files.isRegularFile(ckptDir.resolve(STATE_JSON))
+        String kept = lastGood > 0 && Checkpoints.exists(ckptDir)
                 ? "the checkpoint of step " + lastGood + " in " + ckptDir + " is intact"
                 : "no checkpoint was written yet";
         String fix = full ? "free some space on that disk (or give --out a folder on a disk with room)"
@@ -434,60 +341,24 @@ public final class Trainer {
                 + kept + "; " + fix + ", then run the same command again" + (kept.startsWith("no ") ? "" : " to resume"), e);
     }
 
-    private ModelMeta checkpoint(TrainContext ctx, TrainingTask task, Path ckptDir, TrainLog log, long runSeed, long step,
+    /** Writes a checkpoint of this step, then the log and its curve. */
+    private ModelMeta checkpoint(TrainContext ctx, TrainingTask task, Checkpoints checkpoints, TrainLog log, long runSeed, long step,
                                  double wall, Map<String, Float> last) throws IOException {
-        Path tmp = AtomicFiles.tempSibling(ckptDir);
-        try {
-            Files.createDirectories(tmp);
-            Map<String, Double> metrics = new LinkedHashMap<>(ctx.modelMeta().metrics());
-            last.forEach((k, v) -> metrics.put(k, v.doubleValue()));
-            ModelMeta.Builder mb = ctx.modelMeta().toBuilder().seed(runSeed).steps(step)
-                    .wallTimeSeconds(Math.round(wall * 100) / 100.0).metrics(metrics)
-                    .created(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-            if (command != null) {
-                mb.command(command);
-            }
-            if (initialisedFrom != null) {
-                mb.hyper(INIT_KEY, initialisedFrom);
-            }
-            if (mb.build().name() == null) {
-                mb.name(runDir.getFileName().toString());
-            }
-            ModelMeta meta = ModelFile.writeInto(tmp, mb.build(), ctx.model());
-            if (!ctx.blocks().isEmpty()) {
-                Path bd = Files.createDirectories(tmp.resolve("blocks"));
-                for (Map.Entry<String, Block> e : ctx.blocks().entrySet()) {
-                    ByteArrayOutputStream bos = new ByteArrayOutputStream();
-                    try (DataOutputStream dos = new DataOutputStream(bos)) {
-                        e.getValue().saveParameters(dos);
-                    }
-                    Files.write(bd.resolve(e.getKey() + ".params"), bos.toByteArray());
-                }
-            }
-            if (!ctx.optimizers().isEmpty()) {
-                Path od = Files.createDirectories(tmp.resolve("optimizers"));
-                for (Map.Entry<String, Adam> e : ctx.optimizers().entrySet()) {
-                    try (OutputStream os = new java.io.BufferedOutputStream(Files.newOutputStream(od.resolve(e.getKey() + ".adam")))) {
-                        e.getValue().save(os);
-                    }
-                }
-            }
-            Path td = Files.createDirectories(tmp.resolve("task"));
-            task.saveState(td);
-            ObjectNode st = ModelFile.json().createObjectNode();
-            st.put("step", step);
-            st.put("total_steps", steps);
-            st.put("seed", runSeed);
-            st.put("wall_time_seconds", wall);
-            st.put("architecture", meta.architecture());
-            ObjectNode lm = st.putObject(LAST_METRICS);
-            last.forEach((k, v) -> lm.put(k, v.doubleValue()));
-            if (initialisedFrom != null) st.put(INIT_KEY, initialisedFrom);
-            ModelFile.json().writeValue(tmp.resolve(STATE_JSON).toFile(), st);
-            AtomicFiles.replaceDir(tmp, ckptDir);
-        } finally {
-            AtomicFiles.deleteRecursively(tmp);
+        Map<String, Double> metrics = new LinkedHashMap<>(ctx.modelMeta().metrics());
+        last.forEach((k, v) -> metrics.put(k, v.doubleValue()));
+        ModelMeta.Builder mb = ctx.modelMeta().toBuilder().seed(runSeed).steps(step)
+                .wallTimeSeconds(Math.round(wall * 100) / 100.0).metrics(metrics)
+                .created(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        if (command != null) {
+            mb.command(command);
         }
+        if (initialisedFrom != null) {
+            mb.hyper(INIT_KEY, initialisedFrom);
+        }
+        if (mb.build().name() == null) {
+            mb.name(runDir.getFileName().toString());
+        }
+        ModelMeta written = checkpoints.write(ctx, task, mb.build(), new Checkpoints.State(step, steps, runSeed, wall, last, initialisedFrom));
         log.flush();
         try {
             log.writeCurve();
@@ -497,37 +368,7 @@ public final class Trainer {
                 err.println("warning: cannot draw " + CURVE_PNG + ": " + e);
             }
         }
-        return ModelFile.readMeta(ckptDir);
-    }
-
-    private void restore(TrainContext ctx, TrainingTask task, Path ckptDir, long step) throws IOException {
-        String want = ctx.modelMeta().architecture();
-        ModelMeta saved = ModelFile.readMeta(ckptDir);
-        if (!want.equals(saved.architecture())) {
-            throw new RetouchException("run folder " + runDir + " holds a checkpoint of a '" + saved.architecture()
-                    + "' model but this run trains a '" + want + "' model; use a new run folder");
-        }
-        ModelFile.loadInto(ckptDir, ctx.model(), ctx.manager(), true);
-        for (Map.Entry<String, Block> e : ctx.blocks().entrySet()) {
-            Path f = ckptDir.resolve("blocks").resolve(e.getKey() + ".params");
-            if (!Files.isRegularFile(f)) {
-                throw new RetouchException("checkpoint " + ckptDir + " has no state for block '" + e.getKey() + "'; use a new run folder");
-            }
-            ModelFile.replaceParameters(e.getValue(), ctx.manager(), Files.readAllBytes(f), saved, f.toString(), true);
-        }
-        for (Map.Entry<String, Adam> e : ctx.optimizers().entrySet()) {
-            Path f = ckptDir.resolve("optimizers").resolve(e.getKey() + ".adam");
-            if (!Files.isRegularFile(f)) {
-                throw new RetouchException("checkpoint " + ckptDir + " has no state for optimizer '" + e.getKey() + "'; use a new run folder");
-            }
-            try (InputStream is = new java.io.BufferedInputStream(Files.newInputStream(f))) {
-                e.getValue().load(is, f.toString());
-            }
-        }
-        Path td = ckptDir.resolve("task");
-        if (Files.isDirectory(td)) {
-            task.loadState(td);
-        }
+        return written;
     }
 
     /** Builder for {@link Trainer}: {@code set*} required, {@code opt*} optional, as in DJL. */

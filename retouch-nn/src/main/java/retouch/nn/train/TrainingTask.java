@@ -31,6 +31,19 @@ public interface TrainingTask {
      */
     Map<String, Float> step(StepContext ctx);
 
+    /**
+     * Replaces the fresh weights of the model registered in {@link #init} by those of {@code start}
+     * ({@link Trainer.Builder#optInitFrom}; not called on resume). Optimiser state starts fresh.
+     * The default takes a model of the same architecture, channels, depth and width as it is;
+     * tasks whose networks can also start from models of another shape override it.
+     *
+     * @return how {@code start} was used, recorded in model.json (e.g. its name)
+     */
+    default String initialiseFrom(TrainContext ctx, StartModel start) throws IOException {
+        start.requireShapeOf(ctx.modelMeta(), "");
+        return start.loadInto(ctx);
+    }
+
     /** Optional validation, run every {@code validateEvery} steps; its metrics join the log. */
     default Map<String, Float> validate(StepContext ctx) {
         return Map.of();

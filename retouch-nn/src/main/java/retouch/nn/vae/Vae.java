@@ -15,6 +15,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.List;
 import retouch.nn.Scalars;
+import retouch.nn.blocks.ImageGrid;
 import retouch.nn.blocks.Layers;
 import retouch.nn.store.ModelFactory;
 import retouch.nn.store.ModelMeta;
@@ -45,26 +46,12 @@ public final class Vae extends AbstractBlock {
     public static final String ARCHITECTURE = "vae";
 
     /** Rebuilds the block from a model file's meta. */
-    public static final ModelFactory FACTORY = new ModelFactory() {
-        @Override
-        public Block build(ModelMeta meta) {
-            return Vae.of(meta);
-        }
-
-        @Override
-        public Shape[] inputShapes(ModelMeta meta) {
-            int size = meta.intParam("size", 28);
-            Shape x = new Shape(1, meta.inputChannels(), size, size);
-            int classes = meta.intParam("classes", 0);
-            return classes > 0 ? new Shape[] {x, new Shape(1, classes)} : new Shape[] {x};
-        }
-    };
+    public static final ModelFactory FACTORY = ModelFactory.of(Vae::of, ModelFactory::imageAndLabel);
 
     private final int channels;
-    private final int size;
+    private final ImageGrid grid;
     private final int latent;
     private final int classes;
-    private final int grid;
     private final int topWidth;
     private final Likelihood likelihood;
     private final SequentialBlock encoderConv;
@@ -107,16 +94,12 @@ public final class Vae extends AbstractBlock {
                boolean classPrior, boolean labelEverywhere) {
         super((byte) 1);
         this.softClamp = softClamp;
-        if (size != 28 && size != 32 && size != 64) {
-            throw new IllegalArgumentException("VAE image size must be 28, 32 or 64, got " + size);
-        }
+        this.grid = ImageGrid.of(size, "VAE");
         this.channels = channels;
-        this.size = size;
         this.latent = latent;
         this.classes = classes;
         this.likelihood = likelihood;
-        this.grid = size == 28 ? 7 : 4;
-        int stages = Integer.numberOfTrailingZeros(size / grid);
+        int stages = grid.stages();
         SequentialBlock enc = new SequentialBlock();
         int w = width;
         for (int s = 0; s < stages; s++) {
@@ -127,7 +110,7 @@ public final class Vae extends AbstractBlock {
         this.topWidth = w;
         this.encoderConv = addChildBlock("encoder", enc);
         this.encoderHead = addChildBlock("encoder_head", Linear.builder().setUnits(2L * latent).build());
-        this.decoderHead = addChildBlock("decoder_head", Linear.builder().setUnits((long) topWidth * grid * grid).build());
+        this.decoderHead = addChildBlock("decoder_head", Linear.builder().setUnits(grid.units(topWidth)).build());
         if (labelEverywhere && classes > 0) {
             // Separate children, because the label channels join between them.
             this.labelStages = new Block[stages + 1];
@@ -173,7 +156,7 @@ public final class Vae extends AbstractBlock {
 
     public int classes() { return classes; }
 
-    public int size() { return size; }
+    public int size() { return grid.size(); }
 
     public int channels() { return channels; }
 
@@ -209,7 +192,7 @@ public final class Vae extends AbstractBlock {
         }
         NDArray in = classes > 0 ? z.concat(onehot, 1) : z;
         NDArray h = decoderHead.forward(ps, new NDList(in), training).singletonOrThrow();
-        h = ai.djl.nn.Activation.relu(h.reshape(h.getShape().get(0), topWidth, grid, grid));
+        h = ai.djl.nn.Activation.relu(h.reshape(grid.shape(h.getShape().get(0), topWidth)));
         if (labelStages == null) return decoderConv.forward(ps, new NDList(h), training).singletonOrThrow();
         for (int s = 0; s < labelStages.length; s++) {
             // Nearest upsampling of constant label planes gives the same planes, so they can join before it.
@@ -241,7 +224,7 @@ public final class Vae extends AbstractBlock {
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         long n = inputShapes[0].get(0);
-        return new Shape[] {new Shape(n, latent), new Shape(n, latent), new Shape(n, channels, size, size)};
+        return new Shape[] {new Shape(n, latent), new Shape(n, latent), new Shape(n, channels, grid.size(), grid.size())};
     }
 
     @Override
@@ -252,7 +235,7 @@ public final class Vae extends AbstractBlock {
         long flat = encoderConv.getOutputShapes(new Shape[] {x})[0].get(1);
         encoderHead.initialize(manager, dataType, new Shape(n, flat + classes));
         decoderHead.initialize(manager, dataType, new Shape(n, (long) latent + classes));
-        Shape h = new Shape(n, topWidth, grid, grid);
+        Shape h = grid.shape(n, topWidth);
         if (labelStages == null) {
             decoderConv.initialize(manager, dataType, h);
             return;

@@ -17,6 +17,7 @@ import retouch.nn.store.LoadedModel;
 import retouch.nn.store.ModelFile;
 import retouch.nn.store.ModelMeta;
 import retouch.nn.synth.ImageGenerator;
+import retouch.nn.synth.Sampling;
 
 /**
  * A trained {@link Vae} for use: sampling from the prior, reconstructing images and
@@ -25,7 +26,6 @@ import retouch.nn.synth.ImageGenerator;
  */
 public final class VaeGenerator implements ImageGenerator {
 
-    private static final int CHUNK = 500;
     private final LoadedModel model;
     private final Vae vae;
 
@@ -85,7 +85,7 @@ public final class VaeGenerator implements ImageGenerator {
 
     @Override
     public List<Image> sample(int n, int label, long seed, float temperature) {
-        checkCount(n);
+        Sampling.checkCount(n);
         int[] labels = labelsFor(n, label);
         // A fitted class prior draws each sample's z from its class's region of latent space.
         float[] z = classPrior != null ? classPrior.latents(labels, seed, temperature) : latents(n, vae.latent(), seed, temperature);
@@ -97,15 +97,12 @@ public final class VaeGenerator implements ImageGenerator {
     public List<Image> decode(float[] z, int[] labels) {
         int n = labels.length;
         List<Image> out = new ArrayList<>(n);
-        for (int from = 0; from < n; from += CHUNK) {
-            int to = Math.min(n, from + CHUNK);
-            try (NDManager m = model.manager().newSubManager()) {
-                float[] part = java.util.Arrays.copyOfRange(z, from * vae.latent(), to * vae.latent());
-                NDArray zs = m.create(part, new Shape(to - from, vae.latent()));
-                NDArray logits = vae.decode(new ParameterStore(m, false), zs, onehot(m, java.util.Arrays.copyOfRange(labels, from, to)), false);
-                out.addAll(ImageTensors.toImages(vae.likelihood().mean(logits)));
-            }
-        }
+        Sampling.inChunks(n, model.manager(), (m, from, to) -> {
+            float[] part = java.util.Arrays.copyOfRange(z, from * vae.latent(), to * vae.latent());
+            NDArray zs = m.create(part, new Shape(to - from, vae.latent()));
+            NDArray logits = vae.decode(new ParameterStore(m, false), zs, onehot(m, java.util.Arrays.copyOfRange(labels, from, to)), false);
+            out.addAll(ImageTensors.toImages(vae.likelihood().mean(logits)));
+        });
         return out;
     }
 
@@ -116,17 +113,14 @@ public final class VaeGenerator implements ImageGenerator {
     public float[] encode(List<Image> images, int[] labels) {
         int n = images.size();
         float[] out = new float[n * vae.latent()];
-        for (int from = 0; from < n; from += CHUNK) {
-            int to = Math.min(n, from + CHUNK);
-            try (NDManager m = model.manager().newSubManager()) {
-                List<Image> part = new ArrayList<>();
-                for (int i = from; i < to; i++) part.add(fit(images.get(i)));
-                NDArray x = ImageTensors.toBatch(m, part);
-                NDList q = vae.encode(new ParameterStore(m, false), x, onehot(m, java.util.Arrays.copyOfRange(labels, from, to)), false);
-                float[] mu = q.get(0).toFloatArray();
-                System.arraycopy(mu, 0, out, from * vae.latent(), mu.length);
-            }
-        }
+        Sampling.inChunks(n, model.manager(), (m, from, to) -> {
+            List<Image> part = new ArrayList<>();
+            for (int i = from; i < to; i++) part.add(fit(images.get(i)));
+            NDArray x = ImageTensors.toBatch(m, part);
+            NDList q = vae.encode(new ParameterStore(m, false), x, onehot(m, java.util.Arrays.copyOfRange(labels, from, to)), false);
+            float[] mu = q.get(0).toFloatArray();
+            System.arraycopy(mu, 0, out, from * vae.latent(), mu.length);
+        });
         return out;
     }
 
@@ -168,20 +162,7 @@ public final class VaeGenerator implements ImageGenerator {
 
     /** Labels for {@code n} samples: {@code label} repeated, or all classes in turn when it is -1. */
     public int[] labelsFor(int n, int label) {
-        int classes = vae.classes();
-        if (classes == 0 && label >= 0) {
-            throw new RetouchException(model.location() + " is an unconditional model; it takes no label");
-        }
-        if (label >= classes && classes > 0) {
-            throw new RetouchException("label " + label + " out of range 0-" + (classes - 1));
-        }
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) labels[i] = classes == 0 ? 0 : label >= 0 ? label : i % classes;
-        return labels;
-    }
-
-    private static void checkCount(int n) {
-        if (n < 1 || n > 100_000) throw new RetouchException("number of samples must be 1..100000, got " + n);
+        return Sampling.labels(n, label, vae.classes(), model.location());
     }
 
     @Override
