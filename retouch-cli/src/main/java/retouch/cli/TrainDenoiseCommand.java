@@ -78,7 +78,8 @@ public final class TrainDenoiseCommand implements Callable<Integer> {
     @Option(names = "--sigma", defaultValue = "0-55", description = "Noise σ (0-255 scale): one value or a range LO-HI. Default: ${DEFAULT-VALUE}.")
     String sigma;
 
-    @Option(names = "--loss", defaultValue = "l2", description = "l2 or l1. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--loss", defaultValue = "l2", description = "l2 or l1; for deblur, jpeg and srK also psnr (minus the mean PSNR gain per patch:"
+            + " damage to nearly clean patches costs as much as repairs of bad ones gain). Default: ${DEFAULT-VALUE}.")
     String loss;
 
     @Option(names = "--freeze-batchnorm", description = "Normalise with the start model's BatchNorm statistics and leave them"
@@ -123,7 +124,7 @@ public final class TrainDenoiseCommand implements Callable<Integer> {
             throw new RetouchException("--patch must be a multiple of " + 2 * retouch.nn.restore.UNetDenoiser.sizeMultiple(levels) + " for --levels " + levels);
         }
         if (channels != 1 && channels != 3) throw new RetouchException("--channels must be 1 or 3");
-        if (!loss.equals("l1") && !loss.equals("l2")) throw new RetouchException("--loss must be l1 or l2");
+        if (task.equals("denoise") && !loss.equals("l1") && !loss.equals("l2")) throw new RetouchException("--loss must be l1 or l2 for denoising");
         if (patch < 16 || patch % 2 != 0) throw new RetouchException("--patch must be an even number >= 16");
         double[] range = parseRange(sigma);
         ImageFolder folder = Files.isDirectory(Path.of(data)) ? ImageFolder.of(Path.of(data)) : Datasets.resolve(data, null).images();
@@ -144,7 +145,7 @@ public final class TrainDenoiseCommand implements Callable<Integer> {
                     + "th held out for validation), random " + patch + "px patches with flips/rotations, degraded for " + task
                     + " (" + retouch.nn.task.RestorationTasks.get(task).describe() + (task.equals("deblur") ? ", noise σ 0-" + noiseMax : "") + ")";
             trainingTask = new RestoreTraining(new RestoreTraining.Config(task, channels, depth, width, patch, batch, noiseMax,
-                    lr, lrMin, steps, valEvery, what), folder);
+                    lr, lrMin, steps, valEvery, what, loss), folder);
         }
         Trainer trainer = lrRamp.applyTo(run.applyTo(Trainer.builder(), spec))
                 .optInitFrom(initFrom)

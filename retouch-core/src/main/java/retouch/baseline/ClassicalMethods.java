@@ -68,7 +68,7 @@ public final class ClassicalMethods {
      * NL-means settings for noise σ (0–255). OpenCV's weight is exp(−d²/h²) without the 2σ²
      * offset of the IPOL reference (Buades, Coll &amp; Morel, IPOL 2011), so its best h is about σ
      * rather than 0.4σ. Chosen by a grid search (h = 0.6σ…1.3σ, patch 3/5/7/9, search 21) on 30
-     * BSD400 training images with σ 10–75 (NlmTuning in the tests; mean PSNR 32.84/30.44/27.51/
+     * BSD400 training images with σ 10–75 (bench/classical-baselines.sh nlm-grid; mean PSNR 32.84/30.44/27.51/
      * 25.85/24.03/21.85 dB at σ 10/15/25/35/50/75):
      * σ ≤ 20: h = 1.1σ, 3×3 patches; σ ≤ 40: h = 0.9σ, 5×5; above: h = 0.8σ, 5×5; search window 21.
      * Colour images use the same h for luminance and colour components (not tuned separately).

@@ -19,7 +19,7 @@ import retouch.image.Image;
  * borders (20 px), so no border rule enters.
  */
 public final class BlurEstimator {
-    /** Search ranges: what the degradations and typical camera shake cover. */
+    /** Search ranges: what the evaluation degradations and typical camera shake cover. */
     static final double GAUSS_MIN = 0.3, GAUSS_MAX = 4.0;
     static final int MOTION_MIN = 3, MOTION_MAX = 33;
     /** Pixels left out at each border: more than the widest kernel's radius (motion 33 → 17). */

@@ -21,6 +21,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import retouch.Json;
 import retouch.RetouchException;
 import retouch.baseline.ClassicalMethods;
 import retouch.degrade.Degradation;

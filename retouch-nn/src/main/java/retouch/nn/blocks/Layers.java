@@ -227,11 +227,8 @@ public final class Layers {
      * stacks); {@code -Dretouch.nchw-only=true} keeps them NCHW wherever NCHW is right, for comparisons.
      */
     public static boolean channelsLastPreferred() {
-        return !NCHW_ONLY;
+        return !Boolean.getBoolean("retouch.nchw-only"); // read per call: comparisons switch it within one JVM
     }
-
-    /** {@code -Dretouch.nchw-only=true}: see {@link #channelsLastPreferred}. */
-    private static final boolean NCHW_ONLY = Boolean.getBoolean("retouch.nchw-only");
 
     /**
      * {@code x} as the input of a convolution to {@code filters} outputs, in a layout libtorch

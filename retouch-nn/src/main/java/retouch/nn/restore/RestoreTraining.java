@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.SplittableRandom;
 import retouch.RetouchException;
+import retouch.nn.Scalars;
 import retouch.data.ImageFolder;
 import retouch.data.PatchSampler;
 import retouch.image.Image;
@@ -33,9 +34,21 @@ import retouch.nn.train.TrainingTask;
  */
 public final class RestoreTraining implements TrainingTask {
 
-    /** Settings of one run; recorded in model.json. */
+    /**
+     * Settings of one run; recorded in model.json.
+     *
+     * @param loss {@code l2}, {@code l1}, or {@code psnr}: minus the mean PSNR gain over the patches of a batch
+     *     ({@link #loss})
+     */
     public record Config(String task, int channels, int depth, int width, int patch, int batch, double noiseMax,
-                         float lr, float lrMin, long steps, int valEvery, String dataDescription) {}
+                         float lr, float lrMin, long steps, int valEvery, String dataDescription, String loss) {
+        public Config {
+            if (!LOSSES.contains(loss)) throw new RetouchException("--loss must be one of " + String.join(", ", LOSSES) + ", not " + loss);
+        }
+    }
+
+    /** The losses a restoration network trains with. */
+    public static final List<String> LOSSES = List.of("l2", "l1", "psnr");
 
     private final Config cfg;
     private final ImageFolder folder;
@@ -64,7 +77,7 @@ public final class RestoreTraining implements TrainingTask {
                 .hyper("batch", c.batch())
                 .hyper("scale", TaskDegradation.scaleOf(c.task()))
                 .hyper("noise_max", c.noiseMax())
-                .hyper("loss", "l2")
+                .hyper("loss", c.loss())
                 .hyper("lr", c.lr())
                 .hyper("lr_min", c.lrMin())
                 .valueRange(0, 1)
@@ -110,7 +123,28 @@ public final class RestoreTraining implements TrainingTask {
         NDArray x = m.create(in, shape);
         NDArray y = m.create(target, shape);
         NDArray level = m.create(levels, new Shape(cfg.batch(), 1, 1, 1));
-        return TrainingSetup.descend(ctx, net.block(), new NDList(x, level), true, out -> out.sub(y).square().mean(), net.adam());
+        return TrainingSetup.descend(ctx, net.block(), new NDList(x, level), true, out -> loss(cfg.loss(), out, y, x), net.adam());
+    }
+
+    /**
+     * The loss of a batch. {@code psnr} is the mean over patches of 10·log10(MSE(output)/MSE(input)),
+     * minus the mean PSNR gain: every patch's gain weighs alike, so a near-lossless JPEG patch the
+     * network damages by 1 dB costs as much as a blocky one it repairs by 1 dB gains, where an L2
+     * loss would hardly see the first (its errors are a hundred times smaller).
+     */
+    static NDArray loss(String kind, NDArray out, NDArray clean, NDArray input) {
+        NDArray diff = out.sub(clean);
+        switch (kind) {
+            case "l1":
+                return diff.abs().mean();
+            case "psnr":
+                Shape perPatch = new Shape(out.getShape().get(0), -1);
+                NDArray before = input.sub(clean).square().reshape(perPatch).mean(new int[] {1}).add(1e-10f);
+                NDArray ratio = diff.square().reshape(perPatch).mean(new int[] {1}).add(1e-10f).div(before);
+                return Scalars.mul(ratio.log().mean(), (float) (10 / Math.log(10)));
+            default:
+                return diff.square().mean();
+        }
     }
 
     @Override

@@ -48,7 +48,7 @@ class PnpDeblurrerTest {
             assertEquals(clean.width(), sharp.width());
             assertEquals(clean.height(), sharp.height());
             double before = Psnr.of(blurred, clean), after = Psnr.of(sharp, clean);
-            // Set12 gains +3.2 to +3.8 dB (docs/BENCHMARKS.md); a 128-px crop of one photo (+4.7 measured) to the +3 dB of the issue
+            // Set12 gains +3.2 to +3.8 dB (docs/BENCHMARKS.md); a 128-px crop of one photo (+4.7 measured) to the +3 dB target
             assertTrue(after > before + 3, "PSNR " + before + " -> " + after);
             for (float v : sharp.data()) assertTrue(v >= 0 && v <= 1);
             RetouchException noBlur = assertThrows(RetouchException.class, () -> pnp.apply(blurred, ClassicalMethod.Params.ofSigma(2)));
