@@ -135,7 +135,7 @@ public final class TrainClassifierCommand implements Callable<Integer> {
                 .optLogEvery(Math.max(1, spe / 10))
                 .optStopAt(stopAtEpoch > 0 ? (long) spe * stopAtEpoch : 0)
                 .optQuiet(quiet)
-                .optCommand("retouch " + String.join(" ", spec.commandLine().getParseResult().originalArgs()))
+                .optCommand(TrainRunOptions.commandLine(spec))
                 .build();
         Trainer.Result r = trainer.fit(task);
         var o = spec.commandLine().getOut();
