@@ -111,7 +111,7 @@ public class TrainInpaintCommand implements Callable<Integer> {
         Path dir = Path.of(data);
         Dataset ds = Files.isDirectory(dir) ? null : Datasets.resolve(data, null);
         if (ds != null && ds.isLabeled()) {
-            LabeledImages all = ds.train().shuffled(run.seed);
+            LabeledImages all = ds.train().shuffled(run.seed());
             int held = Math.min(valImages, all.size() / 5);
             for (int i = 0; i < all.size(); i++) (i >= all.size() - held ? val : train).add(all.image(i));
             description = data + " training split (" + all.size() + " images; the last " + held + " after a seeded shuffle held out"

@@ -2,6 +2,7 @@ package retouch.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import retouch.nn.train.Trainer;
@@ -19,21 +20,21 @@ public final class TrainRunOptions {
     @Option(names = "--export", description = "Also save the final model here (folder or .zip) when the run completes.")
     Path export;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Run seed. Default: ${DEFAULT-VALUE}.")
-    long seed;
-
     @Option(names = "--stop-at", defaultValue = "0", description = "Stop with a checkpoint after this step (time-boxed sessions); 0 = run to the end.")
     long stopAt;
 
-    @Option(names = "--quiet", description = "No progress bar.")
-    boolean quiet;
+    @Mixin SeedQuietOptions seedQuiet;
+
+    /** The run seed (--seed). */
+    long seed() {
+        return seedQuiet.seed;
+    }
 
     /** Sets run folder, seed, stop step, quiet, export and the command line (recorded in model.json) on {@code b}. */
     Trainer.Builder applyTo(Trainer.Builder b, CommandSpec spec) {
-        return b.setRunDir(out)
-                .optSeed(seed)
+        return seedQuiet.applyTo(b)
+                .setRunDir(out)
                 .optStopAt(stopAt)
-                .optQuiet(quiet)
                 .optExport(export)
                 .optCommand(commandLine(spec));
     }

@@ -86,11 +86,11 @@ public final class TrainVaeCommand implements Callable<Integer> {
         boolean conditional = this.conditional || spec.commandLine().getParseResult().originalArgs().contains("cvae");
         Dataset ds = Datasets.resolve(data, null);
         if (!ds.isLabeled()) throw new RetouchException(data + " is not a labeled MNIST-style set; use mnist, fashion-mnist or an IDX folder");
-        LabeledImages train = ds.train().shuffled(run.seed);
+        LabeledImages train = ds.train().shuffled(run.seed());
         long stepsPerEpoch = Math.max(1, (train.size() - Math.min(heldOut, train.size() / 5)) / batch);
         long steps = Math.max(1, Math.round(epochs * stepsPerEpoch));
         String description = ds.name() + " train split (" + train.size() + " images from " + ds.location() + "; last "
-                + Math.min(heldOut, train.size() / 5) + " after a seed-" + run.seed + " shuffle held out for validation)"
+                + Math.min(heldOut, train.size() / 5) + " after a seed-" + run.seed() + " shuffle held out for validation)"
                 + (binarize ? ", dynamically binarised" : ", gray levels in [0,1]");
         VaeTraining task = new VaeTraining(new VaeTraining.Config(conditional, latent, width, lik, binarize, beta,
                 Math.round(warmupEpochs * stepsPerEpoch), batch, rate.lr, rate.lrMin, steps, heldOut, description, betaStart,
