@@ -116,7 +116,7 @@ public final class BenchCommand implements Callable<Integer> {
         var engine = Engines.init();
         ModelMeta meta = DenoiseTraining.meta(new DenoiseTraining.Config(arch, channels, depth, width, patch, batch, 0, 55,
                 1e-4f, 1e-4f, steps, "l2", 0, "random"));
-        Map<String, Object> r = new LinkedHashMap<>();
+        Map<String, Object> r = resultHead();
         try (NDManager root = engine.newBaseManager()) {
             engine.setRandomSeed(0);
             Block block = Architectures.buildInitialized(meta, root);
@@ -157,8 +157,6 @@ public final class BenchCommand implements Callable<Integer> {
                     }
                 }
                 Collections.sort(times);
-                r.put("engine", "retouch djl " + ai.djl.engine.Engine.getDjlVersion() + " / pytorch " + engine.getVersion());
-                r.put("arch", arch);
                 r.put("depth", depth);
                 r.put("width", width);
                 r.put("batch", batch);
@@ -188,21 +186,12 @@ public final class BenchCommand implements Callable<Integer> {
             params = trainableParameters(Architectures.buildInitialized(task.meta(), m));
         }
         Timed timed = time(task, warmup, steps);
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("engine", engineName());
-        r.put("arch", arch);
+        Map<String, Object> r = resultHead();
         r.put("latent", latent);
         r.put("width", width);
-        r.put("batch", batch);
-        r.put("size", images.h());
-        r.put("steps", steps);
-        r.put("data", data);
+        putRun(r, batch, images.h(), steps);
         r.put("binarized", !noBinarize);
-        r.put("threads", ai.djl.pytorch.jni.JniUtils.getNumThreads());
-        r.put("images_per_s", batch * steps / timed.seconds());
-        r.put("step_ms", timed.seconds() * 1000 / steps);
-        // On a shared machine wall time depends on what else runs; CPU time much less so.
-        r.put("images_per_cpu_s", batch * steps / timed.cpuSeconds());
+        putThroughput(r, batch, steps, timed);
         r.put("params", params);
         r.put("loss", timed.lastMetrics.get("loss"));
         return r;
@@ -227,25 +216,42 @@ public final class BenchCommand implements Callable<Integer> {
             dParams = trainableParameters(Architectures.buildInitialized(dMeta, m));
         }
         Timed timed = time(task, warmup, steps);
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("engine", engineName());
-        r.put("arch", arch);
+        Map<String, Object> r = resultHead();
         r.put("latent", latent);
         r.put("g_width", gWidth);
         r.put("d_width", dWidth);
-        r.put("batch", batch);
-        r.put("size", gd.imageSize());
-        r.put("steps", steps);
-        r.put("data", data);
-        r.put("threads", ai.djl.pytorch.jni.JniUtils.getNumThreads());
-        r.put("images_per_s", batch * steps / timed.seconds());
-        r.put("step_ms", timed.seconds() * 1000 / steps);
-        r.put("images_per_cpu_s", batch * steps / timed.cpuSeconds());
+        putRun(r, batch, gd.imageSize(), steps);
+        putThroughput(r, batch, steps, timed);
         r.put("g_params", gParams);
         r.put("d_params", dParams);
         r.put("loss_d", timed.lastMetrics.get("loss_d"));
         r.put("loss_g", timed.lastMetrics.get("loss_g"));
         return r;
+    }
+
+    /** The start of every bench line: engine versions and --arch. */
+    private Map<String, Object> resultHead() {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("engine", engineName());
+        r.put("arch", arch);
+        return r;
+    }
+
+    /** A synthesis bench's run: images per step, image side, timed steps and data. */
+    private void putRun(Map<String, Object> r, int batch, int size, int steps) {
+        r.put("batch", batch);
+        r.put("size", size);
+        r.put("steps", steps);
+        r.put("data", data);
+    }
+
+    /** Threads and the throughput of {@code batch}-image steps over the timed {@code steps}. */
+    private static void putThroughput(Map<String, Object> r, int batch, int steps, Timed timed) {
+        r.put("threads", ai.djl.pytorch.jni.JniUtils.getNumThreads());
+        r.put("images_per_s", batch * steps / timed.seconds());
+        r.put("step_ms", timed.seconds() * 1000 / steps);
+        // On a shared machine wall time depends on what else runs; CPU time much less so.
+        r.put("images_per_cpu_s", batch * steps / timed.cpuSeconds());
     }
 
     /** {@code v}, or {@code dflt} when the option was not given; warm-up may be 0, the rest must be positive. */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -91,11 +92,7 @@ public final class TrainClassifierCommand implements Callable<Integer> {
     @Option(names = "--stop-at-epoch", defaultValue = "0", description = "Stop with a checkpoint after this epoch (time-boxed sessions); 0 = run to the end.")
     int stopAtEpoch;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Run seed. Default: ${DEFAULT-VALUE}.")
-    long seed;
-
-    @Option(names = "--quiet", description = "No progress bar.")
-    boolean quiet;
+    @Mixin SeedQuietOptions seedQuiet;
 
     @Override
     public Integer call() throws IOException {
@@ -126,16 +123,14 @@ public final class TrainClassifierCommand implements Callable<Integer> {
                 description), train);
         int spe = ClassifierTraining.stepsPerEpoch(train.size(), validation, batch);
         long steps = (long) spe * epochs;
-        Trainer trainer = Trainer.builder()
+        Trainer trainer = seedQuiet.applyTo(Trainer.builder())
                 .setRunDir(out)
                 .setSteps(steps)
-                .optSeed(seed)
                 .optCheckpointEvery(spe)
                 .optValidateEvery(spe)
                 .optLogEvery(Math.max(1, spe / 10))
                 .optStopAt(stopAtEpoch > 0 ? (long) spe * stopAtEpoch : 0)
-                .optQuiet(quiet)
-                .optCommand("retouch " + String.join(" ", spec.commandLine().getParseResult().originalArgs()))
+                .optCommand(TrainRunOptions.commandLine(spec))
                 .build();
         Trainer.Result r = trainer.fit(task);
         var o = spec.commandLine().getOut();
@@ -148,7 +143,7 @@ public final class TrainClassifierCommand implements Callable<Integer> {
         }
         Path target = export != null ? export : out.resolve("evaluator");
         ModelMeta meta = EvaluatorExport.export(r.checkpoint(), target, train, test,
-                new EvaluatorExport.Options(floorImages, kidReference, seed), quiet ? null : System.err);
+                new EvaluatorExport.Options(floorImages, kidReference, seedQuiet.seed), seedQuiet.quiet ? null : System.err);
         var m = meta.metrics();
         o.printf(Locale.ROOT, "test accuracy %.4f; real-vs-real floors: FD %.4f, KID %.5f ± %.5f (%d vs %d images); evaluator %s%n",
                 m.get("test_accuracy"), m.get("fd_train_vs_test"), m.get("kid_train_vs_test"), m.get("kid_train_vs_test_std"),

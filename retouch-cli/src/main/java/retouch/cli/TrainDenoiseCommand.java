@@ -1,8 +1,6 @@
 package retouch.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -10,8 +8,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import retouch.RetouchException;
-import retouch.data.Dataset;
-import retouch.data.Datasets;
 import retouch.data.ImageFolder;
 import retouch.nn.restore.DenoiseTraining;
 import retouch.nn.restore.RestoreTraining;
@@ -37,8 +33,11 @@ public final class TrainDenoiseCommand implements Callable<Integer> {
 
     @Mixin TrainRunOptions run;
 
-    @Option(names = "--data", defaultValue = "train400", description = "Named set or folder of clean images. Default: ${DEFAULT-VALUE}.")
-    String data;
+    @Mixin CleanPatchOptions patches;
+
+    @Mixin LearningRateOptions rate;
+
+    @Mixin TrainSteps schedule = new TrainSteps(50_000, 500);
 
     @Option(names = "--task", defaultValue = "denoise", description = "denoise, deblur, jpeg (artefact removal, quality 10-95), sr2, sr3 or sr4"
             + " (inpaint and deblur-gan: train inpaint / train deblur-gan). Default: ${DEFAULT-VALUE}.")
@@ -69,12 +68,6 @@ public final class TrainDenoiseCommand implements Callable<Integer> {
     @Option(names = "--width", defaultValue = "64", description = "Filters per layer. Default: ${DEFAULT-VALUE}.")
     int width;
 
-    @Option(names = "--patch", defaultValue = "64", description = "Training patch side. Default: ${DEFAULT-VALUE}.")
-    int patch;
-
-    @Option(names = "--batch", defaultValue = "32", description = "Patches per step. Default: ${DEFAULT-VALUE}.")
-    int batch;
-
     @Option(names = "--sigma", defaultValue = "0-55", description = "Noise σ (0-255 scale): one value or a range LO-HI. Default: ${DEFAULT-VALUE}.")
     String sigma;
 
@@ -86,15 +79,6 @@ public final class TrainDenoiseCommand implements Callable<Integer> {
             + " unchanged (fine-tuning from --init-from, e.g. an RGB model from denoise-gray at three times the width).")
     boolean freezeBatchNorm;
 
-    @Option(names = "--lr", defaultValue = "1e-3", description = "Peak learning rate (cosine decay). Default: ${DEFAULT-VALUE}.")
-    float lr;
-
-    @Option(names = "--lr-min", defaultValue = "1e-5", description = "Final learning rate. Default: ${DEFAULT-VALUE}.")
-    float lrMin;
-
-    @Option(names = "--steps", defaultValue = "50000", description = "Total steps. Default: ${DEFAULT-VALUE}.")
-    long steps;
-
     @Mixin
     LrRampOption lrRamp;
 
@@ -103,15 +87,6 @@ public final class TrainDenoiseCommand implements Callable<Integer> {
             + "(same --arch, --channels, --depth and --width). Ignored when resuming.")
     String initFrom;
 
-    @Option(names = "--checkpoint-every", defaultValue = "500", description = "Default: ${DEFAULT-VALUE}.")
-    long checkpointEvery;
-
-    @Option(names = "--validate-every", defaultValue = "500", description = "Validation PSNR on held-out training images. Default: ${DEFAULT-VALUE}.")
-    long validateEvery;
-
-    @Option(names = "--val-every", defaultValue = "50", description = "Hold out every N-th image for validation. Default: ${DEFAULT-VALUE}.")
-    int valEvery;
-
     @Override
     public Integer call() throws IOException {
         if (arch.equals("unet")) arch = retouch.nn.restore.RestoreNets.UNET;
@@ -119,6 +94,7 @@ public final class TrainDenoiseCommand implements Callable<Integer> {
             throw new RetouchException("--arch must be ffdnet, dncnn or unet, not " + arch);
         }
         boolean unet = arch.equals(retouch.nn.restore.RestoreNets.UNET);
+        int patch = patches.patch;
         if (unet && (levels < 2 || levels > 5 || blocks < 1)) throw new RetouchException("--levels must be 2-5 and --blocks >= 1");
         if (unet && patch % (2 * retouch.nn.restore.UNetDenoiser.sizeMultiple(levels)) != 0) {
             throw new RetouchException("--patch must be a multiple of " + 2 * retouch.nn.restore.UNetDenoiser.sizeMultiple(levels) + " for --levels " + levels);
@@ -127,36 +103,27 @@ public final class TrainDenoiseCommand implements Callable<Integer> {
         if (task.equals("denoise") && !loss.equals("l1") && !loss.equals("l2")) throw new RetouchException("--loss must be l1 or l2 for denoising");
         if (patch < 16 || patch % 2 != 0) throw new RetouchException("--patch must be an even number >= 16");
         double[] range = parseRange(sigma);
-        ImageFolder folder = Files.isDirectory(Path.of(data)) ? ImageFolder.of(Path.of(data)) : Datasets.resolve(data, null).images();
-        String description = data + " (" + folder.size() + " images at " + folder.root() + "; every " + valEvery
-                + "th held out for validation), random " + patch + "px patches with flips/rotations, Gaussian σ " + sigma;
+        ImageFolder folder = patches.folder();
+        String patchData = patches.describe(folder) + ", random " + patch + "px patches with flips/rotations";
         TrainingTask trainingTask;
         if (freezeBatchNorm && !task.equals("denoise")) throw new RetouchException("--freeze-batchnorm is for --task denoise");
         if (freezeBatchNorm && initFrom == null) {
             throw new RetouchException("--freeze-batchnorm keeps the start model's statistics; give the model with --init-from");
         }
         if (task.equals("denoise")) {
-            trainingTask = new DenoiseTraining(new DenoiseTraining.Config(arch, channels, unet ? blocks : depth, width, patch, batch, range[0], range[1],
-                    lr, lrMin, steps, loss, valEvery, description + (quantize ? ", noisy input clipped and rounded to 8 bits" : ""),
+            String description = patchData + ", Gaussian σ " + sigma + (quantize ? ", noisy input clipped and rounded to 8 bits" : "");
+            trainingTask = new DenoiseTraining(new DenoiseTraining.Config(arch, channels, unet ? blocks : depth, width, patch, patches.batch,
+                    range[0], range[1], rate.lr, rate.lrMin, schedule.steps, loss, patches.valEvery, description,
                     freezeBatchNorm, levels, quantize), folder);
         } else {
             if (!arch.equals("ffdnet")) throw new RetouchException("--task " + task + " trains the ffdnet architecture; drop --arch " + arch);
-            String what = data + " (" + folder.size() + " images at " + folder.root() + "; every " + valEvery
-                    + "th held out for validation), random " + patch + "px patches with flips/rotations, degraded for " + task
+            String what = patchData + ", degraded for " + task
                     + " (" + retouch.nn.task.RestorationTasks.get(task).describe() + (task.equals("deblur") ? ", noise σ 0-" + noiseMax : "") + ")";
-            trainingTask = new RestoreTraining(new RestoreTraining.Config(task, channels, depth, width, patch, batch, noiseMax,
-                    lr, lrMin, steps, valEvery, what, loss), folder);
+            trainingTask = new RestoreTraining(new RestoreTraining.Config(task, channels, depth, width, patch, patches.batch, noiseMax,
+                    rate.lr, rate.lrMin, schedule.steps, patches.valEvery, what, loss), folder);
         }
-        Trainer trainer = lrRamp.applyTo(run.applyTo(Trainer.builder(), spec))
-                .optInitFrom(initFrom)
-                .setSteps(steps)
-                .optCheckpointEvery(checkpointEvery)
-                .optValidateEvery(validateEvery)
-                .optSampleEvery(validateEvery)
-                .build();
-        Trainer.Result r = trainer.fit(trainingTask);
-        run.report(spec, r, steps);
-        return run.exitCode(r);
+        Trainer.Builder trainer = lrRamp.applyTo(run.applyTo(Trainer.builder(), spec)).optInitFrom(initFrom);
+        return run.fit(spec, schedule.applyTo(trainer, patches.validateEvery), trainingTask, schedule.steps);
     }
 
     static double[] parseRange(String s) {

@@ -1,8 +1,6 @@
 package retouch.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -10,7 +8,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import retouch.RetouchException;
-import retouch.data.Datasets;
 import retouch.data.ImageFolder;
 import retouch.nn.restore.FusionTraining;
 import retouch.nn.train.Trainer;
@@ -30,12 +27,15 @@ public final class TrainFusionCommand implements Callable<Integer> {
 
     @Mixin TrainRunOptions run;
 
+    @Mixin CleanPatchOptions patches;
+
+    @Mixin LearningRateOptions rate;
+
+    @Mixin TrainSteps schedule = new TrainSteps(4000, 250);
+
     @Option(names = "--from", defaultValue = "denoise-gray", paramLabel = "NAME|PATH",
             description = "The gray FFDNet-style denoiser whose output is merged (its network is kept). Default: ${DEFAULT-VALUE}.")
     String from;
-
-    @Option(names = "--data", defaultValue = "train400", description = "Named set or folder of clean images. Default: ${DEFAULT-VALUE}.")
-    String data;
 
     @Option(names = "--depth", defaultValue = "6", description = "Conv layers of the head. Default: ${DEFAULT-VALUE}.")
     int depth;
@@ -43,48 +43,23 @@ public final class TrainFusionCommand implements Callable<Integer> {
     @Option(names = "--width", defaultValue = "32", description = "Filters per layer of the head. Default: ${DEFAULT-VALUE}.")
     int width;
 
-    @Option(names = "--patch", defaultValue = "64", description = "Training patch side. Default: ${DEFAULT-VALUE}.")
-    int patch;
-
-    @Option(names = "--batch", defaultValue = "32", description = "Patches per step. Default: ${DEFAULT-VALUE}.")
-    int batch;
-
     @Option(names = "--samples-per-image", defaultValue = "4", description = "Noise levels drawn per training image. Default: ${DEFAULT-VALUE}.")
     int samplesPerImage;
 
     @Option(names = "--sigma", defaultValue = "0-55", description = "Noise σ range (0-255 scale). Default: ${DEFAULT-VALUE}.")
     String sigma;
 
-    @Option(names = "--lr", defaultValue = "1e-3", description = "Peak learning rate (cosine decay). Default: ${DEFAULT-VALUE}.")
-    float lr;
-
-    @Option(names = "--lr-min", defaultValue = "1e-5", description = "Final learning rate. Default: ${DEFAULT-VALUE}.")
-    float lrMin;
-
-    @Option(names = "--steps", defaultValue = "4000", description = "Total steps. Default: ${DEFAULT-VALUE}.")
-    long steps;
-
-    @Option(names = "--checkpoint-every", defaultValue = "250", description = "Default: ${DEFAULT-VALUE}.")
-    long checkpointEvery;
-
-    @Option(names = "--validate-every", defaultValue = "500", description = "Validation PSNR on held-out training images. Default: ${DEFAULT-VALUE}.")
-    long validateEvery;
-
-    @Option(names = "--val-every", defaultValue = "50", description = "Hold out every N-th image for validation. Default: ${DEFAULT-VALUE}.")
-    int valEvery;
-
     @Override
     public Integer call() throws IOException {
         if (depth < 2 || width < 1) throw new RetouchException("--depth must be at least 2 and --width at least 1");
-        if (patch < 16) throw new RetouchException("--patch must be at least 16");
+        if (patches.patch < 16) throw new RetouchException("--patch must be at least 16");
         if (samplesPerImage < 1) throw new RetouchException("--samples-per-image must be at least 1");
         double[] range = TrainDenoiseCommand.parseRange(sigma);
-        ImageFolder folder = Files.isDirectory(Path.of(data)) ? ImageFolder.of(Path.of(data)) : Datasets.resolve(data, null).images();
-        String description = data + " (" + folder.size() + " images at " + folder.root() + "; every " + valEvery
-                + "th held out for validation), " + samplesPerImage + " noise levels per image from σ " + sigma
-                + ", whole images through the network and the Wiener stage, then random " + patch + "px patches with flips/rotations";
-        FusionTraining task = new FusionTraining(new FusionTraining.Config(from, depth, width, patch, batch, samplesPerImage,
-                range[0], range[1], lr, lrMin, steps, valEvery, description), folder);
+        ImageFolder folder = patches.folder();
+        String description = patches.describe(folder) + ", " + samplesPerImage + " noise levels per image from σ " + sigma
+                + ", whole images through the network and the Wiener stage, then random " + patches.patch + "px patches with flips/rotations";
+        FusionTraining task = new FusionTraining(new FusionTraining.Config(from, depth, width, patches.patch, patches.batch, samplesPerImage,
+                range[0], range[1], rate.lr, rate.lrMin, schedule.steps, patches.valEvery, description), folder);
         java.io.PrintWriter err = spec.commandLine().getErr();
         Progress[] bar = {null};
         long t0 = System.nanoTime();
@@ -102,14 +77,6 @@ public final class TrainFusionCommand implements Callable<Integer> {
                 err.flush();
             }
         });
-        Trainer trainer = run.applyTo(Trainer.builder(), spec)
-                .setSteps(steps)
-                .optCheckpointEvery(checkpointEvery)
-                .optValidateEvery(validateEvery)
-                .optSampleEvery(validateEvery)
-                .build();
-        Trainer.Result r = trainer.fit(task);
-        run.report(spec, r, steps);
-        return run.exitCode(r);
+        return run.fit(spec, schedule.applyTo(run.applyTo(Trainer.builder(), spec), patches.validateEvery), task, schedule.steps);
     }
 }

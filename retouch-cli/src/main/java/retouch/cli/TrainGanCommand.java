@@ -126,15 +126,7 @@ public final class TrainGanCommand implements Callable<Integer> {
         GanTraining.SampleScorer scorer = EvaluatorScorer.forDataset(name, gd.imageSize(), gd.channels(), spec.commandLine().getErr());
         GanTraining task = new GanTraining(new GanTraining.Config(gd.channels(), gd.imageSize(), cond, latent, gWidth, dWidth, lossFn,
                 nDis, lrG, lrD, betas[0], betas[1], batch, steps, ema, scorer == null ? 0 : evalSamples, description, auxWeight), gd, scorer);
-        Trainer trainer = run.applyTo(Trainer.builder(), spec)
-                .setSteps(steps)
-                .optCheckpointEvery(checkpointEvery)
-                .optValidateEvery(evalEvery)
-                .optSampleEvery(evalEvery)
-                .optCommand("retouch " + String.join(" ", args))
-                .build();
-        Trainer.Result r = trainer.fit(task);
-        run.report(spec, r, steps);
-        return run.exitCode(r);
+        Trainer.Builder trainer = TrainSteps.applyTo(run.applyTo(Trainer.builder(), spec), steps, checkpointEvery, evalEvery);
+        return run.fit(spec, trainer, task, steps);
     }
 }

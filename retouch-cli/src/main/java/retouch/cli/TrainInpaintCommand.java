@@ -81,14 +81,10 @@ public class TrainInpaintCommand implements Callable<Integer> {
     @Option(names = "--lr-min", defaultValue = "1e-6", description = "Final learning rate. Default: ${DEFAULT-VALUE}.")
     float lrMin;
 
-    @Option(names = "--steps", defaultValue = "20000", description = "Total steps. Default: ${DEFAULT-VALUE}.")
-    long steps;
+    @Mixin TrainSteps schedule = new TrainSteps(20_000, 250);
 
     @Mixin
     LrRampOption lrRamp;
-
-    @Option(names = "--checkpoint-every", defaultValue = "250", description = "Default: ${DEFAULT-VALUE}.")
-    long checkpointEvery;
 
     @Option(names = "--validate-every", defaultValue = "500", description = "Validation (hole PSNR vs Telea) every N steps. Default: ${DEFAULT-VALUE}.")
     long validateEvery;
@@ -115,7 +111,7 @@ public class TrainInpaintCommand implements Callable<Integer> {
         Path dir = Path.of(data);
         Dataset ds = Files.isDirectory(dir) ? null : Datasets.resolve(data, null);
         if (ds != null && ds.isLabeled()) {
-            LabeledImages all = ds.train().shuffled(run.seed);
+            LabeledImages all = ds.train().shuffled(run.seed());
             int held = Math.min(valImages, all.size() / 5);
             for (int i = 0; i < all.size(); i++) (i >= all.size() - held ? val : train).add(all.image(i));
             description = data + " training split (" + all.size() + " images; the last " + held + " after a seeded shuffle held out"
@@ -125,25 +121,17 @@ public class TrainInpaintCommand implements Callable<Integer> {
             for (int i = 0; i < folder.size(); i++) {
                 (valEvery > 0 && i % valEvery == valEvery - 1 ? val : train).add(folder.read(i));
             }
-            description = data + " (" + folder.size() + " images at " + folder.root() + "; every " + valEvery
-                    + "th held out for validation), random " + size + "px crops with flips/rotations";
+            description = CleanPatchOptions.describe(data, folder, valEvery) + ", random " + size + "px crops with flips/rotations";
         }
         boolean natural = ds == null || !ds.isLabeled();
         description += t.equals("inpaint")
                 ? "; masks: free-form strokes / 1-3 boxes / centre box, " + hole + " of the crop"
                 : "; Gaussian σ 0.5-3 or motion 5-21 px blur, noise σ 0-5";
         var cfg = new InpaintTraining.Config(t, channels, size, levels, width, dWidth, advWeight, holeWeight, range[0], range[1],
-                natural, batch, lr, lrMin, steps, description + (maskDir == null ? "" : "; a third of the masks from " + maskDir
+                natural, batch, lr, lrMin, schedule.steps, description + (maskDir == null ? "" : "; a third of the masks from " + maskDir
                 + " (files numbered 4 mod 5 held out)"), maskDir);
-        Trainer trainer = lrRamp.applyTo(run.applyTo(Trainer.builder(), spec))
-                .setSteps(steps)
-                .optCheckpointEvery(checkpointEvery)
-                .optValidateEvery(validateEvery)
-                .optSampleEvery(validateEvery)
-                .build();
-        Trainer.Result r = trainer.fit(new InpaintTraining(cfg, train, val));
-        run.report(spec, r, steps);
-        return run.exitCode(r);
+        Trainer.Builder trainer = schedule.applyTo(lrRamp.applyTo(run.applyTo(Trainer.builder(), spec)), validateEvery);
+        return run.fit(spec, trainer, new InpaintTraining(cfg, train, val), schedule.steps);
     }
 
     static double[] parseHole(String s) {

@@ -1,9 +1,12 @@
 package retouch.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import retouch.nn.train.Trainer;
+import retouch.nn.train.TrainingTask;
 
 /**
  * The options every {@code retouch train …} run shares (run folder, export, seed, time-boxed stop,
@@ -17,23 +20,35 @@ public final class TrainRunOptions {
     @Option(names = "--export", description = "Also save the final model here (folder or .zip) when the run completes.")
     Path export;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Run seed. Default: ${DEFAULT-VALUE}.")
-    long seed;
-
     @Option(names = "--stop-at", defaultValue = "0", description = "Stop with a checkpoint after this step (time-boxed sessions); 0 = run to the end.")
     long stopAt;
 
-    @Option(names = "--quiet", description = "No progress bar.")
-    boolean quiet;
+    @Mixin SeedQuietOptions seedQuiet;
+
+    /** The run seed (--seed). */
+    long seed() {
+        return seedQuiet.seed;
+    }
 
     /** Sets run folder, seed, stop step, quiet, export and the command line (recorded in model.json) on {@code b}. */
     Trainer.Builder applyTo(Trainer.Builder b, CommandSpec spec) {
-        return b.setRunDir(out)
-                .optSeed(seed)
+        return seedQuiet.applyTo(b)
+                .setRunDir(out)
                 .optStopAt(stopAt)
-                .optQuiet(quiet)
                 .optExport(export)
-                .optCommand("retouch " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+                .optCommand(commandLine(spec));
+    }
+
+    /** The command line as typed, recorded in model.json so that a model says how it was trained. */
+    static String commandLine(CommandSpec spec) {
+        return "retouch " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    }
+
+    /** Trains {@code task} with the trainer {@code b} describes, prints the closing line and returns the exit code. */
+    int fit(CommandSpec spec, Trainer.Builder b, TrainingTask task, long steps) throws IOException {
+        Trainer.Result r = b.build().fit(task);
+        report(spec, r, steps);
+        return exitCode(r);
     }
 
     /** Exit code of a finished run: OK when it completed or stopped where --stop-at said, else interrupted. */
@@ -42,7 +57,7 @@ public final class TrainRunOptions {
     }
 
     /** The standard closing line: finished or stopped, at which step, time, checkpoint. */
-    void report(CommandSpec spec, Trainer.Result r, long steps) {
+    private void report(CommandSpec spec, Trainer.Result r, long steps) {
         spec.commandLine().getOut().printf("%s at step %d/%d (%.0f s in all); checkpoint %s%n",
                 r.completed() ? "finished" : "stopped", r.step(), steps, r.wallSeconds(), r.checkpoint());
     }

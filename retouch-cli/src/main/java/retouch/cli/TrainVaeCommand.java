@@ -68,11 +68,7 @@ public final class TrainVaeCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "128", description = "Images per step. Default: ${DEFAULT-VALUE}.")
     int batch;
 
-    @Option(names = "--lr", defaultValue = "1e-3", description = "Peak learning rate (cosine decay). Default: ${DEFAULT-VALUE}.")
-    float lr;
-
-    @Option(names = "--lr-min", defaultValue = "1e-5", description = "Final learning rate. Default: ${DEFAULT-VALUE}.")
-    float lrMin;
+    @Mixin LearningRateOptions rate;
 
     @Option(names = "--held-out", defaultValue = "500", description = "Training images held out for validation. Default: ${DEFAULT-VALUE}.")
     int heldOut;
@@ -90,21 +86,17 @@ public final class TrainVaeCommand implements Callable<Integer> {
         boolean conditional = this.conditional || spec.commandLine().getParseResult().originalArgs().contains("cvae");
         Dataset ds = Datasets.resolve(data, null);
         if (!ds.isLabeled()) throw new RetouchException(data + " is not a labeled MNIST-style set; use mnist, fashion-mnist or an IDX folder");
-        LabeledImages train = ds.train().shuffled(run.seed);
+        LabeledImages train = ds.train().shuffled(run.seed());
         long stepsPerEpoch = Math.max(1, (train.size() - Math.min(heldOut, train.size() / 5)) / batch);
         long steps = Math.max(1, Math.round(epochs * stepsPerEpoch));
         String description = ds.name() + " train split (" + train.size() + " images from " + ds.location() + "; last "
-                + Math.min(heldOut, train.size() / 5) + " after a seed-" + run.seed + " shuffle held out for validation)"
+                + Math.min(heldOut, train.size() / 5) + " after a seed-" + run.seed() + " shuffle held out for validation)"
                 + (binarize ? ", dynamically binarised" : ", gray levels in [0,1]");
         VaeTraining task = new VaeTraining(new VaeTraining.Config(conditional, latent, width, lik, binarize, beta,
-                Math.round(warmupEpochs * stepsPerEpoch), batch, lr, lrMin, steps, heldOut, description, betaStart,
+                Math.round(warmupEpochs * stepsPerEpoch), batch, rate.lr, rate.lrMin, steps, heldOut, description, betaStart,
                 labelEverywhere), train);
-        Trainer trainer = lrRamp.applyTo(run.applyTo(Trainer.builder(), spec))
-                .setSteps(steps)
-                .optCheckpointEvery(stepsPerEpoch)
-                .optValidateEvery(stepsPerEpoch)
-                .optSampleEvery(stepsPerEpoch)
-                .build();
+        // a checkpoint, validation and sample grid per epoch
+        Trainer trainer = TrainSteps.applyTo(lrRamp.applyTo(run.applyTo(Trainer.builder(), spec)), steps, stepsPerEpoch, stepsPerEpoch).build();
         Trainer.Result r = trainer.fit(task);
         spec.commandLine().getOut().printf("%s at step %d/%d (%.1f epochs, %.0f s in all); checkpoint %s%n",
                 r.completed() ? "finished" : "stopped", r.step(), steps, r.step() / (double) stepsPerEpoch, r.wallSeconds(), r.checkpoint());
