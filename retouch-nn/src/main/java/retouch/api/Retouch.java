@@ -272,15 +272,8 @@ public final class Retouch implements AutoCloseable {
      * @param settings {@code null}: the options' settings
      */
     public Image restore(Image degraded, double sigma, RestoreSettings settings) {
-        if (degraded == null) throw new IllegalArgumentException("image is null");
-        checkSigma(sigma);
-        lifecycle.readLock().lock();
-        try {
-            if (closed) throw new IllegalStateException("Retouch model '" + name() + "' is closed");
-            return restorer.restore(degraded, ClassicalMethod.Params.ofSigma(sigma), withTileOf(settings)).image();
-        } finally {
-            lifecycle.readLock().unlock();
-        }
+        checkInput(degraded, sigma);
+        return whileOpen(() -> restorer.restore(degraded, ClassicalMethod.Params.ofSigma(sigma), withTileOf(settings)).image());
     }
 
     /**
@@ -296,9 +289,7 @@ public final class Retouch implements AutoCloseable {
     public Image deblur(Image blurred, retouch.degrade.Degradation blur, double sigma) {
         if (blurred == null || blur == null) throw new IllegalArgumentException("image and blur are required");
         checkSigma(sigma);
-        lifecycle.readLock().lock();
-        try {
-            if (closed) throw new IllegalStateException("Retouch model '" + name() + "' is closed");
+        return whileOpen(() -> {
             if (!restorer.takesNoiseLevel() || !restorer.task().equals("denoise")) {
                 throw new RetouchException("deblurring a known blur needs a Retouch denoising model as its prior (it is told each noise level); '"
                         + name() + "' is " + (!restorer.takesNoiseLevel() ? "a TorchScript model" : "a " + restorer.task() + " model")
@@ -306,9 +297,7 @@ public final class Retouch implements AutoCloseable {
             }
             return new retouch.nn.restore.PnpDeblurrer(restorer, "plug-and-play deblurring, prior " + name())
                     .apply(blurred, ClassicalMethod.Params.ofSigma(sigma).withBlur(blur));
-        } finally {
-            lifecycle.readLock().unlock();
-        }
+        });
     }
 
     /**
@@ -325,20 +314,15 @@ public final class Retouch implements AutoCloseable {
 
     /** {@link #deblurBlind(Image, double)} with settings of this call's own ({@code null}: the options'). */
     public Deblurred deblurBlind(Image blurred, double sigma, RestoreSettings settings) {
-        if (blurred == null) throw new IllegalArgumentException("image is null");
-        checkSigma(sigma);
-        lifecycle.readLock().lock();
-        try {
-            if (closed) throw new IllegalStateException("Retouch model '" + name() + "' is closed");
+        checkInput(blurred, sigma);
+        return whileOpen(() -> {
             if (!restorer.takesNoiseLevel() || !restorer.task().equals("deblur")) {
                 throw new RetouchException("blind deblurring needs a Retouch deblurring model; '" + name() + "' is "
                         + (!restorer.takesNoiseLevel() ? "a TorchScript model" : "a " + restorer.task() + " model") + suggestion("deblur"));
             }
             Restoration r = restorer.restore(blurred, ClassicalMethod.Params.ofSigma(sigma), withTileOf(settings));
             return new Deblurred(r.image(), r.blur(), r.how());
-        } finally {
-            lifecycle.readLock().unlock();
-        }
+        });
     }
 
     /**
@@ -355,16 +339,12 @@ public final class Retouch implements AutoCloseable {
     /** {@link #inpaint(Image, Image)} with settings of this call's own ({@code null}: the options'). */
     public Image inpaint(Image image, Image mask, RestoreSettings settings) {
         if (image == null || mask == null) throw new IllegalArgumentException("image and mask are required");
-        lifecycle.readLock().lock();
-        try {
-            if (closed) throw new IllegalStateException("Retouch model '" + name() + "' is closed");
+        return whileOpen(() -> {
             if (!restorer.task().equals("inpaint")) {
                 throw new RetouchException("model '" + name() + "' does " + restorer.task() + ", not inpainting; load an inpainting model such as inpaint-gray");
             }
             return restorer.restore(image, ClassicalMethod.Params.defaults().withMask(mask.toGray()), withTileOf(settings)).image();
-        } finally {
-            lifecycle.readLock().unlock();
-        }
+        });
     }
 
     /**
@@ -406,10 +386,29 @@ public final class Retouch implements AutoCloseable {
         ImageFiles.write(restored, out, loaded.info().bitDepth() == 16 ? 16 : 8);
     }
 
+    /**
+     * Runs a call while the model is open: calls share the read lock and {@link #close} takes the
+     * write lock, so closing waits for calls in progress and later calls fail.
+     */
+    private <T> T whileOpen(java.util.function.Supplier<T> call) {
+        lifecycle.readLock().lock();
+        try {
+            if (closed) throw new IllegalStateException("Retouch model '" + name() + "' is closed");
+            return call.get();
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
     /** A call's settings, the options' tile side when they name none. */
     private RestoreSettings withTileOf(RestoreSettings s) {
         if (s == null) return options.settings();
         return s.tile() > 0 ? s : s.withTile(options.tile());
+    }
+
+    private static void checkInput(Image image, double sigma) {
+        if (image == null) throw new IllegalArgumentException("image is null");
+        checkSigma(sigma);
     }
 
     private static void checkSigma(double sigma) {

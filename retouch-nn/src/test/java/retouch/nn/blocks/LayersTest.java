@@ -15,6 +15,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import org.junit.jupiter.api.Test;
+import retouch.nn.SeededManager;
 import retouch.nn.Engines;
 
 class LayersTest {
@@ -58,9 +59,7 @@ class LayersTest {
      */
     @Test
     void nearestUpsamplingMatchesTheDefinitionInBothLayouts() {
-        Engines.init();
-        try (NDManager m = NDManager.newBaseManager()) {
-            m.getEngine().setRandomSeed(3);
+        try (NDManager m = SeededManager.open(3)) {
             for (int side : new int[] {7, 70}) {
                 int n = 2, c = 5, h = side, w = side + 1;
                 NDArray x = m.randomNormal(new Shape(n, c, h, w));
@@ -214,9 +213,7 @@ class LayersTest {
     /** A decoder-like chain (upsample → conv → ReLU → upsample → conv) has the same gradients in both layouts. */
     @Test
     void decoderChainGradientsMatchAcrossLayouts() {
-        Engines.init();
-        try (NDManager m = NDManager.newBaseManager()) {
-            m.getEngine().setRandomSeed(8);
+        try (NDManager m = SeededManager.open(8)) {
             for (int[] cfg : new int[][] {{32, 16, 7}, {64, 32, 7}, {16, 16, 4}, {32, 32, 14}}) {
                 int c0 = cfg[0], c1 = cfg[1], side = cfg[2];
                 NDArray x = m.randomNormal(new Shape(32, c0, side, side));
@@ -239,9 +236,7 @@ class LayersTest {
     /** Training-mode BatchNorm (as in the GAN generator) gives the same output and gradients in both layouts. */
     @Test
     void batchNormTrainingMatchesAcrossLayouts() {
-        Engines.init();
-        try (NDManager m = NDManager.newBaseManager()) {
-            m.getEngine().setRandomSeed(11);
+        try (NDManager m = SeededManager.open(11)) {
             for (int c : new int[] {16, 32, 64}) {
                 NDArray x = m.randomNormal(new Shape(64, c, 14, 14));
                 NDArray r = m.randomNormal(new Shape(64, c, 14, 14));
@@ -287,9 +282,7 @@ class LayersTest {
     /** A 24-channel decoder input through a small upsampling, and a 40-channel concatenation, feed convolutions that give float64's result. */
     @Test
     void smallUpsamplingOfUnalignedChannelCountsFeedsCorrectConvolutions() {
-        Engines.init();
-        try (NDManager m = NDManager.newBaseManager()) {
-            m.getEngine().setRandomSeed(6);
+        try (NDManager m = SeededManager.open(6)) {
             NDArray x = m.randomNormal(new Shape(2, 24, 7, 7));
             NDArray w = m.randomNormal(0f, 0.1f, new Shape(16, 24, 3, 3), DataType.FLOAT32);
             NDArray up = Layers.upsampleNearest(x, 2);
@@ -304,9 +297,7 @@ class LayersTest {
 
     @Test
     void thinConvHasCorrectInputGradient() {
-        Engines.init();
-        try (NDManager m = NDManager.newBaseManager()) {
-            m.getEngine().setRandomSeed(1);
+        try (NDManager m = SeededManager.open(1)) {
             for (int filters : new int[] {1, 3, 4, 12}) {
                 Block conv = Layers.conv(filters, 3, false);
                 conv.initialize(m, DataType.FLOAT32, new Shape(2, 64, 12, 12));

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import retouch.nn.SeededManager;
 import retouch.RetouchException;
 import retouch.data.LabeledImages;
 import retouch.image.Image;
@@ -99,9 +100,7 @@ class GanTrainingTest {
 
     @Test
     void generatorHeadStartsAsPyTorchsLinear() {
-        Engines.init();
-        try (NDManager m = NDManager.newBaseManager()) {
-            m.getEngine().setRandomSeed(3);
+        try (NDManager m = SeededManager.open(3)) {
             int latent = 64, classes = 10;
             DcganGenerator g = new DcganGenerator(1, 28, latent, 16, classes);
             g.initialize(m, DataType.FLOAT32, new Shape(2, latent), new Shape(2, classes));

@@ -12,7 +12,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import org.junit.jupiter.api.Test;
-import retouch.nn.Engines;
+import retouch.nn.SeededManager;
 import retouch.nn.blocks.FoldedConvStack;
 
 /** The folded inference copy computes what the trained block computes in eval mode. */
@@ -22,9 +22,7 @@ class FoldedInferenceTest {
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(ints = {24, 32})
     void foldedFfdNetMatchesEvalForward(int width) {
-        Engines.init();
-        try (NDManager m = NDManager.newBaseManager()) {
-            m.getEngine().setRandomSeed(7);
+        try (NDManager m = SeededManager.open(7)) {
             FfdNet net = new FfdNet(1, 5, width, true);
             net.initialize(m, DataType.FLOAT32, new Shape(1, 1, 32, 32), new Shape(1, 1, 1, 1));
             // Non-trivial BatchNorm statistics and affine terms, as after training.

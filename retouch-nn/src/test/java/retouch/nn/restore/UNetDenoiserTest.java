@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import retouch.nn.SeededManager;
 import retouch.degrade.GaussianNoise;
 import retouch.image.Image;
 import retouch.metrics.Psnr;
@@ -35,9 +36,7 @@ class UNetDenoiserTest {
 
     @Test
     void outputHasTheInputShapeAndStartsNearTheInput() {
-        Engines.init();
-        try (NDManager m = NDManager.newBaseManager()) {
-            m.getEngine().setRandomSeed(3);
+        try (NDManager m = SeededManager.open(3)) {
             for (int channels : new int[] {1, 3}) {
                 UNetDenoiser net = new UNetDenoiser(channels, 16, 3, 1);
                 net.initialize(m, DataType.FLOAT32, new Shape(1, channels, 16, 16), new Shape(1, 1, 1, 1));

@@ -11,17 +11,15 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import org.junit.jupiter.api.Test;
+import retouch.nn.SeededManager;
 import retouch.RetouchException;
-import retouch.nn.Engines;
 
 /** An RGB FFDNet made from a gray one: the gray network on gray photos (mean over the colours), with the colour symmetry broken. */
 class GrayToColourTest {
 
     @Test
     void colourNetworkStartsFromTheGrayOne() {
-        Engines.init();
-        try (NDManager m = NDManager.newBaseManager()) {
-            m.getEngine().setRandomSeed(11);
+        try (NDManager m = SeededManager.open(11)) {
             ModelMeta grayMeta = ColourStartNets.meta(1, 16), colourMeta = ColourStartNets.meta(3, 16);
             assertTrue(GrayToColour.applies(grayMeta, colourMeta));
             assertFalse(GrayToColour.applies(grayMeta, ColourStartNets.meta(3, 24)));

@@ -23,8 +23,8 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import retouch.nn.SeededManager;
 import retouch.RetouchException;
-import retouch.nn.Engines;
 import retouch.nn.TinyCnn;
 
 class ModelFileTest {
@@ -34,9 +34,7 @@ class ModelFileTest {
 
     /** Saves a freshly initialised tiny-cnn and returns the output it gives on a fixed input. */
     private float[] saveTiny(Path target, int hidden) throws IOException {
-        Engines.init();
-        try (NDManager m = NDManager.newBaseManager()) {
-            m.getEngine().setRandomSeed(7);
+        try (NDManager m = SeededManager.open(7)) {
             ModelMeta meta = TinyCnn.meta(1, hidden).toBuilder().trainingData("random").seed(7L).metric("psnr", 30.5).build();
             Block block = Architectures.buildInitialized(meta, m);
             ModelMeta written = ModelFile.save(target, meta, block);
@@ -79,9 +77,7 @@ class ModelFileTest {
 
     @Test
     void halfPrecisionHalvesTheFileKeepsTheBlockAndRunsInFloat32() throws IOException {
-        Engines.init();
-        try (NDManager m = NDManager.newBaseManager()) {
-            m.getEngine().setRandomSeed(7);
+        try (NDManager m = SeededManager.open(7)) {
             ModelMeta meta = TinyCnn.meta(1, 128).toBuilder().seed(7L).build();
             Block block = Architectures.buildInitialized(meta, m);
             float[] before = run(block, m);

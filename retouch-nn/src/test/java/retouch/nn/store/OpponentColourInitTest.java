@@ -10,9 +10,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import org.junit.jupiter.api.Test;
+import retouch.nn.SeededManager;
 import retouch.image.Image;
 import retouch.image.OpponentColour;
-import retouch.nn.Engines;
 import retouch.nn.ImageTensors;
 
 /** A three-block RGB FFDNet made from a gray one computes the gray network on the opponent colour planes. */
@@ -20,9 +20,7 @@ class OpponentColourInitTest {
 
     @Test
     void startsAsTheGrayNetworkOnOpponentPlanes() {
-        Engines.init();
-        try (NDManager m = NDManager.newBaseManager()) {
-            m.getEngine().setRandomSeed(5);
+        try (NDManager m = SeededManager.open(5)) {
             ModelMeta grayMeta = ColourStartNets.meta(1, 16), colourMeta = ColourStartNets.meta(3, 48);
             assertTrue(OpponentColourInit.applies(grayMeta, colourMeta));
             assertFalse(OpponentColourInit.applies(grayMeta, ColourStartNets.meta(3, 16)));
