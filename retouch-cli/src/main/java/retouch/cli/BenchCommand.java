@@ -59,38 +59,28 @@ import retouch.nn.vae.VaeTraining;
  *       included, as in {@code retouch train}), timed after {@code --warmup} steps.</li>
  * </ul>
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measure training throughput of a network: restoration nets (also 512x512 inference time)",
-                "on random data, or the VAE / DCGAN training step on Fashion-MNIST-shaped data",
-                "(same settings as bench/peers/*.py; see bench/restore-bench.sh and bench/synth-bench.sh)."},
-        footer = {"%nExamples:", "  retouch bench --arch ffdnet --batch 32 --patch 64 --steps 20",
-                "  retouch bench --arch vae --steps 30            # latent 32, width 32, batch 128, binarised",
-                "  retouch bench --arch cdcgan --steps 30         # latent 64, g/d width 16, batch 64, hinge",
-                ExitCodes.HELP_FOOTER})
+// Help texts: src/main/resources/retouch/cli/BenchCommand.properties
+@Command(name = "bench", resourceBundle = "retouch.cli.BenchCommand", mixinStandardHelpOptions = true)
 public final class BenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--arch", defaultValue = "ffdnet", description = "ffdnet, dncnn, vae, cvae, dcgan or cdcgan. Default: ${DEFAULT-VALUE}.")
-    String arch;
-    @Option(names = "--depth", defaultValue = "15", description = "Restoration: layers. Default: ${DEFAULT-VALUE}.") int depth;
-    @Option(names = "--width", description = "Channels: restoration 64, VAE 32 (first stage).") Integer width;
-    @Option(names = "--channels", defaultValue = "1", description = "Restoration: image channels. Default: ${DEFAULT-VALUE}.") int channels;
-    @Option(names = "--batch", description = "Images per step: restoration 32, VAE 128, GAN 64.") Integer batch;
-    @Option(names = "--patch", defaultValue = "64", description = "Restoration: patch size. Default: ${DEFAULT-VALUE}.") int patch;
-    @Option(names = "--steps", description = "Timed training steps: restoration 20, synthesis 30.") Integer steps;
-    @Option(names = "--warmup", description = "Untimed steps first: restoration 3, synthesis 5.") Integer warmup;
+    @Option(names = "--arch", defaultValue = "ffdnet") String arch;
+    @Option(names = "--depth", defaultValue = "15") int depth;
+    @Option(names = "--width") Integer width;
+    @Option(names = "--channels", defaultValue = "1") int channels;
+    @Option(names = "--batch") Integer batch;
+    @Option(names = "--patch", defaultValue = "64") int patch;
+    @Option(names = "--steps") Integer steps;
+    @Option(names = "--warmup") Integer warmup;
     @Option(names = "--infer-size", defaultValue = "512") int inferSize;
-    @Option(names = "--profile", description = "Synthesis: record libtorch's operator profile of the timed steps into this chrome-trace JSON (slows the steps).")
-    Path profile;
+    @Option(names = "--profile") Path profile;
     @Option(names = "--infer-runs", defaultValue = "5") int inferRuns;
-    @Option(names = "--no-fold", description = "Time inference through the training graph (BatchNorm not folded).") boolean noFold;
-    @Option(names = "--latent", description = "Synthesis: latent dimensions (VAE 32, GAN 64).") Integer latent;
-    @Option(names = "--g-width", defaultValue = "16", description = "GAN generator width. Default: ${DEFAULT-VALUE}.") int gWidth;
-    @Option(names = "--d-width", defaultValue = "16", description = "GAN discriminator width. Default: ${DEFAULT-VALUE}.") int dWidth;
-    @Option(names = "--no-binarize", description = "VAE: gray levels instead of dynamically binarised images.") boolean noBinarize;
-    @Option(names = "--data", defaultValue = "fashion-mnist",
-            description = "Synthesis: fashion-mnist (its 60,000 training images) or random (10,000 uniform 28x28 images). Default: ${DEFAULT-VALUE}.")
-    String data;
+    @Option(names = "--no-fold") boolean noFold;
+    @Option(names = "--latent") Integer latent;
+    @Option(names = "--g-width", defaultValue = "16") int gWidth;
+    @Option(names = "--d-width", defaultValue = "16") int dWidth;
+    @Option(names = "--no-binarize") boolean noBinarize;
+    @Option(names = "--data", defaultValue = "fashion-mnist") String data;
 
     private static NDArray inStep(NDArray a, NDManager m) {
         NDArray c = a.duplicate();

@@ -2,6 +2,7 @@ package retouch.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import retouch.data.Datasets;
 import retouch.data.ImageFolder;
@@ -10,22 +11,19 @@ import retouch.data.ImageFolder;
  * The training data of the trainers that learn from patches of clean photos ({@code train denoise},
  * {@code train fusion}): the images, the patches cut from them and the images held out for validation.
  */
+// Help texts: src/main/resources/retouch/cli/CleanPatchOptions.properties
+@Command(resourceBundle = "retouch.cli.CleanPatchOptions")
 final class CleanPatchOptions {
 
-    @Option(names = "--data", defaultValue = "train400", description = "Named set or folder of clean images. Default: ${DEFAULT-VALUE}.")
-    String data;
+    @Option(names = "--data", defaultValue = "train400") String data;
 
-    @Option(names = "--patch", defaultValue = "64", description = "Training patch side. Default: ${DEFAULT-VALUE}.")
-    int patch;
+    @Option(names = "--patch", defaultValue = "64") int patch;
 
-    @Option(names = "--batch", defaultValue = "32", description = "Patches per step. Default: ${DEFAULT-VALUE}.")
-    int batch;
+    @Option(names = "--batch", defaultValue = "32") int batch;
 
-    @Option(names = "--validate-every", defaultValue = "500", description = "Validation PSNR on held-out training images. Default: ${DEFAULT-VALUE}.")
-    long validateEvery;
+    @Option(names = "--validate-every", defaultValue = "500") long validateEvery;
 
-    @Option(names = "--val-every", defaultValue = "50", description = "Hold out every N-th image for validation. Default: ${DEFAULT-VALUE}.")
-    int valEvery;
+    @Option(names = "--val-every", defaultValue = "50") int valEvery;
 
     /** The images --data names: a folder as it is, else a named set. */
     ImageFolder folder() {

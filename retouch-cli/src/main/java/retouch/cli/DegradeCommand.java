@@ -16,37 +16,22 @@ import retouch.image.Image;
 import retouch.image.ImageFiles;
 
 /** {@code retouch degrade}: applies a seeded degradation chain to one image. */
-@Command(name = "degrade", mixinStandardHelpOptions = true,
-        description = "Damage an image reproducibly: noise, blur, downsampling, JPEG, holes.",
-        footer = {"%nSpecs (comma-separated, applied left to right):",
-                "  noise:gauss:25  noise:gauss:0-55  noise:poisson:30  noise:sp:0.05",
-                "  blur:gauss:1.6  blur:motion:15:45  down:bicubic:4  jpeg:40",
-                "  mask:box:0.25  mask:boxes:3  mask:free:0.1-0.3  mask:file:m.png",
-                "%nExamples:",
-                "  retouch degrade photo.png -o noisy.png --degrade noise:gauss:25 --seed 1",
-                "  retouch degrade photo.png -o holes.png --degrade mask:free:0.1-0.3 --mask-out mask.png",
-                "%nThe output is an 8-bit PNG (values rounded and clipped), or 16-bit with --bits 16.",
-                ExitCodes.HELP_FOOTER})
+// Help texts: src/main/resources/retouch/cli/DegradeCommand.properties
+@Command(name = "degrade", resourceBundle = "retouch.cli.DegradeCommand", mixinStandardHelpOptions = true)
 public final class DegradeCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "IN", description = "Input image (PNG, JPEG, BMP, GIF).")
-    Path input;
+    @Parameters(index = "0", paramLabel = "IN", descriptionKey = "IN") Path input;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.png", description = "Output PNG.")
-    Path output;
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.png") Path output;
 
-    @Option(names = {"-d", "--degrade"}, required = true, paramLabel = "SPEC", description = "Degradation chain, e.g. blur:gauss:1.6,noise:gauss:15,jpeg:40")
-    String degradeSpec;
+    @Option(names = {"-d", "--degrade"}, required = true, paramLabel = "SPEC") String degradeSpec;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Random seed (same seed, same output). Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Option(names = "--seed", defaultValue = "0") long seed;
 
-    @Option(names = "--mask-out", paramLabel = "MASK.png", description = "Also write the hole mask (white = missing) for mask specs.")
-    Path maskOut;
+    @Option(names = "--mask-out", paramLabel = "MASK.png") Path maskOut;
 
-    @Option(names = "--bits", defaultValue = "8", description = "Output bit depth, 8 or 16. Default: ${DEFAULT-VALUE}.")
-    int bits;
+    @Option(names = "--bits", defaultValue = "8") int bits;
 
     @Mixin ImageOptions imageOptions;
 

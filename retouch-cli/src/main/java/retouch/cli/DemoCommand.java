@@ -35,18 +35,14 @@ import retouch.nn.store.ModelStore;
  * {@code retouch demo}: the main job on bundled data. Damages the bundled CC0 photos (noise, holes),
  * restores them with the best method available, writes before/after strips and prints PSNR/SSIM.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Degrade bundled photos and restore them with the best available method;",
-                "writes before/after PNG strips and a summary.json, prints PSNR/SSIM."},
-        footer = {"%nExample:", "  retouch demo --out runs/demo", ExitCodes.HELP_FOOTER})
+// Help texts: src/main/resources/retouch/cli/DemoCommand.properties
+@Command(name = "demo", resourceBundle = "retouch.cli.DemoCommand", mixinStandardHelpOptions = true)
 public final class DemoCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--out", defaultValue = "runs/demo", description = "Output folder. Default: ${DEFAULT-VALUE}.")
-    Path out;
+    @Option(names = "--out", defaultValue = "runs/demo") Path out;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of the degradations. Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Option(names = "--seed", defaultValue = "1") long seed;
 
     /**
      * One demo case: a sample photo, how it is damaged, the classical restorers compared on it,

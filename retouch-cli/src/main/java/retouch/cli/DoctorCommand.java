@@ -8,15 +8,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import retouch.nn.EngineInfo;
 
 /** {@code retouch doctor}: what Retouch will run on, checked offline. */
-@Command(name = "doctor", mixinStandardHelpOptions = true,
-        description = {"Check the deep-learning engine offline: engine and PyTorch version, threads,",
-                "device (and whether a GPU would be used), memory allocator, Java and heap."},
-        footer = {"%nExample:", "  retouch doctor --json", ExitCodes.HELP_FOOTER})
+// Help texts: src/main/resources/retouch/cli/DoctorCommand.properties
+@Command(name = "doctor", resourceBundle = "retouch.cli.DoctorCommand", mixinStandardHelpOptions = true)
 public final class DoctorCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--json", description = "Print as JSON.")
-    boolean json;
+    @Option(names = "--json") boolean json;
 
     @Override
     public Integer call() {

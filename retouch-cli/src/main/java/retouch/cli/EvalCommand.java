@@ -26,72 +26,40 @@ import retouch.nn.restore.Restorers;
  * report PSNR/SSIM per image and on average. Degradations are seeded per image, so every method
  * sees exactly the same inputs and reruns give the same table.
  */
-@Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Evaluate restoration methods on a folder of clean images.",
-                "Protocol: clean x in [0,1]; degraded y from --degrade (noise unclipped);",
-                "PSNR (peak 1) and SSIM of the clipped output, mean over the set."},
-        footer = {"%nMethods: 'noisy' (the degraded input itself), the classical methods",
-                "  nlm, bm3d, tv, gaussian, median, telea, ns, bicubic, nearest, and trained models (name or path,",
-                "  including TorchScript files: --methods nlm,my-model.pt), and pnp[:DENOISER] (plug-and-play",
-                "  deblurring told the degradation's Gaussian or motion blur; default denoiser denoise-gray).",
-                "%nExamples:",
-                "  retouch eval --set set12 --task denoise --sigma 15,25,50 --methods noisy,nlm,tv",
-                "  retouch eval --set set12 --task denoise --sigma 25 --methods nlm,denoise-gray --blind",
-                "  retouch eval --set photos/ --degrade blur:gauss:1.6,noise:gauss:5 --methods noisy,median --json",
-                "  retouch eval --set set12 --task deblur --methods noisy,deblur-gray,pnp",
-                "  retouch eval --set set12 --degrade mask:free:0.1-0.3 --methods telea,ns --strips runs/eval",
-                ExitCodes.HELP_FOOTER})
+// Help texts: src/main/resources/retouch/cli/EvalCommand.properties
+@Command(name = "eval", resourceBundle = "retouch.cli.EvalCommand", mixinStandardHelpOptions = true)
 public final class EvalCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--set", required = true, paramLabel = "DIR|NAME",
-            description = "Folder of clean images, or a named set (set12, kodak24, set5, train400, cbsd432).")
-    String set;
+    @Option(names = "--set", required = true, paramLabel = "DIR|NAME") String set;
 
-    @Option(names = "--data", paramLabel = "PATH", description = "Where named sets live (see README, Data).")
-    Path data;
+    @Option(names = "--data", paramLabel = "PATH") Path data;
 
-    @Option(names = "--degrade", paramLabel = "SPEC", description = "Degradation chain (see 'retouch degrade --help').")
-    String degrade;
+    @Option(names = "--degrade", paramLabel = "SPEC") String degrade;
 
-    @Option(names = "--task", completionCandidates = TaskNames.class, description = "Shorthand for the degradation of one of: ${COMPLETION-CANDIDATES}."
-            + " denoise needs --sigma; jpeg scores qualities 10, 20, 30 and 40; deblur Gaussian blur σ 1.6 + noise σ 2 (blur:gauss:1.6,noise:gauss:2);"
-            + " inpaint free-form holes over 10-30 %% (mask:free:0.1-0.3).")
-    String task;
+    @Option(names = "--task", completionCandidates = TaskNames.class) String task;
 
-    @Option(names = "--sigma", split = ",", paramLabel = "S", description = "Noise levels for --task denoise, e.g. 15,25,50.")
-    List<Double> sigmas;
+    @Option(names = "--sigma", split = ",", paramLabel = "S") List<Double> sigmas;
 
-    @Option(names = "--methods", split = ",", defaultValue = "noisy,nlm", description = "Comma-separated methods. Default: ${DEFAULT-VALUE}.")
-    List<String> methods;
+    @Option(names = "--methods", split = ",", defaultValue = "noisy,nlm") List<String> methods;
 
-    @Option(names = "--gray", description = "Convert images to gray first (the gray denoising protocol).")
-    boolean gray;
+    @Option(names = "--gray") boolean gray;
 
-    @Option(names = "--quantize", description = "Round degraded inputs to 8 bits, as users' files are.")
-    boolean quantize;
+    @Option(names = "--quantize") boolean quantize;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the degradations. Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Option(names = "--seed", defaultValue = "0") long seed;
 
-    @Option(names = "--limit", defaultValue = "0", description = "Use only the first N images (0 = all).")
-    int limit;
+    @Option(names = "--limit", defaultValue = "0") int limit;
 
-    @Option(names = "--strips", paramLabel = "DIR", description = "Write a before/after strip of the first image per degradation.")
-    Path strips;
+    @Option(names = "--strips", paramLabel = "DIR") Path strips;
 
-    @Option(names = "--grid-images", paramLabel = "N", defaultValue = "0",
-            description = "With --strips, also write a grid of the first N images (rows) by method (columns, then the clean image).")
-    int gridImages;
+    @Option(names = "--grid-images", paramLabel = "N", defaultValue = "0") int gridImages;
 
-    @Option(names = "--json", description = "Print the results as JSON.")
-    boolean json;
+    @Option(names = "--json") boolean json;
 
-    @Option(names = "--blind", description = "Do not tell denoisers the true σ: they estimate it from the image.")
-    boolean blind;
+    @Option(names = "--blind") boolean blind;
 
-    @Option(names = "--tile", defaultValue = "512", description = "Tile side for trained models. Default: ${DEFAULT-VALUE}.")
-    int tile;
+    @Option(names = "--tile", defaultValue = "512") int tile;
 
     @picocli.CommandLine.Mixin RestoreSettingsOptions settingsOptions;
 

@@ -26,51 +26,30 @@ import retouch.nn.vae.VaeEvaluation;
 import retouch.nn.vae.VaeGenerator;
 
 /** {@code retouch eval-gen}: sample quality (FD, KID, label accuracy) and, for VAEs, test-set likelihood bounds. */
-@Command(name = "eval-gen", mixinStandardHelpOptions = true,
-        description = {"Evaluate a generator against the domain evaluator of its dataset (a classifier trained by Retouch):",
-                "Fréchet distance (FD) and KID of its penultimate-layer features between generated and real test images,",
-                "next to the real-vs-real floor (train vs test images), and for conditional models the share of samples",
-                "the classifier assigns to the asked-for label. For VAEs also the test-set negative ELBO and the",
-                "importance-weighted NLL bound (Burda et al. 2016) in nats per image (binarised MNIST: stochastic",
-                "binarisation with a fixed seed). --samples scores a folder of PNGs from any tool instead."},
-        footer = {"%nExamples:",
-                "  retouch eval-gen --model vae-mnist --json",
-                "  retouch eval-gen --model cgan-fmnist -n 10000",
-                "  retouch eval-gen --samples pytorch-samples/ --evaluator evaluator-fmnist --json",
-                ExitCodes.HELP_FOOTER})
+// Help texts: src/main/resources/retouch/cli/EvalGenCommand.properties
+@Command(name = "eval-gen", resourceBundle = "retouch.cli.EvalGenCommand", mixinStandardHelpOptions = true)
 public final class EvalGenCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--model", description = "Generator name or model folder/zip.")
-    String model;
+    @Option(names = "--model") String model;
 
-    @Option(names = "--samples", description = "Score the PNG images in this folder instead of a model (unconditional).")
-    Path samplesDir;
+    @Option(names = "--samples") Path samplesDir;
 
-    @Option(names = "--evaluator", description = "Evaluator model (default: the one for the model's training set).")
-    String evaluatorName;
+    @Option(names = "--evaluator") String evaluatorName;
 
-    @Option(names = "-n", defaultValue = "10000", description = "Samples to draw. Default: ${DEFAULT-VALUE}.")
-    int n;
+    @Option(names = "-n", defaultValue = "10000") int n;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Sampling seed. Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Option(names = "--seed", defaultValue = "1") long seed;
 
-    @Option(names = {"--temperature", "-t"}, description = "Latent noise scale. Default: the model's sample_temperature, else 1.")
-    Float temperature;
+    @Option(names = {"--temperature", "-t"}) Float temperature;
 
-    @Option(names = "--iw-k", defaultValue = "1000", description = "Importance samples per test image for the NLL bound. Default: ${DEFAULT-VALUE}.")
-    int iwK;
+    @Option(names = "--iw-k", defaultValue = "1000") int iwK;
 
-    @Option(names = "--iw-images", defaultValue = "1000",
-            description = "Test images for the ELBO/NLL bound (the first N of the official test split; 10000 = all, slow on a CPU). Default: ${DEFAULT-VALUE}.")
-    int iwImages;
+    @Option(names = "--iw-images", defaultValue = "1000") int iwImages;
 
-    @Option(names = "--no-likelihood", description = "Skip the VAE likelihood figures.")
-    boolean noLikelihood;
+    @Option(names = "--no-likelihood") boolean noLikelihood;
 
-    @Option(names = "--json", description = "Print one JSON object.")
-    boolean json;
+    @Option(names = "--json") boolean json;
 
     @Override
     public Integer call() {

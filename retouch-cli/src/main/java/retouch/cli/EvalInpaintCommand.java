@@ -33,35 +33,24 @@ import retouch.nn.restore.Restorers;
  * floor), plus the hole PSNR. This is where a discriminator should show: L1-trained inpainters
  * blur the hole (fine PSNR, poor FD), GAN-trained ones should look more like real images.
  */
-@Command(name = "eval-inpaint", mixinStandardHelpOptions = true,
-        description = {"Score inpainting methods on a labeled test set with a centre hole: FD/KID against the",
-                "real test images (domain evaluator), next to the real-vs-real floor, and hole PSNR."},
-        footer = {"%nExample:",
-                "  retouch eval-inpaint --data fashion-mnist --methods telea,inpaint-fmnist-l1,inpaint-fmnist --strip strip.png",
-                ExitCodes.HELP_FOOTER})
+// Help texts: src/main/resources/retouch/cli/EvalInpaintCommand.properties
+@Command(name = "eval-inpaint", resourceBundle = "retouch.cli.EvalInpaintCommand", mixinStandardHelpOptions = true)
 public final class EvalInpaintCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--data", defaultValue = "fashion-mnist", description = "mnist or fashion-mnist. Default: ${DEFAULT-VALUE}.")
-    String data;
+    @Option(names = "--data", defaultValue = "fashion-mnist") String data;
 
-    @Option(names = "--methods", split = ",", required = true, description = "telea, ns and/or inpainting models (names or paths).")
-    List<String> methods;
+    @Option(names = "--methods", split = ",", required = true) List<String> methods;
 
-    @Option(names = "--hole", defaultValue = "14", description = "Side of the centre square hole in pixels. Default: ${DEFAULT-VALUE}.")
-    int hole;
+    @Option(names = "--hole", defaultValue = "14") int hole;
 
-    @Option(names = "-n", defaultValue = "10000", description = "Test images (the first N). Default: ${DEFAULT-VALUE}.")
-    int n;
+    @Option(names = "-n", defaultValue = "10000") int n;
 
-    @Option(names = "--strip", paramLabel = "PNG", description = "Write a grid: rows input, each method, ground truth; 10 images.")
-    Path strip;
+    @Option(names = "--strip", paramLabel = "PNG") Path strip;
 
-    @Option(names = "--evaluator", description = "Evaluator model (default: the one for --data).")
-    String evaluatorName;
+    @Option(names = "--evaluator") String evaluatorName;
 
-    @Option(names = "--json", description = "Print one JSON object.")
-    boolean json;
+    @Option(names = "--json") boolean json;
 
     @Override
     public Integer call() throws Exception {

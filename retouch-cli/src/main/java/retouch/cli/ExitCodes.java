@@ -12,6 +12,7 @@ public final class ExitCodes {
     /** Stopped by the user (Ctrl-C); a checkpoint was written where the command trains. */
     public static final int INTERRUPTED = 130;
 
+    /** The last footer line of every command's help; {@link HelpTexts} adds it after the footer in the bundle. */
     public static final String HELP_FOOTER = "%nExit codes: 0 ok, 1 internal error, 2 bad command line, "
             + "3 bad input (file, spec, dataset or model), 130 interrupted.";
 

@@ -17,41 +17,26 @@ import retouch.nn.synth.Generators;
 import retouch.nn.synth.ImageGenerator;
 
 /** {@code retouch generate}: images from a VAE or GAN, as one grid PNG or one PNG per sample. */
-@Command(name = "generate", mixinStandardHelpOptions = true,
-        description = {"Draw images from a generator model (VAE decoder or GAN generator). Conditional models",
-                "(cvae-*, cgan-*) make the class named by --label; without --label they cycle through all classes.",
-                "The same --seed gives the same images."},
-        footer = {"%nExamples:",
-                "  retouch generate --model vae-fmnist -n 64 --seed 1 -o grid.png",
-                "  retouch generate --model cvae-mnist --label 7 -n 64 -o sevens.png",
-                "  retouch generate --model cvae-fmnist --label sneaker -n 100 --out-dir sneakers/",
-                ExitCodes.HELP_FOOTER})
+// Help texts: src/main/resources/retouch/cli/GenerateCommand.properties
+@Command(name = "generate", resourceBundle = "retouch.cli.GenerateCommand", mixinStandardHelpOptions = true)
 public final class GenerateCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "Generator name (see 'retouch models') or model folder/zip.")
-    String model;
+    @Option(names = "--model", required = true) String model;
 
-    @Option(names = "-n", defaultValue = "64", description = "Number of images. Default: ${DEFAULT-VALUE}.")
-    int n;
+    @Option(names = "-n", defaultValue = "64") int n;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of the latent noise. Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Option(names = "--seed", defaultValue = "1") long seed;
 
-    @Option(names = "--label", description = "Class for conditional models: a name (sneaker, 'ankle boot') or number; case-insensitive.")
-    String label;
+    @Option(names = "--label") String label;
 
-    @Option(names = {"--temperature", "-t"}, description = "Scale of the latent noise (below 1: safer, less varied). Default: the model's sample_temperature, else 1.")
-    Float temperature;
+    @Option(names = {"--temperature", "-t"}) Float temperature;
 
-    @Option(names = {"-o", "--output"}, description = "Grid PNG to write.")
-    Path output;
+    @Option(names = {"-o", "--output"}) Path output;
 
-    @Option(names = "--out-dir", description = "Write each sample as its own PNG (sample-00000.png ...) into this folder instead.")
-    Path outDir;
+    @Option(names = "--out-dir") Path outDir;
 
-    @Option(names = "--cols", defaultValue = "0", description = "Grid columns (0 = square-ish, or one column per class when cycling classes).")
-    int cols;
+    @Option(names = "--cols", defaultValue = "0") int cols;
 
     @Override
     public Integer call() {

@@ -18,37 +18,24 @@ import retouch.nn.synth.ImageGenerator;
 import retouch.nn.vae.VaeGenerator;
 
 /** {@code retouch interpolate}: a strip of images along a straight line in latent space. */
-@Command(name = "interpolate", mixinStandardHelpOptions = true,
-        description = {"Walk the latent space between two points and write the images as one strip.",
-                "With two image files (VAE models): between their encodings. With --seed-a/--seed-b (any",
-                "generator): between the latent codes those seeds draw."},
-        footer = {"%nExamples:",
-                "  retouch interpolate a.png b.png --model vae-mnist --steps 10 -o strip.png",
-                "  retouch interpolate --model gan-fmnist --seed-a 1 --seed-b 2 -o walk.png",
-                ExitCodes.HELP_FOOTER})
+// Help texts: src/main/resources/retouch/cli/InterpolateCommand.properties
+@Command(name = "interpolate", resourceBundle = "retouch.cli.InterpolateCommand", mixinStandardHelpOptions = true)
 public final class InterpolateCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(arity = "0..2", paramLabel = "IMAGE", description = "Two images to interpolate between (VAE models).")
-    List<Path> images = new ArrayList<>();
+    @Parameters(arity = "0..2", paramLabel = "IMAGE", descriptionKey = "IMAGE") List<Path> images = new ArrayList<>();
 
-    @Option(names = "--model", required = true, description = "Generator name or model folder/zip.")
-    String model;
+    @Option(names = "--model", required = true) String model;
 
-    @Option(names = "--seed-a", description = "Seed of the first latent code.")
-    Long seedA;
+    @Option(names = "--seed-a") Long seedA;
 
-    @Option(names = "--seed-b", description = "Seed of the second latent code.")
-    Long seedB;
+    @Option(names = "--seed-b") Long seedB;
 
-    @Option(names = "--label", description = "Class for conditional models (default: the first class).")
-    String label;
+    @Option(names = "--label") String label;
 
-    @Option(names = "--steps", defaultValue = "10", description = "Images in the strip, ends included. Default: ${DEFAULT-VALUE}.")
-    int steps;
+    @Option(names = "--steps", defaultValue = "10") int steps;
 
-    @Option(names = {"-o", "--output"}, required = true, description = "Strip PNG to write.")
-    Path output;
+    @Option(names = {"-o", "--output"}, required = true) Path output;
 
     @Override
     public Integer call() {

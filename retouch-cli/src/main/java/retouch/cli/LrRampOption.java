@@ -1,14 +1,15 @@
 package retouch.cli;
 
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import retouch.RetouchException;
 import retouch.nn.train.Trainer;
 
 /** {@code --lr-ramp FROM:N}, shared by the training commands whose rate follows a cosine schedule. */
+// Help texts: src/main/resources/retouch/cli/LrRampOption.properties
+@Command(resourceBundle = "retouch.cli.LrRampOption")
 final class LrRampOption {
-    @Option(names = "--lr-ramp", paramLabel = "FROM:N", description = "Ramp the learning rate in linearly over N steps after step FROM, "
-            + "e.g. 15500:1000: extends an annealed run (larger --steps) at a higher peak rate without a sudden jump.")
-    String value;
+    @Option(names = "--lr-ramp", paramLabel = "FROM:N") String value;
 
     /** {@code builder} with the ramp set when the option was given. */
     Trainer.Builder applyTo(Trainer.Builder builder) {

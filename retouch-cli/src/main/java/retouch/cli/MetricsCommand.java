@@ -17,32 +17,20 @@ import retouch.metrics.Psnr;
 import retouch.metrics.Ssim;
 
 /** {@code retouch metrics}: PSNR and SSIM between a reference and a test image. */
-@Command(name = "metrics", mixinStandardHelpOptions = true,
-        description = {"PSNR and SSIM (Wang et al. 2004: Gaussian window 11, sigma 1.5, K1 0.01, K2 0.03,",
-                "population covariance, mean over the valid map) between a reference A and an image B.",
-                "Data range is the image's full scale (255 for 8-bit files). RGB: mean over channels,",
-                "or the luma Y (BT.601) with --y."},
-        footer = {"%nExamples:",
-                "  retouch metrics clean.png restored.png",
-                "  retouch metrics hr.png sr.png --y --crop 4 --json",
-                ExitCodes.HELP_FOOTER})
+// Help texts: src/main/resources/retouch/cli/MetricsCommand.properties
+@Command(name = "metrics", resourceBundle = "retouch.cli.MetricsCommand", mixinStandardHelpOptions = true)
 public final class MetricsCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "A", description = "Reference image.")
-    Path reference;
+    @Parameters(index = "0", paramLabel = "A", descriptionKey = "A") Path reference;
 
-    @Parameters(index = "1", paramLabel = "B", description = "Image to compare.")
-    Path test;
+    @Parameters(index = "1", paramLabel = "B", descriptionKey = "B") Path test;
 
-    @Option(names = "--json", description = "Print {\"psnr\": ..., \"ssim\": ...}.")
-    boolean json;
+    @Option(names = "--json") boolean json;
 
-    @Option(names = "--y", description = "Compare the BT.601 luma Y of RGB images (super-resolution convention).")
-    boolean luma;
+    @Option(names = "--y") boolean luma;
 
-    @Option(names = "--crop", defaultValue = "0", paramLabel = "N", description = "Ignore N pixels at each border (SR convention: the scale).")
-    int crop;
+    @Option(names = "--crop", defaultValue = "0", paramLabel = "N") int crop;
 
     @Mixin ImageOptions imageOptions;
 

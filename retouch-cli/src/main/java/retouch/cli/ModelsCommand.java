@@ -12,17 +12,15 @@ import picocli.CommandLine.Model.CommandSpec;
 import retouch.nn.store.ModelStore;
 
 /** {@code retouch models}: the models Retouch can find, shipped and local. */
-@Command(name = "models", mixinStandardHelpOptions = true, subcommands = {ModelsExportCommand.class, ModelsExportTorchScriptCommand.class, ModelsFitPriorCommand.class},
-        description = {"List shipped and local models: name, architecture, tasks, size, location.",
-                "Search path: -Dretouch.models / RETOUCH_MODELS, the repository's models/, ~/.retouch/models."},
-        footer = {"%nExamples:", "  retouch models --json",
-                "  retouch models export RUN/checkpoint --to models/NAME --metric set12_sigma25_psnr=29.9",
-                "  retouch models export-torchscript denoise-gray -o denoise-gray-s25.pt --sigma 25", ExitCodes.HELP_FOOTER})
+// Help texts: src/main/resources/retouch/cli/ModelsCommand.properties
+@Command(name = "models",
+        resourceBundle = "retouch.cli.ModelsCommand",
+        mixinStandardHelpOptions = true,
+        subcommands = {ModelsExportCommand.class, ModelsExportTorchScriptCommand.class, ModelsFitPriorCommand.class})
 public final class ModelsCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--json", description = "Print as JSON.")
-    boolean json;
+    @Option(names = "--json") boolean json;
 
     @Override
     public Integer call() {

@@ -19,38 +19,22 @@ import retouch.nn.store.ModelMeta;
  * {@code retouch models export}: turns a training checkpoint (or any model) into a named model
  * with its evaluation figures recorded in model.json, e.g. to ship it in models/.
  */
-@Command(name = "export", mixinStandardHelpOptions = true,
-        description = {"Copy a model (e.g. a run's checkpoint/) to a new name, recording evaluation figures",
-                "and a description in its model.json. Weights are checked on the way (shapes, checksum)."},
-        footer = {"%nExample:",
-                "  retouch models export checkpoints/denoise-gray/checkpoint --to models/denoise-gray \\",
-                "      --metric set12_sigma25_psnr=29.95 --description 'blind gray denoiser, sigma 0-55'",
-                ExitCodes.HELP_FOOTER})
+// Help texts: src/main/resources/retouch/cli/ModelsExportCommand.properties
+@Command(name = "export", resourceBundle = "retouch.cli.ModelsExportCommand", mixinStandardHelpOptions = true)
 public final class ModelsExportCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "Model name, folder or zip (a run's checkpoint/ folder works).")
-    String source;
+    @Parameters(index = "0", paramLabel = "MODEL", descriptionKey = "MODEL") String source;
 
-    @Option(names = "--to", required = true, paramLabel = "DIR|ZIP", description = "Where to write the model; its last path element becomes the name.")
-    Path target;
+    @Option(names = "--to", required = true, paramLabel = "DIR|ZIP") Path target;
 
-    @Option(names = "--metric", paramLabel = "KEY=VALUE", description = "A figure to record (repeatable).")
-    List<String> metrics;
+    @Option(names = "--metric", paramLabel = "KEY=VALUE") List<String> metrics;
 
-    @Option(names = "--setting", paramLabel = "KEY=VALUE",
-            description = "An inference setting stored with the model (repeatable): ensemble=1|2|4|8 (flips/turns averaged), "
-                    + "refine=fusion|wiener|none (denoising models: BM3D's Wiener stage on the network's output; fusion: then the model's "
-                    + "fusion head merges the two, for models trained by retouch train fusion).")
-    List<String> settings;
+    @Option(names = "--setting", paramLabel = "KEY=VALUE") List<String> settings;
 
-    @Option(names = "--description", description = "One-line description.")
-    String description;
+    @Option(names = "--description") String description;
 
-    @Option(names = "--precision", paramLabel = "float32|float16",
-            description = "How to store the weights: float16 halves the file (outputs move by ~1e-3 of their range; "
-                    + "loaded back as float32). Default: as the source.")
-    String precision;
+    @Option(names = "--precision", paramLabel = "float32|float16") String precision;
 
     @Override
     public Integer call() throws Exception {

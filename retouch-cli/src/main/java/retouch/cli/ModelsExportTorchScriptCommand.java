@@ -15,31 +15,18 @@ import retouch.nn.torchscript.TorchScriptExport;
  * {@code retouch models export-torchscript}: writes a Retouch model as a TorchScript file for
  * PyTorch, libtorch or DJL users (and for {@code retouch restore --model x.pt}). No Python needed.
  */
-@Command(name = "export-torchscript", mixinStandardHelpOptions = true,
-        description = {"Write a Retouch model (dncnn, ffdnet, tiny-cnn) as a TorchScript file for",
-                "PyTorch (torch.jit.load, 1.8 or later), libtorch, DJL or 'retouch restore --model x.pt'.",
-                "The file takes one input: forward(x), x N×C×H×W float32 in [0,1]. It is loaded back",
-                "and checked against the Retouch model (max difference 1e-4) before it is written."},
-        footer = {"%nFFDNet models take the noise level as a second input; the file bakes one in:",
-                "  --sigma S, stored as the attribute noise_level = S/255 (PyTorch users may change it).",
-                "  The blind sigma estimation of 'retouch restore' is not part of the file.",
-                "  Super-resolution models take the bicubic-upscaled image.",
-                "%nExamples:",
-                "  retouch models export-torchscript denoise-gray -o dg-s25.pt --sigma 25",
-                "  retouch models export-torchscript runs/dncnn/checkpoint -o dncnn.pt",
-                "  python3 tools/torchscript_check.py dg-s25.pt      (look at it in PyTorch)",
-                ExitCodes.HELP_FOOTER})
+// Help texts: src/main/resources/retouch/cli/ModelsExportTorchScriptCommand.properties
+@Command(name = "export-torchscript",
+        resourceBundle = "retouch.cli.ModelsExportTorchScriptCommand",
+        mixinStandardHelpOptions = true)
 public final class ModelsExportTorchScriptCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "Model name, folder or zip.")
-    String source;
+    @Parameters(index = "0", paramLabel = "MODEL", descriptionKey = "MODEL") String source;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE.pt", description = "TorchScript file to write (replaced atomically).")
-    Path output;
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE.pt") Path output;
 
-    @Option(names = "--sigma", paramLabel = "S", description = "FFDNet only: noise level (0-255) to bake in; required for denoising and deblurring models.")
-    Double sigma;
+    @Option(names = "--sigma", paramLabel = "S") Double sigma;
 
     @Override
     public Integer call() throws Exception {

@@ -18,23 +18,16 @@ import retouch.nn.vae.ClassLatentPrior;
 import retouch.nn.vae.Vae;
 
 /** {@code retouch models fit-prior}: fits per-class latent Gaussians of a CVAE and stores them in its model.json. */
-@Command(name = "fit-prior", mixinStandardHelpOptions = true,
-        description = {"Fit a conditional VAE's class prior: per class, a Gaussian over where the encoder puts that",
-                "class's training images. 'generate --label' then draws z from it, so samples follow the label.",
-                "Rewrites the model in place (atomically); weights are unchanged."},
-        footer = {"%nExample:", "  retouch models fit-prior runs/cvae-mnist-model --data mnist", ExitCodes.HELP_FOOTER})
+// Help texts: src/main/resources/retouch/cli/ModelsFitPriorCommand.properties
+@Command(name = "fit-prior", resourceBundle = "retouch.cli.ModelsFitPriorCommand", mixinStandardHelpOptions = true)
 public final class ModelsFitPriorCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "CVAE model folder or .zip (or a name from 'retouch models').")
-    String model;
+    @Parameters(index = "0", paramLabel = "MODEL", descriptionKey = "MODEL") String model;
 
-    @Option(names = "--data", required = true, description = "The labeled set it was trained on: mnist, fashion-mnist or an IDX folder.")
-    String data;
+    @Option(names = "--data", required = true) String data;
 
-    @Option(names = "--sample-temperature", paramLabel = "T",
-            description = "Also record the latent-noise scale 'generate' uses when none is given (e.g. 0.8 where it was measured to give better FD and label accuracy).")
-    Float sampleTemperature;
+    @Option(names = "--sample-temperature", paramLabel = "T") Float sampleTemperature;
 
     @Override
     public Integer call() throws Exception {

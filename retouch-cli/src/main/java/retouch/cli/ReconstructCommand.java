@@ -18,30 +18,20 @@ import retouch.nn.synth.ImageGenerator;
 import retouch.nn.vae.VaeGenerator;
 
 /** {@code retouch reconstruct}: encode an image with a VAE and decode it again. */
-@Command(name = "reconstruct", mixinStandardHelpOptions = true,
-        description = {"Pass an image through a VAE (encoder mean, then decoder mean) at the model's size",
-                "(the image is made gray/RGB and resized as the model needs). Shows what the latent code keeps."},
-        footer = {"%nExamples:",
-                "  retouch reconstruct digit.png --model vae-mnist -o digit-vae.png",
-                "  retouch reconstruct shoe.png --model cvae-fmnist --label sneaker -o shoe-vae.png --strip",
-                ExitCodes.HELP_FOOTER})
+// Help texts: src/main/resources/retouch/cli/ReconstructCommand.properties
+@Command(name = "reconstruct", resourceBundle = "retouch.cli.ReconstructCommand", mixinStandardHelpOptions = true)
 public final class ReconstructCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "IN", description = "Input image.")
-    Path input;
+    @Parameters(index = "0", paramLabel = "IN", descriptionKey = "IN") Path input;
 
-    @Option(names = {"-o", "--output"}, required = true, description = "PNG to write.")
-    Path output;
+    @Option(names = {"-o", "--output"}, required = true) Path output;
 
-    @Option(names = "--model", required = true, description = "VAE name or model folder/zip.")
-    String model;
+    @Option(names = "--model", required = true) String model;
 
-    @Option(names = "--label", description = "Class of the image, for conditional models.")
-    String label;
+    @Option(names = "--label") String label;
 
-    @Option(names = "--strip", description = "Write input and reconstruction side by side.")
-    boolean strip;
+    @Option(names = "--strip") boolean strip;
 
     @Override
     public Integer call() {

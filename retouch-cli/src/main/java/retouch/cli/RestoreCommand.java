@@ -23,93 +23,38 @@ import retouch.nn.restore.Restorer;
 import retouch.nn.restore.Restorers;
 
 /** {@code retouch restore}: restores one image or a folder of images. */
-@Command(name = "restore", mixinStandardHelpOptions = true,
-        description = {"Restore images: denoise, inpaint or upscale with a classical method (OpenCV).",
-                "Output keeps the input's size (times --scale for upscaling), channels and bit depth."},
-        footer = {"%nMethods: nlm (non-local means), tv (total variation), gaussian, median (filters),",
-                "  telea, ns (inpainting; need --mask), bicubic, nearest (upscaling by --scale).",
-                "%nExamples:",
-                "  retouch restore noisy.png -o clean.png --method nlm --sigma 25",
-                "  retouch restore noisy.png -o clean.png --method nlm            (sigma estimated from the image)",
-                "  retouch restore holes.png --mask mask.png -o filled.png --method telea",
-                "  retouch restore photo.png --task inpaint --mask mask.png -o filled.png     (shipped inpaint-gray)",
-                "  retouch restore blurred.png --task deblur -o sharp.png   (blur unknown: deblur-gray names it, plug-and-play undoes it)",
-                "  retouch restore blurred.png --task deblur-gan -o sharp.png",
-                "  retouch restore blurred.png --task deblur --blur-sigma 1.6 -o sharp.png   (known Gaussian blur)",
-                "  retouch restore shaken.png --task deblur --blur motion:15:30 -o sharp.png  (known motion blur)",
-                "  retouch restore photos/ -o restored/ --method tv   (run again after a stop: only missing results are made)",
-                "  retouch restore noisy.png -o clean.png --model denoise-gray --sigma 25",
-                "  retouch restore small.png -o big.png --model my-sr.pt --task sr4    (TorchScript)",
-                "%nTorchScript models (.pt): forward(x), x N×C×H×W float in [0,1], returning",
-                "  N×C×(sH)×(sW). Channels (1 or 3), scale and size multiple are probed;",
-                "  --task and --channels override. See docs/MODELS.md.",
-                "%nQuality and cost (denoising):",
-                "  --quality fast   one network pass: the fastest path (a 512x512 gray photo: about 0.5 s on 2 cores)",
-                "  --quality max    the network, then BM3D's Wiener stage and denoise-gray's fusion head:",
-                "                   about +0.3-0.5 dB at about 5x the time (2.5 s for the same photo)",
-                "  --quality auto   (default) what the model's model.json says (shipped denoisers: max)",
-                "  --ensemble 8     self-ensemble of flips/turns: +0.1-0.2 dB for 8x the time",
-                ExitCodes.HELP_FOOTER})
+// Help texts: src/main/resources/retouch/cli/RestoreCommand.properties
+@Command(name = "restore", resourceBundle = "retouch.cli.RestoreCommand", mixinStandardHelpOptions = true)
 public final class RestoreCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(arity = "1..*", paramLabel = "IN", description = "Input images or folders.")
-    List<Path> inputs;
+    @Parameters(arity = "1..*", paramLabel = "IN", descriptionKey = "IN") List<Path> inputs;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT",
-            description = {"Output file for one input (.png, .jpg, .tif or .bmp: the extension picks the format),",
-                    "or a folder: each result keeps its input's name and format (GIF and WebP inputs give PNG)."})
-    Path output;
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT") Path output;
 
-    @Option(names = {"-m", "--method"}, description = "Classical method: ${COMPLETION-CANDIDATES}.",
-            completionCandidates = MethodNames.class)
-    String method;
+    @Option(names = {"-m", "--method"}, completionCandidates = MethodNames.class) String method;
 
-    @Option(names = "--model", paramLabel = "NAME|PATH",
-            description = "A trained restoration model: name from 'retouch models', folder or .zip, or a TorchScript file (.pt).")
-    String model;
+    @Option(names = "--model", paramLabel = "NAME|PATH") String model;
 
-    @Option(names = "--task", paramLabel = "TASK", completionCandidates = TaskNames.class,
-            description = {"${COMPLETION-CANDIDATES}. Without --model or --method it picks the shipped",
-                    "model for the task (e.g. inpaint -> inpaint-gray; denoise: denoise-color for RGB photos, denoise-gray",
-                    "for gray ones). For TorchScript models it says what the file does",
-                    "(default: recorded in the file, else from the probed scale)."})
-    String task;
+    @Option(names = "--task", paramLabel = "TASK", completionCandidates = TaskNames.class) String task;
 
-    @Option(names = "--channels", defaultValue = "0", paramLabel = "1|3",
-            description = "For TorchScript models: channels the model reads. Default: probed (1, then 3).")
-    int channels;
+    @Option(names = "--channels", defaultValue = "0", paramLabel = "1|3") int channels;
 
-    @Option(names = "--tile", defaultValue = "512", description = {"Tile side for models: memory grows with it, not with the image.",
-            "A photo up to this size runs in one pass (no overlap computed twice). Default: ${DEFAULT-VALUE}."})
-    int tile;
+    @Option(names = "--tile", defaultValue = "512") int tile;
 
-    @Option(names = "--sigma", paramLabel = "S|auto", defaultValue = "auto",
-            description = "Noise level on the 0-255 scale, or 'auto' to estimate it (default).")
-    String sigma;
+    @Option(names = "--sigma", paramLabel = "S|auto", defaultValue = "auto") String sigma;
 
-    @Option(names = "--blur-sigma", paramLabel = "S",
-            description = {"Deblur a known Gaussian blur of this σ (pixels) by plug-and-play with a denoiser (--model,",
-                    "default the shipped denoise-gray); far better than the blind deblur-gray when the blur is known."})
-    Double blurSigma;
+    @Option(names = "--blur-sigma", paramLabel = "S") Double blurSigma;
 
-    @Option(names = "--blur", paramLabel = "gauss:S|motion:LENGTH:ANGLE",
-            description = "As --blur-sigma, for any known blur: Gaussian, or linear motion (pixels, degrees).")
-    String blur;
+    @Option(names = "--blur", paramLabel = "gauss:S|motion:LENGTH:ANGLE") String blur;
 
-    @Option(names = "--mask", paramLabel = "MASK.png", description = "Hole mask for inpainting (white = missing); resized to each image if needed.")
-    Path mask;
+    @Option(names = "--mask", paramLabel = "MASK.png") Path mask;
 
-    @Option(names = "--scale", defaultValue = "2", description = "Upscaling factor for bicubic/nearest. Default: ${DEFAULT-VALUE}.")
-    int scale;
+    @Option(names = "--scale", defaultValue = "2") int scale;
 
-    @Option(names = "--radius", defaultValue = "0", description = "Filter or inpainting radius; 0 = method default.")
-    int radius;
+    @Option(names = "--radius", defaultValue = "0") int radius;
 
-    @Option(names = "--overwrite", description = {"With an output folder, restore every input again, replacing results already there.",
-            "Without it, inputs whose result is already in the folder (and not older than the input) are skipped,",
-            "so a folder run that was stopped or killed finishes only what is missing when run again."})
-    boolean overwrite;
+    @Option(names = "--overwrite") boolean overwrite;
 
     @Mixin ImageOptions imageOptions;
 

@@ -6,10 +6,11 @@ import picocli.CommandLine.Command;
 import retouch.RetouchException;
 
 /** Entry point of the {@code retouch} command: one subcommand class per job. */
+// Help texts: src/main/resources/retouch/cli/RetouchCli.properties
 @Command(name = "retouch",
+        resourceBundle = "retouch.cli.RetouchCli",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Image restoration and synthesis on the JVM: degrade, restore, measure, train and generate.",
         subcommands = {
                 DemoCommand.class,
                 DegradeCommand.class,
@@ -26,17 +27,7 @@ import retouch.RetouchException;
                 InterpolateCommand.class,
                 EvalGenCommand.class,
                 EvalInpaintCommand.class,
-                CommandLine.HelpCommand.class},
-        footer = {"%nExamples:",
-                "  retouch demo",
-                "  retouch degrade photo.png -o noisy.png --degrade noise:gauss:25 --seed 1",
-                "  retouch restore noisy.png -o clean.png --method nlm --sigma 25",
-                "  retouch metrics clean.png restored.png --json",
-                "%nOn Apache Spark (the launcher runs it; README, \"Running on a cluster\"):",
-                "  retouch spark restore --input DIR --output DIR --task denoise [--master local[2]]",
-                "  retouch spark eval --set DIR --task denoise --sigma 25 --report DIR",
-                "  retouch spark --help",
-                ExitCodes.HELP_FOOTER})
+                CommandLine.HelpCommand.class})
 public final class RetouchCli implements java.util.concurrent.Callable<Integer> {
 
     @CommandLine.Spec
@@ -55,7 +46,7 @@ public final class RetouchCli implements java.util.concurrent.Callable<Integer> 
 
     /** Runs one command line with the given streams and returns its exit code (used by tests too). */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cl = new CommandLine(new RetouchCli());
+        CommandLine cl = HelpTexts.complete(new CommandLine(new RetouchCli()));
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(RetouchCli::handleFailure);

@@ -22,75 +22,48 @@ import retouch.nn.store.ModelMeta;
 import retouch.nn.train.Trainer;
 
 /** {@code retouch train classifier}: the domain classifier behind the generative-model evaluator (FD, KID, label accuracy). */
-@Command(name = "classifier", mixinStandardHelpOptions = true,
-        description = {"Train the small CNN whose features measure generated images of a domain (FD and KID against",
-                "the test split, label accuracy of conditional samples), then evaluate it on the test split, compute",
-                "the real-vs-real floors (training vs test images) and write the evaluator model (--export).",
-                "Random shifts of up to --shift pixels, Adam with cosine decay, validation accuracy every epoch on",
-                "images held out of the training split. Running it again on the same --out resumes."},
-        footer = {"%nExamples:",
-                "  retouch train classifier --data mnist --epochs 30 --out runs/clf-mnist --export models/evaluator-mnist",
-                "  retouch train classifier --data fashion-mnist --epochs 15 --out runs/clf-fmnist --export models/evaluator-fmnist",
-                ExitCodes.HELP_FOOTER})
+// Help texts: src/main/resources/retouch/cli/TrainClassifierCommand.properties
+@Command(name = "classifier", resourceBundle = "retouch.cli.TrainClassifierCommand", mixinStandardHelpOptions = true)
 public final class TrainClassifierCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--data", defaultValue = "mnist", description = "mnist, fashion-mnist, or a folder with MNIST-format IDX files. Default: ${DEFAULT-VALUE}.")
-    String data;
+    @Option(names = "--data", defaultValue = "mnist") String data;
 
-    @Option(names = "--download", description = "Allow the checksummed MNIST download if it is not found locally.")
-    boolean download;
+    @Option(names = "--download") boolean download;
 
-    @Option(names = "--out", required = true, description = "Run folder (checkpoint, train.csv, loss.png).")
-    Path out;
+    @Option(names = "--out", required = true) Path out;
 
-    @Option(names = "--export", description = "Where to write the evaluator model when training completes. Default: OUT/evaluator.")
-    Path export;
+    @Option(names = "--export") Path export;
 
-    @Option(names = "--epochs", defaultValue = "20", description = "Passes over the training images. Default: ${DEFAULT-VALUE}.")
-    int epochs;
+    @Option(names = "--epochs", defaultValue = "20") int epochs;
 
-    @Option(names = "--batch", defaultValue = "64", description = "Images per step. Default: ${DEFAULT-VALUE}.")
-    int batch;
+    @Option(names = "--batch", defaultValue = "64") int batch;
 
-    @Option(names = "--lr", defaultValue = "1e-3", description = "Peak learning rate (Adam, cosine decay). Default: ${DEFAULT-VALUE}.")
-    float lr;
+    @Option(names = "--lr", defaultValue = "1e-3") float lr;
 
-    @Option(names = "--lr-min", defaultValue = "1e-5", description = "Final learning rate. Default: ${DEFAULT-VALUE}.")
-    float lrMin;
+    @Option(names = "--lr-min", defaultValue = "1e-5") float lrMin;
 
-    @Option(names = "--val", defaultValue = "1000", description = "Training images held out for validation. Default: ${DEFAULT-VALUE}.")
-    int validation;
+    @Option(names = "--val", defaultValue = "1000") int validation;
 
-    @Option(names = "--shift", defaultValue = "2", description = "Random shift augmentation, ± pixels (0 = off). Default: ${DEFAULT-VALUE}.")
-    int shift;
+    @Option(names = "--shift", defaultValue = "2") int shift;
 
-    @Option(names = "--widths", defaultValue = "32,64", split = ",", description = "Conv filters per stage (2 convs + 2x2 max-pool each). Default: ${DEFAULT-VALUE}.")
-    List<Integer> widths;
+    @Option(names = "--widths", defaultValue = "32,64", split = ",") List<Integer> widths;
 
-    @Option(names = "--features", defaultValue = "128", description = "Width of the feature (penultimate) layer. Default: ${DEFAULT-VALUE}.")
-    int features;
+    @Option(names = "--features", defaultValue = "128") int features;
 
-    @Option(names = "--dropout", defaultValue = "0.5", description = "Dropout before the last layer. Default: ${DEFAULT-VALUE}.")
-    float dropout;
+    @Option(names = "--dropout", defaultValue = "0.5") float dropout;
 
-    @Option(names = "--no-batch-norm", description = "No BatchNorm after the convolutions.")
-    boolean noBatchNorm;
+    @Option(names = "--no-batch-norm") boolean noBatchNorm;
 
-    @Option(names = "--limit", defaultValue = "0", description = "Use only the first N training images (quick trials); 0 = all.")
-    int limit;
+    @Option(names = "--limit", defaultValue = "0") int limit;
 
-    @Option(names = "--test-limit", defaultValue = "0", description = "Use only the first N test images (quick trials); 0 = all.")
-    int testLimit;
+    @Option(names = "--test-limit", defaultValue = "0") int testLimit;
 
-    @Option(names = "--floor-images", defaultValue = "10000", description = "Images per split for the real-vs-real FD/KID floors. Default: ${DEFAULT-VALUE}.")
-    int floorImages;
+    @Option(names = "--floor-images", defaultValue = "10000") int floorImages;
 
-    @Option(names = "--kid-reference", defaultValue = "2000", description = "Test feature vectors stored for KID. Default: ${DEFAULT-VALUE}.")
-    int kidReference;
+    @Option(names = "--kid-reference", defaultValue = "2000") int kidReference;
 
-    @Option(names = "--stop-at-epoch", defaultValue = "0", description = "Stop with a checkpoint after this epoch (time-boxed sessions); 0 = run to the end.")
-    int stopAtEpoch;
+    @Option(names = "--stop-at-epoch", defaultValue = "0") int stopAtEpoch;
 
     @Mixin SeedQuietOptions seedQuiet;
 

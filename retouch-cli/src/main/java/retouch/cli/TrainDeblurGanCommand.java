@@ -3,13 +3,8 @@ package retouch.cli;
 import picocli.CommandLine.Command;
 
 /** {@code retouch train deblur-gan}: the inpainting trainer's U-Net and PatchGAN, trained to sharpen blurred images. */
-@Command(name = "deblur-gan", mixinStandardHelpOptions = true,
-        description = {"Train a U-Net that sharpens blurred images (Gaussian or motion blur, mild noise) with a spectrally",
-                "normalised PatchGAN discriminator (hinge loss) next to an L1 loss; the options are train inpaint's.",
-                "Running it again on the same --out resumes."},
-        footer = {"%nExample:",
-                "  retouch train deblur-gan --data train400 --size 64 --steps 20000 --out runs/deblur-gan-gray",
-                ExitCodes.HELP_FOOTER})
+// Help texts: src/main/resources/retouch/cli/TrainInpaintCommand.properties, shared with train inpaint (the options are its own)
+@Command(name = "deblur-gan", resourceBundle = "retouch.cli.TrainInpaintCommand", mixinStandardHelpOptions = true)
 public final class TrainDeblurGanCommand extends TrainInpaintCommand {
     @Override
     String defaultTask() {

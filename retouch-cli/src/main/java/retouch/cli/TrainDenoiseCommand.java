@@ -15,19 +15,11 @@ import retouch.nn.train.TrainingTask;
 import retouch.nn.train.Trainer;
 
 /** {@code retouch train denoise} (alias {@code restore}): denoising, deblurring and super-resolution networks. */
-@Command(name = "denoise", aliases = {"restore"}, mixinStandardHelpOptions = true,
-        description = {"Train a restoration network on patches of clean photos: a Gaussian denoiser",
-                "(FFDNet-style or DnCNN; noise drawn per patch from --sigma, 0-55 gives one blind model),",
-                "or with --task deblur|sr2|sr3|sr4 an FFDNet-style deblurring or super-resolution network.",
-                "Running it again on the same --out resumes from the last checkpoint."},
-        footer = {"%nExamples:",
-                "  retouch train denoise --data train400 --steps 50000 --out runs/denoise-gray",
-                "  retouch train denoise --data cbsd432 --channels 3 --arch ffdnet --width 96 --depth 12 --out runs/denoise-color",
-                "  retouch train denoise --arch dncnn --depth 17 --sigma 25 --patch 40 --out runs/dncnn-s25",
-                "  retouch train denoise --arch unet --width 64 --levels 3 --blocks 2 --sigma 0-75 --quantize --loss l1 --out runs/unet-gray",
-                "  retouch train restore --task deblur --steps 30000 --out runs/deblur-gray",
-                "  retouch train restore --task sr2 --steps 30000 --out runs/sr2-gray",
-                ExitCodes.HELP_FOOTER})
+// Help texts: src/main/resources/retouch/cli/TrainDenoiseCommand.properties
+@Command(name = "denoise",
+        resourceBundle = "retouch.cli.TrainDenoiseCommand",
+        aliases = {"restore"},
+        mixinStandardHelpOptions = true)
 public final class TrainDenoiseCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -39,53 +31,34 @@ public final class TrainDenoiseCommand implements Callable<Integer> {
 
     @Mixin TrainSteps schedule = new TrainSteps(50_000, 500);
 
-    @Option(names = "--task", defaultValue = "denoise", description = "denoise, deblur, jpeg (artefact removal, quality 10-95), sr2, sr3 or sr4"
-            + " (inpaint and deblur-gan: train inpaint / train deblur-gan). Default: ${DEFAULT-VALUE}.")
-    String task;
+    @Option(names = "--task", defaultValue = "denoise") String task;
 
-    @Option(names = "--noise-max", defaultValue = "5", description = "Deblurring: noise σ drawn from 0 to this. Default: ${DEFAULT-VALUE}.")
-    double noiseMax;
+    @Option(names = "--noise-max", defaultValue = "5") double noiseMax;
 
-    @Option(names = "--arch", defaultValue = "ffdnet", description = "ffdnet, dncnn or unet (multi-scale residual U-Net, DRUNet-style). Default: ${DEFAULT-VALUE}.")
-    String arch;
+    @Option(names = "--arch", defaultValue = "ffdnet") String arch;
 
-    @Option(names = "--levels", defaultValue = "3", description = "unet: resolutions (level i has width·2^i filters). Default: ${DEFAULT-VALUE}.")
-    int levels;
+    @Option(names = "--levels", defaultValue = "3") int levels;
 
-    @Option(names = "--blocks", defaultValue = "2", description = "unet: residual blocks per level. Default: ${DEFAULT-VALUE}.")
-    int blocks;
+    @Option(names = "--blocks", defaultValue = "2") int blocks;
 
-    @Option(names = "--quantize", description = "Clip the noisy input to [0,1] and round it to 8 bits, as photos users have are"
-            + " (validation too).")
-    boolean quantize;
+    @Option(names = "--quantize") boolean quantize;
 
-    @Option(names = "--channels", defaultValue = "1", description = "1 (gray) or 3 (RGB). Default: ${DEFAULT-VALUE}.")
-    int channels;
+    @Option(names = "--channels", defaultValue = "1") int channels;
 
-    @Option(names = "--depth", defaultValue = "15", description = "Conv layers. Default: ${DEFAULT-VALUE}.")
-    int depth;
+    @Option(names = "--depth", defaultValue = "15") int depth;
 
-    @Option(names = "--width", defaultValue = "64", description = "Filters per layer. Default: ${DEFAULT-VALUE}.")
-    int width;
+    @Option(names = "--width", defaultValue = "64") int width;
 
-    @Option(names = "--sigma", defaultValue = "0-55", description = "Noise σ (0-255 scale): one value or a range LO-HI. Default: ${DEFAULT-VALUE}.")
-    String sigma;
+    @Option(names = "--sigma", defaultValue = "0-55") String sigma;
 
-    @Option(names = "--loss", defaultValue = "l2", description = "l2 or l1; for deblur, jpeg and srK also psnr (minus the mean PSNR gain per patch:"
-            + " damage to nearly clean patches costs as much as repairs of bad ones gain). Default: ${DEFAULT-VALUE}.")
-    String loss;
+    @Option(names = "--loss", defaultValue = "l2") String loss;
 
-    @Option(names = "--freeze-batchnorm", description = "Normalise with the start model's BatchNorm statistics and leave them"
-            + " unchanged (fine-tuning from --init-from, e.g. an RGB model from denoise-gray at three times the width).")
-    boolean freezeBatchNorm;
+    @Option(names = "--freeze-batchnorm") boolean freezeBatchNorm;
 
     @Mixin
     LrRampOption lrRamp;
 
-    @Option(names = "--init-from", paramLabel = "NAME|PATH", description = "Start from this model's weights instead of a random "
-            + "initialisation: fine-tune a shipped model on your photos (e.g. denoise-gray), or start another task on the same network "
-            + "(same --arch, --channels, --depth and --width). Ignored when resuming.")
-    String initFrom;
+    @Option(names = "--init-from", paramLabel = "NAME|PATH") String initFrom;
 
     @Override
     public Integer call() throws IOException {

@@ -13,15 +13,8 @@ import retouch.nn.restore.FusionTraining;
 import retouch.nn.train.Trainer;
 
 /** {@code retouch train fusion}: the head that merges a gray denoiser's output with its Wiener stage's. */
-@Command(name = "fusion", mixinStandardHelpOptions = true,
-        description = {"Train the fusion head of a gray denoiser: a small CNN that merges the network's output with",
-                "the output of BM3D's Wiener stage (and the noisy input) pixel by pixel. The network stays as it is.",
-                "Each training image is first denoised at --samples-per-image noise levels (kept in the run folder),",
-                "then the head trains on patches of those results. Running it again on the same --out resumes."},
-        footer = {"%nExample:",
-                "  retouch train fusion --from denoise-gray --data train400 --steps 4000 --out runs/denoise-gray-fusion",
-                "  retouch models export runs/denoise-gray-fusion/checkpoint --to models/denoise-gray",
-                ExitCodes.HELP_FOOTER})
+// Help texts: src/main/resources/retouch/cli/TrainFusionCommand.properties
+@Command(name = "fusion", resourceBundle = "retouch.cli.TrainFusionCommand", mixinStandardHelpOptions = true)
 public final class TrainFusionCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -33,21 +26,15 @@ public final class TrainFusionCommand implements Callable<Integer> {
 
     @Mixin TrainSteps schedule = new TrainSteps(4000, 250);
 
-    @Option(names = "--from", defaultValue = "denoise-gray", paramLabel = "NAME|PATH",
-            description = "The gray FFDNet-style denoiser whose output is merged (its network is kept). Default: ${DEFAULT-VALUE}.")
-    String from;
+    @Option(names = "--from", defaultValue = "denoise-gray", paramLabel = "NAME|PATH") String from;
 
-    @Option(names = "--depth", defaultValue = "6", description = "Conv layers of the head. Default: ${DEFAULT-VALUE}.")
-    int depth;
+    @Option(names = "--depth", defaultValue = "6") int depth;
 
-    @Option(names = "--width", defaultValue = "32", description = "Filters per layer of the head. Default: ${DEFAULT-VALUE}.")
-    int width;
+    @Option(names = "--width", defaultValue = "32") int width;
 
-    @Option(names = "--samples-per-image", defaultValue = "4", description = "Noise levels drawn per training image. Default: ${DEFAULT-VALUE}.")
-    int samplesPerImage;
+    @Option(names = "--samples-per-image", defaultValue = "4") int samplesPerImage;
 
-    @Option(names = "--sigma", defaultValue = "0-55", description = "Noise σ range (0-255 scale). Default: ${DEFAULT-VALUE}.")
-    String sigma;
+    @Option(names = "--sigma", defaultValue = "0-55") String sigma;
 
     @Override
     public Integer call() throws IOException {

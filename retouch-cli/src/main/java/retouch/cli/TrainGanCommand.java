@@ -20,81 +20,55 @@ import retouch.nn.gan.GanTraining;
 import retouch.nn.train.Trainer;
 
 /** {@code retouch train gan} / {@code cgan}: a DCGAN (optionally class-conditional) trained in Java. */
-@Command(name = "gan", aliases = {"cgan"}, mixinStandardHelpOptions = true,
-        description = {"Train a DCGAN-style generator against a spectrally normalised discriminator (hinge or",
-                "non-saturating loss, TTUR learning rates, EMA generator). 'cgan' (or --conditional) trains a",
-                "class-conditional generator with a projection discriminator. Progress bar, checkpoints, resume,",
-                "train.csv (with FD/KID from the domain evaluator when one is installed), loss.png, sample grids."},
-        footer = {"%nExamples:",
-                "  retouch train gan --data fashion-mnist --steps 20000 --out runs/gan-fmnist",
-                "  retouch train cgan --data fashion-mnist --loss hinge --steps 20000 --out runs/cgan-fmnist",
-                "  retouch train gan --data /path/to/faces --size 32 --channels 3 --out runs/gan-faces",
-                ExitCodes.HELP_FOOTER})
+// Help texts: src/main/resources/retouch/cli/TrainGanCommand.properties
+@Command(name = "gan",
+        resourceBundle = "retouch.cli.TrainGanCommand",
+        aliases = {"cgan"},
+        mixinStandardHelpOptions = true)
 public final class TrainGanCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Mixin TrainRunOptions run;
 
-    @Option(names = "--data", required = true, description = "mnist, fashion-mnist, a named image set (e.g. celeba64) or a folder of images.")
-    String data;
+    @Option(names = "--data", required = true) String data;
 
-    @Option(names = "--conditional", description = "Class-conditional (implied by 'train cgan').")
-    boolean conditional;
+    @Option(names = "--conditional") boolean conditional;
 
-    @Option(names = "--size", defaultValue = "0", description = "Image size 28, 32 or 64 (default: the data's size, 28 for MNIST sets).")
-    int size;
+    @Option(names = "--size", defaultValue = "0") int size;
 
-    @Option(names = "--channels", defaultValue = "1", description = "Folder data: 1 (gray) or 3 (RGB). Default: ${DEFAULT-VALUE}.")
-    int channels;
+    @Option(names = "--channels", defaultValue = "1") int channels;
 
-    @Option(names = "--limit", defaultValue = "50000", description = "Folder data: use at most this many images. Default: ${DEFAULT-VALUE}.")
-    int limit;
+    @Option(names = "--limit", defaultValue = "50000") int limit;
 
-    @Option(names = "--latent", defaultValue = "64", description = "Latent dimensions. Default: ${DEFAULT-VALUE}.")
-    int latent;
+    @Option(names = "--latent", defaultValue = "64") int latent;
 
-    @Option(names = "--g-width", defaultValue = "32", description = "Generator channels at full resolution (doubling per coarser stage). Default: ${DEFAULT-VALUE}.")
-    int gWidth;
+    @Option(names = "--g-width", defaultValue = "32") int gWidth;
 
-    @Option(names = "--d-width", defaultValue = "32", description = "Discriminator channels of the first stage. Default: ${DEFAULT-VALUE}.")
-    int dWidth;
+    @Option(names = "--d-width", defaultValue = "32") int dWidth;
 
-    @Option(names = "--loss", defaultValue = "hinge", description = "hinge or ns (non-saturating). Default: ${DEFAULT-VALUE}.")
-    String loss;
+    @Option(names = "--loss", defaultValue = "hinge") String loss;
 
-    @Option(names = "--n-dis", defaultValue = "1", description = "Discriminator updates per generator update. Default: ${DEFAULT-VALUE}.")
-    int nDis;
+    @Option(names = "--n-dis", defaultValue = "1") int nDis;
 
-    @Option(names = "--lr-g", defaultValue = "1e-4", description = "Generator learning rate. Default: ${DEFAULT-VALUE}.")
-    float lrG;
+    @Option(names = "--lr-g", defaultValue = "1e-4") float lrG;
 
-    @Option(names = "--lr-d", defaultValue = "4e-4", description = "Discriminator learning rate (TTUR: higher than G's). Default: ${DEFAULT-VALUE}.")
-    float lrD;
+    @Option(names = "--lr-d", defaultValue = "4e-4") float lrD;
 
-    @Option(names = "--betas", defaultValue = "0,0.9", split = ",", description = "Adam β1,β2 (e.g. 0,0.9 or 0.5,0.999). Default: ${DEFAULT-VALUE}.")
-    float[] betas;
+    @Option(names = "--betas", defaultValue = "0,0.9", split = ",") float[] betas;
 
-    @Option(names = "--aux-weight", defaultValue = "0",
-            description = "Conditional models: weight of an auxiliary classifier loss (AC-GAN) on top of the projection discriminator; 0 = off. Default: ${DEFAULT-VALUE}.")
-    float auxWeight;
+    @Option(names = "--aux-weight", defaultValue = "0") float auxWeight;
 
-    @Option(names = "--batch", defaultValue = "64", description = "Images per step. Default: ${DEFAULT-VALUE}.")
-    int batch;
+    @Option(names = "--batch", defaultValue = "64") int batch;
 
-    @Option(names = "--steps", defaultValue = "20000", description = "Generator updates. Default: ${DEFAULT-VALUE}.")
-    long steps;
+    @Option(names = "--steps", defaultValue = "20000") long steps;
 
-    @Option(names = "--ema", defaultValue = "0.999", description = "EMA decay of the sampling generator. Default: ${DEFAULT-VALUE}.")
-    float ema;
+    @Option(names = "--ema", defaultValue = "0.999") float ema;
 
-    @Option(names = "--eval-every", defaultValue = "1000", description = "FD/KID every N steps (needs the domain evaluator); also sample grids. Default: ${DEFAULT-VALUE}.")
-    long evalEvery;
+    @Option(names = "--eval-every", defaultValue = "1000") long evalEvery;
 
-    @Option(names = "--eval-samples", defaultValue = "2000", description = "Samples per FD/KID estimate during training. Default: ${DEFAULT-VALUE}.")
-    int evalSamples;
+    @Option(names = "--eval-samples", defaultValue = "2000") int evalSamples;
 
-    @Option(names = "--checkpoint-every", defaultValue = "500", description = "Default: ${DEFAULT-VALUE}.")
-    long checkpointEvery;
+    @Option(names = "--checkpoint-every", defaultValue = "500") long checkpointEvery;
 
     @Override
     public Integer call() throws IOException {

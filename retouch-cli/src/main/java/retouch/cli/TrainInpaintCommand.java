@@ -20,80 +20,51 @@ import retouch.nn.inpaint.InpaintTraining;
 import retouch.nn.train.Trainer;
 
 /** {@code retouch train inpaint} (and, through {@link TrainDeblurGanCommand}, {@code train deblur-gan}): U-Net generators with a PatchGAN discriminator. */
-@Command(name = "inpaint", mixinStandardHelpOptions = true,
-        description = {"Train a U-Net that fills holes (inpaint) or sharpens blurred images (deblur-gan, or --task deblur-gan),",
-                "with a spectrally normalised PatchGAN discriminator (hinge loss) next to an L1 loss that weighs",
-                "the hole more. --adv-weight 0 trains the L1-only ablation. Masks: free-form strokes, random boxes",
-                "and centre boxes covering --hole of each crop. Running it again on the same --out resumes."},
-        footer = {"%nExamples:",
-                "  retouch train inpaint --data train400 --size 96 --batch 8 --mask-dir ../shared/data/masks --steps 2500 --out runs/inpaint-gray",
-                "  retouch train inpaint --data fashion-mnist --size 28 --levels 2 --steps 6000 --out runs/inpaint-fmnist",
-                "  retouch train inpaint --data fashion-mnist --size 28 --levels 2 --adv-weight 0 --out runs/inpaint-fmnist-l1",
-                "  retouch train deblur-gan --data train400 --size 64 --steps 20000 --out runs/deblur-gan-gray",
-                ExitCodes.HELP_FOOTER})
+// Help texts: src/main/resources/retouch/cli/TrainInpaintCommand.properties
+@Command(name = "inpaint", resourceBundle = "retouch.cli.TrainInpaintCommand", mixinStandardHelpOptions = true)
 public class TrainInpaintCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Mixin TrainRunOptions run;
 
-    @Option(names = "--data", defaultValue = "train400",
-            description = "Named set (train400, cbsd432, celeba64, mnist, fashion-mnist) or a folder of images. Default: ${DEFAULT-VALUE}.")
-    String data;
+    @Option(names = "--data", defaultValue = "train400") String data;
 
-    @Option(names = "--task", description = "inpaint or deblur-gan. Default: the command's own (train inpaint, train deblur-gan).")
-    String task;
+    @Option(names = "--task") String task;
 
-    @Option(names = "--channels", defaultValue = "1", description = "1 (gray) or 3 (RGB). Default: ${DEFAULT-VALUE}.")
-    int channels;
+    @Option(names = "--channels", defaultValue = "1") int channels;
 
-    @Option(names = "--size", defaultValue = "64", description = "Training crop side. Default: ${DEFAULT-VALUE}.")
-    int size;
+    @Option(names = "--size", defaultValue = "64") int size;
 
-    @Option(names = "--levels", defaultValue = "3", description = "U-Net downsamplings (size must be a multiple of 2^levels). Default: ${DEFAULT-VALUE}.")
-    int levels;
+    @Option(names = "--levels", defaultValue = "3") int levels;
 
-    @Option(names = "--width", defaultValue = "32", description = "U-Net channels at full resolution. Default: ${DEFAULT-VALUE}.")
-    int width;
+    @Option(names = "--width", defaultValue = "32") int width;
 
-    @Option(names = "--d-width", defaultValue = "32", description = "Discriminator channels of its first layer. Default: ${DEFAULT-VALUE}.")
-    int dWidth;
+    @Option(names = "--d-width", defaultValue = "32") int dWidth;
 
-    @Option(names = "--adv-weight", defaultValue = "0.01", description = "Weight of the adversarial loss; 0 = L1 only. Default: ${DEFAULT-VALUE}.")
-    float advWeight;
+    @Option(names = "--adv-weight", defaultValue = "0.01") float advWeight;
 
-    @Option(names = "--hole-weight", defaultValue = "6", description = "L1 weight inside the hole (1 outside). Default: ${DEFAULT-VALUE}.")
-    float holeWeight;
+    @Option(names = "--hole-weight", defaultValue = "6") float holeWeight;
 
-    @Option(names = "--hole", defaultValue = "0.05-0.5", description = "Hole coverage range of training masks. Default: ${DEFAULT-VALUE}.")
-    String hole;
+    @Option(names = "--hole", defaultValue = "0.05-0.5") String hole;
 
-    @Option(names = "--mask-dir", paramLabel = "DIR",
-            description = "Also draw a third of the training masks from this folder of mask pictures (white = hole), e.g. the NVIDIA "
-                    + "irregular masks in ../shared/data/masks; files numbered 4 mod 5 are left out for evaluation.")
-    Path maskDir;
+    @Option(names = "--mask-dir", paramLabel = "DIR") Path maskDir;
 
-    @Option(names = "--batch", defaultValue = "16", description = "Crops per step. Default: ${DEFAULT-VALUE}.")
-    int batch;
+    @Option(names = "--batch", defaultValue = "16") int batch;
 
-    @Option(names = "--lr", defaultValue = "2e-4", description = "Peak learning rate of G and D (cosine decay). Default: ${DEFAULT-VALUE}.")
-    float lr;
+    @Option(names = "--lr", defaultValue = "2e-4") float lr;
 
-    @Option(names = "--lr-min", defaultValue = "1e-6", description = "Final learning rate. Default: ${DEFAULT-VALUE}.")
-    float lrMin;
+    @Option(names = "--lr-min", defaultValue = "1e-6") float lrMin;
 
     @Mixin TrainSteps schedule = new TrainSteps(20_000, 250);
 
     @Mixin
     LrRampOption lrRamp;
 
-    @Option(names = "--validate-every", defaultValue = "500", description = "Validation (hole PSNR vs Telea) every N steps. Default: ${DEFAULT-VALUE}.")
-    long validateEvery;
+    @Option(names = "--validate-every", defaultValue = "500") long validateEvery;
 
-    @Option(names = "--val-every", defaultValue = "20", description = "Folders: hold out every N-th image for validation. Default: ${DEFAULT-VALUE}.")
-    int valEvery;
+    @Option(names = "--val-every", defaultValue = "20") int valEvery;
 
-    @Option(names = "--val-images", defaultValue = "200", description = "Labeled sets: training images held out for validation. Default: ${DEFAULT-VALUE}.")
-    int valImages;
+    @Option(names = "--val-images", defaultValue = "200") int valImages;
 
     /** The task this command trains unless --task says otherwise. */
     String defaultTask() {

@@ -2,6 +2,7 @@ package retouch.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -12,16 +13,15 @@ import retouch.nn.train.TrainingTask;
  * The options every {@code retouch train …} run shares (run folder, export, seed, time-boxed stop,
  * quiet), and how they configure the {@link Trainer}: one place instead of one copy per family.
  */
+// Help texts: src/main/resources/retouch/cli/TrainRunOptions.properties
+@Command(resourceBundle = "retouch.cli.TrainRunOptions")
 public final class TrainRunOptions {
 
-    @Option(names = "--out", required = true, description = "Run folder (checkpoint, train.csv, loss.png, samples/); the same folder resumes.")
-    Path out;
+    @Option(names = "--out", required = true) Path out;
 
-    @Option(names = "--export", description = "Also save the final model here (folder or .zip) when the run completes.")
-    Path export;
+    @Option(names = "--export") Path export;
 
-    @Option(names = "--stop-at", defaultValue = "0", description = "Stop with a checkpoint after this step (time-boxed sessions); 0 = run to the end.")
-    long stopAt;
+    @Option(names = "--stop-at", defaultValue = "0") long stopAt;
 
     @Mixin SeedQuietOptions seedQuiet;
 

@@ -1,5 +1,6 @@
 package retouch.cli;
 
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import retouch.nn.train.Trainer;
 
@@ -8,13 +9,13 @@ import retouch.nn.train.Trainer;
  * fusion, inpaint}). Each family has its own defaults, so each command creates this with them: picocli
  * takes a mixin field's initial value as the option's default (and shows it as ${DEFAULT-VALUE}).
  */
+// Help texts: src/main/resources/retouch/cli/TrainSteps.properties
+@Command(resourceBundle = "retouch.cli.TrainSteps")
 final class TrainSteps {
 
-    @Option(names = "--steps", description = "Total steps. Default: ${DEFAULT-VALUE}.")
-    long steps;
+    @Option(names = "--steps") long steps;
 
-    @Option(names = "--checkpoint-every", description = "Default: ${DEFAULT-VALUE}.")
-    long checkpointEvery;
+    @Option(names = "--checkpoint-every") long checkpointEvery;
 
     TrainSteps(long steps, long checkpointEvery) {
         this.steps = steps;

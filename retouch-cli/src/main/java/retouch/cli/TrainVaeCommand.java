@@ -17,61 +17,44 @@ import retouch.nn.vae.Likelihood;
 import retouch.nn.vae.VaeTraining;
 
 /** {@code retouch train vae}: a (conditional) variational autoencoder on a labeled image set. */
-@Command(name = "vae", aliases = {"cvae"}, mixinStandardHelpOptions = true,
-        description = {"Train a convolutional VAE (or, with --conditional, a CVAE that generates a chosen class)",
-                "on MNIST-style data. Shows progress; writes checkpoints, train.csv, loss.png and a sample grid",
-                "per epoch under --out; running it again on the same --out resumes."},
-        footer = {"%nExamples:",
-                "  retouch train vae --data mnist --binarize --epochs 100 --out runs/vae-mnist --export models/vae-mnist",
-                "  retouch train vae --data fashion-mnist --conditional --epochs 30 --out runs/cvae-fmnist",
-                ExitCodes.HELP_FOOTER})
+// Help texts: src/main/resources/retouch/cli/TrainVaeCommand.properties
+@Command(name = "vae",
+        resourceBundle = "retouch.cli.TrainVaeCommand",
+        aliases = {"cvae"},
+        mixinStandardHelpOptions = true)
 public final class TrainVaeCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Mixin TrainRunOptions run;
 
-    @Option(names = "--data", required = true, description = "mnist, fashion-mnist, or a folder with an MNIST-style IDX set.")
-    String data;
+    @Option(names = "--data", required = true) String data;
 
-    @Option(names = "--conditional", description = "Condition encoder and decoder on the class label (CVAE; implied by 'train cvae').")
-    boolean conditional;
+    @Option(names = "--conditional") boolean conditional;
 
-    @Option(names = "--latent", defaultValue = "32", description = "Latent dimensions. Default: ${DEFAULT-VALUE}.")
-    int latent;
+    @Option(names = "--latent", defaultValue = "32") int latent;
 
-    @Option(names = "--width", defaultValue = "32", description = "Channels of the first conv stage (doubling per stage). Default: ${DEFAULT-VALUE}.")
-    int width;
+    @Option(names = "--width", defaultValue = "32") int width;
 
-    @Option(names = "--likelihood", defaultValue = "bernoulli", description = "bernoulli, cbernoulli or gaussian. Default: ${DEFAULT-VALUE}.")
-    String likelihood;
+    @Option(names = "--likelihood", defaultValue = "bernoulli") String likelihood;
 
-    @Option(names = "--binarize", description = "Train on binarised images (each pixel resampled as Bernoulli(gray) every batch).")
-    boolean binarize;
+    @Option(names = "--binarize") boolean binarize;
 
-    @Option(names = "--beta", defaultValue = "1", description = "KL weight β. Default: ${DEFAULT-VALUE}.")
-    float beta;
+    @Option(names = "--beta", defaultValue = "1") float beta;
 
-    @Option(names = "--warmup-epochs", defaultValue = "0", description = "Ramp β linearly from 0 over this many epochs. Default: ${DEFAULT-VALUE}.")
-    double warmupEpochs;
+    @Option(names = "--warmup-epochs", defaultValue = "0") double warmupEpochs;
 
-    @Option(names = "--beta-start", defaultValue = "0", description = {"β at step 0 when --warmup-epochs is set: β moves linearly from here to --beta.",
-            "Above --beta (e.g. 4) it makes a CVAE read its label: a dear latent code cannot carry the class early on. Default: ${DEFAULT-VALUE}."})
-    float betaStart;
+    @Option(names = "--beta-start", defaultValue = "0") float betaStart;
 
-    @Option(names = "--label-everywhere", description = "CVAE: also feed the label to every decoder convolution (as constant channels), not only to the linear layers.")
-    boolean labelEverywhere;
+    @Option(names = "--label-everywhere") boolean labelEverywhere;
 
 
-    @Option(names = "--epochs", defaultValue = "30", description = "Passes over the training images. Default: ${DEFAULT-VALUE}.")
-    double epochs;
+    @Option(names = "--epochs", defaultValue = "30") double epochs;
 
-    @Option(names = "--batch", defaultValue = "128", description = "Images per step. Default: ${DEFAULT-VALUE}.")
-    int batch;
+    @Option(names = "--batch", defaultValue = "128") int batch;
 
     @Mixin LearningRateOptions rate;
 
-    @Option(names = "--held-out", defaultValue = "500", description = "Training images held out for validation. Default: ${DEFAULT-VALUE}.")
-    int heldOut;
+    @Option(names = "--held-out", defaultValue = "500") int heldOut;
 
     @Mixin
     LrRampOption lrRamp;
