@@ -8,7 +8,6 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.opencv.core.Mat;
 import org.opencv.photo.Photo;
-import retouch.baseline.ClassicalMethod;
 import retouch.baseline.ClassicalMethods;
 import retouch.baseline.OpenCv;
 import retouch.baseline.TvDenoiser;
@@ -75,8 +74,8 @@ public class ClassicalBaselines {
                 Image x = ImageFiles.read(dir.resolve(String.format("%02d.png", i)));
                 Image y = GaussianNoise.addNoise(x, sigma, new SplittableRandom(i));
                 noisy += Psnr.of(x, y.clip());
-                Image a = ClassicalMethods.byName("nlm").apply(y, ClassicalMethod.Params.ofSigma(sigma));
-                Image b = ClassicalMethods.byName("tv").apply(y, ClassicalMethod.Params.ofSigma(sigma));
+                Image a = ClassicalMethods.byName("nlm").apply(y, retouch.restore.RestoreParams.ofSigma(sigma));
+                Image b = ClassicalMethods.byName("tv").apply(y, retouch.restore.RestoreParams.ofSigma(sigma));
                 nlm += Psnr.of(x, a);
                 tv += Psnr.of(x, b);
                 ssimNlm += Ssim.of(x, a);

@@ -1,5 +1,6 @@
 package retouch.cli;
 
+import retouch.restore.RestoreParams;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -15,7 +16,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
-import retouch.baseline.ClassicalMethod;
 import retouch.baseline.ClassicalMethods;
 import retouch.degrade.DegradationSpec;
 import retouch.degrade.Degraded;
@@ -137,7 +137,7 @@ public final class DemoCommand implements Callable<Integer> {
             Map<String, Object> methods = new LinkedHashMap<>();
             for (Restorer m : restorers(c, toClose)) {
                 String name = m.name();
-                ClassicalMethod.Params p = ClassicalMethod.Params.defaults();
+                RestoreParams p = RestoreParams.defaults();
                 if (d.hasMask()) p = p.withMask(d.mask());
                 p = p.withBlur(blur);
                 long t0 = System.nanoTime();

@@ -1,5 +1,6 @@
 package retouch.cli;
 
+import retouch.restore.RestoreParams;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,7 +12,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import retouch.RetouchException;
-import retouch.baseline.ClassicalMethod;
 import retouch.baseline.ClassicalMethods;
 import retouch.data.Dataset;
 import retouch.data.Datasets;
@@ -80,7 +80,7 @@ public final class EvalInpaintCommand implements Callable<Integer> {
             for (String name : methods) {
                 List<Image> filled = new ArrayList<>(count);
                 try (Restorer m = open(name)) {
-                    ClassicalMethod.Params p = ClassicalMethod.Params.defaults().withMask(mask);
+                    RestoreParams p = RestoreParams.defaults().withMask(mask);
                     for (Image d : damaged) {
                         filled.add(m.apply(d, p).clip());
                         bar.step(name);

@@ -1,5 +1,6 @@
 package retouch.cli;
 
+import retouch.restore.RestoreParams;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -10,7 +11,6 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import retouch.RetouchException;
-import retouch.baseline.ClassicalMethod;
 import retouch.baseline.ClassicalMethods;
 import retouch.degrade.Masks;
 import retouch.image.Image;
@@ -174,7 +174,7 @@ public final class RestoreCommand implements Callable<Integer> {
                 }
                 LoadedImage in = ImageFiles.readWithAlpha(file, imageOptions.readOptions());
                 Image degraded = in.hasAlpha() ? ImageFiles.read(file, imageOptions.readOptions()) : in.image();
-                ClassicalMethod.Params p = ClassicalMethod.Params.ofSigma(s).withRadius(radius).withScale(scale)
+                RestoreParams p = RestoreParams.ofSigma(s).withRadius(radius).withScale(scale)
                         .withBlur(knownBlur);
                 Image restored;
                 try {
@@ -217,7 +217,7 @@ public final class RestoreCommand implements Callable<Integer> {
     private final List<String> notes = new java.util.ArrayList<>();
 
     /** Restores one image; blind deblurring also says which blur it found and undid. */
-    private Image apply(Restorer m, Image degraded, ClassicalMethod.Params p, Path file) {
+    private Image apply(Restorer m, Image degraded, RestoreParams p, Path file) {
         Restoration r = m.restore(degraded, p, m.settings());
         if (r.note() != null) notes.add(file.getFileName() + ": " + r.note());
         return r.image();

@@ -1,5 +1,6 @@
 package retouch.baseline;
 
+import retouch.restore.RestoreParams;
 import java.util.List;
 import java.util.Locale;
 
@@ -53,10 +54,10 @@ public final class ClassicalMethods {
         };
     }
 
-    private static ClassicalMethod method(String name, java.util.function.BiFunction<Image, ClassicalMethod.Params, Image> f) {
+    private static ClassicalMethod method(String name, java.util.function.BiFunction<Image, RestoreParams, Image> f) {
         return new ClassicalMethod() {
             @Override public String name() { return name; }
-            @Override public Image apply(Image degraded, Params params) { return f.apply(degraded, params == null ? Params.defaults() : params); }
+            @Override public Image apply(Image degraded, RestoreParams params) { return f.apply(degraded, params == null ? RestoreParams.defaults() : params); }
             @Override public String toString() { return name; }
         };
     }
@@ -91,7 +92,7 @@ public final class ClassicalMethods {
         return Math.min(1.1, 0.55 + 0.006 * s) * s / 255.0;
     }
 
-    private static double sigmaOf(Image im, ClassicalMethod.Params p) {
+    private static double sigmaOf(Image im, RestoreParams p) {
         if (!Double.isNaN(p.sigma())) {
             if (p.sigma() < 0) throw new RetouchException("noise sigma must be >= 0, got " + p.sigma());
             return p.sigma();
@@ -99,13 +100,13 @@ public final class ClassicalMethods {
         return NoiseEstimator.estimate(im);
     }
 
-    private static int scaleOf(ClassicalMethod.Params p) {
+    private static int scaleOf(RestoreParams p) {
         int k = p.scale() == 0 ? 2 : p.scale();
         if (k < 1) throw new RetouchException("upscaling factor must be >= 1, got " + k);
         return k;
     }
 
-    private static Image nlm(Image im, ClassicalMethod.Params p) {
+    private static Image nlm(Image im, RestoreParams p) {
         double sigma = sigmaOf(im, p);
         NlmSettings s = nlmSettings(sigma, !im.isGray());
         return OpenCv.apply(OpenCv.toMat8(im), (src, dst) -> {
@@ -117,20 +118,20 @@ public final class ClassicalMethods {
         });
     }
 
-    private static Image gaussian(Image im, ClassicalMethod.Params p) {
+    private static Image gaussian(Image im, RestoreParams p) {
         int r = p.radius() == 0 ? 2 : p.radius();
         if (r < 1) throw new RetouchException("filter radius must be >= 1, got " + r);
         return OpenCv.apply(OpenCv.toMat32(im), (src, dst) ->
                 Imgproc.GaussianBlur(src, dst, new Size(2 * r + 1, 2 * r + 1), r / 2.0, r / 2.0, org.opencv.core.Core.BORDER_REFLECT_101)).clip();
     }
 
-    private static Image median(Image im, ClassicalMethod.Params p) {
+    private static Image median(Image im, RestoreParams p) {
         int r = p.radius() == 0 ? 1 : p.radius();
         if (r < 1) throw new RetouchException("filter radius must be >= 1, got " + r);
         return OpenCv.apply(OpenCv.toMat8(im), (src, dst) -> Imgproc.medianBlur(src, dst, 2 * r + 1));
     }
 
-    private static Image inpaint(Image im, ClassicalMethod.Params p, int flag) {
+    private static Image inpaint(Image im, RestoreParams p, int flag) {
         Image mask = p.mask();
         if (mask == null) throw new RetouchException("inpainting needs a mask (white = hole)");
         if (mask.height() != im.height() || mask.width() != im.width()) {

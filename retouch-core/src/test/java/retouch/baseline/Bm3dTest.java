@@ -1,5 +1,6 @@
 package retouch.baseline;
 
+import retouch.restore.RestoreParams;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -72,7 +73,7 @@ class Bm3dTest {
         Image noisy = GaussianNoise.addNoise(CAMERA, 25, new SplittableRandom(0));
         double before = Psnr.of(CAMERA, noisy.clip());
         double bm3d = Psnr.of(CAMERA, Bm3d.denoise(noisy, 25));
-        double nlm = Psnr.of(CAMERA, ClassicalMethods.byName("nlm").apply(noisy, ClassicalMethod.Params.ofSigma(25)));
+        double nlm = Psnr.of(CAMERA, ClassicalMethods.byName("nlm").apply(noisy, RestoreParams.ofSigma(25)));
         System.out.printf("BM3D σ25 on Set12/01: noisy %.2f, NL-means %.2f, BM3D %.2f dB (published 29.45)%n", before, nlm, bm3d);
         assertTrue(bm3d >= 28.9, "BM3D " + bm3d);
         assertTrue(bm3d >= nlm + 0.8, "BM3D " + bm3d + " vs NL-means " + nlm);

@@ -1,5 +1,6 @@
 package retouch.baseline;
 
+import retouch.restore.RestoreParams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,7 +25,7 @@ class ClassicalMethodsTest {
     @Test
     void nlmGainsSixDbAtSigma25() {
         double before = Psnr.of(CLEAN, NOISY25.clip());
-        Image out = ClassicalMethods.byName("nlm").apply(NOISY25, ClassicalMethod.Params.ofSigma(25));
+        Image out = ClassicalMethods.byName("nlm").apply(NOISY25, RestoreParams.ofSigma(25));
         double after = Psnr.of(CLEAN, out);
         System.out.printf("NLM σ25 on Set12/01: %.2f → %.2f dB%n", before, after);
         assertTrue(after - before >= 6, before + " -> " + after);
@@ -36,7 +37,7 @@ class ClassicalMethodsTest {
     @Test
     void tvGainsFourDbAtSigma25() {
         double before = Psnr.of(CLEAN, NOISY25.clip());
-        double after = Psnr.of(CLEAN, ClassicalMethods.byName("tv").apply(NOISY25, ClassicalMethod.Params.ofSigma(25)));
+        double after = Psnr.of(CLEAN, ClassicalMethods.byName("tv").apply(NOISY25, RestoreParams.ofSigma(25)));
         System.out.printf("TV σ25 on Set12/01: %.2f → %.2f dB%n", before, after);
         assertTrue(after - before >= 4, before + " -> " + after);
     }
@@ -46,11 +47,11 @@ class ClassicalMethodsTest {
         Image rgb = Image.stack(CLEAN, CLEAN.copy(), CLEAN.copy()).crop(0, 0, 128, 128);
         Image noisy = GaussianNoise.addNoise(rgb, 25, new SplittableRandom(1));
         double before = Psnr.of(rgb, noisy.clip());
-        Image out = ClassicalMethods.byName("nlm").apply(noisy, ClassicalMethod.Params.ofSigma(25));
+        Image out = ClassicalMethods.byName("nlm").apply(noisy, RestoreParams.ofSigma(25));
         assertEquals(3, out.channels());
         assertTrue(Psnr.of(rgb, out) - before > 5, "color NLM " + Psnr.of(rgb, out));
         for (String f : new String[] {"gaussian", "median"}) {
-            double p = Psnr.of(CLEAN, ClassicalMethods.byName(f).apply(NOISY25, ClassicalMethod.Params.defaults().withRadius(1)));
+            double p = Psnr.of(CLEAN, ClassicalMethods.byName(f).apply(NOISY25, RestoreParams.defaults().withRadius(1)));
             assertTrue(p > before + 2, f + " " + p);
         }
     }
@@ -73,14 +74,14 @@ class ClassicalMethodsTest {
         Image mask = Masks.centerBox(64, 64, 16, 16);
         Image damaged = MaskDegradation.applyMask(im, mask, 0f);
         for (String name : new String[] {"telea", "ns"}) {
-            Image out = ClassicalMethods.byName(name).apply(damaged, ClassicalMethod.Params.defaults().withMask(mask));
+            Image out = ClassicalMethods.byName(name).apply(damaged, RestoreParams.defaults().withMask(mask));
             double maxErr = 0;
             for (int c = 0; c < 3; c++) for (int y = 24; y < 40; y++) for (int x = 24; x < 40; x++) maxErr = Math.max(maxErr, Math.abs(out.get(c, y, x) - im.get(c, y, x)));
             System.out.printf("%s: max error in hole %.4f%n", name, maxErr);
             assertTrue(maxErr < 0.06, name + " max error in hole " + maxErr);
         }
         Image gray = MaskDegradation.applyMask(CLEAN, Masks.centerBox(256, 256, 0.1), 0f);
-        Image out = ClassicalMethods.byName("telea").apply(gray, ClassicalMethod.Params.defaults().withMask(Masks.centerBox(256, 256, 0.1)));
+        Image out = ClassicalMethods.byName("telea").apply(gray, RestoreParams.defaults().withMask(Masks.centerBox(256, 256, 0.1)));
         System.out.printf("telea on Set12/01 centre hole: %.2f -> %.2f dB%n", Psnr.of(CLEAN, gray), Psnr.of(CLEAN, out));
         assertTrue(Psnr.of(CLEAN, out) > Psnr.of(CLEAN, gray) + 3); // measured 28.28 -> 32.58 dB
         assertThrows(RetouchException.class, () -> ClassicalMethods.byName("telea").apply(gray));
@@ -89,7 +90,7 @@ class ClassicalMethodsTest {
     @Test
     void bicubicUpscaleBeatsNearest() {
         Image small = Resize.bicubic(CLEAN, 0.5);
-        ClassicalMethod.Params p = ClassicalMethod.Params.defaults().withScale(2);
+        RestoreParams p = RestoreParams.defaults().withScale(2);
         Image bic = ClassicalMethods.byName("bicubic").apply(small, p);
         Image nn = ClassicalMethods.byName("nearest").apply(small, p);
         assertEquals(256, bic.width());

@@ -1,11 +1,11 @@
 package retouch.api;
 
+import retouch.restore.RestoreParams;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import retouch.RetouchException;
-import retouch.baseline.ClassicalMethod;
 import retouch.image.Image;
 import retouch.image.ImageFiles;
 import retouch.nn.restore.Restoration;
@@ -273,7 +273,7 @@ public final class Retouch implements AutoCloseable {
      */
     public Image restore(Image degraded, double sigma, RestoreSettings settings) {
         checkInput(degraded, sigma);
-        return whileOpen(() -> restorer.restore(degraded, ClassicalMethod.Params.ofSigma(sigma), withTileOf(settings)).image());
+        return whileOpen(() -> restorer.restore(degraded, RestoreParams.ofSigma(sigma), withTileOf(settings)).image());
     }
 
     /**
@@ -296,7 +296,7 @@ public final class Retouch implements AutoCloseable {
                         + "; load a denoising model" + suggestion("denoise"));
             }
             return new retouch.nn.restore.PnpDeblurrer(restorer, "plug-and-play deblurring, prior " + name())
-                    .apply(blurred, ClassicalMethod.Params.ofSigma(sigma).withBlur(blur));
+                    .apply(blurred, RestoreParams.ofSigma(sigma).withBlur(blur));
         });
     }
 
@@ -320,7 +320,7 @@ public final class Retouch implements AutoCloseable {
                 throw new RetouchException("blind deblurring needs a Retouch deblurring model; '" + name() + "' is "
                         + (!restorer.takesNoiseLevel() ? "a TorchScript model" : "a " + restorer.task() + " model") + suggestion("deblur"));
             }
-            Restoration r = restorer.restore(blurred, ClassicalMethod.Params.ofSigma(sigma), withTileOf(settings));
+            Restoration r = restorer.restore(blurred, RestoreParams.ofSigma(sigma), withTileOf(settings));
             return new Deblurred(r.image(), r.blur(), r.how());
         });
     }
@@ -343,7 +343,7 @@ public final class Retouch implements AutoCloseable {
             if (!restorer.task().equals("inpaint")) {
                 throw new RetouchException("model '" + name() + "' does " + restorer.task() + ", not inpainting; load an inpainting model such as inpaint-gray");
             }
-            return restorer.restore(image, ClassicalMethod.Params.defaults().withMask(mask.toGray()), withTileOf(settings)).image();
+            return restorer.restore(image, RestoreParams.defaults().withMask(mask.toGray()), withTileOf(settings)).image();
         });
     }
 

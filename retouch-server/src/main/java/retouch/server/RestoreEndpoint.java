@@ -1,5 +1,6 @@
 package retouch.server;
 
+import retouch.restore.RestoreParams;
 import io.javalin.http.Context;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -11,7 +12,6 @@ import retouch.nn.restore.RestoreSettings;
 import retouch.nn.task.RestorationTask;
 import retouch.nn.task.RestorationTasks;
 import retouch.api.Retouch;
-import retouch.baseline.ClassicalMethod;
 import retouch.nn.restore.ClassicalRestorer;
 import retouch.nn.restore.Restorer;
 import retouch.degrade.Degradation;
@@ -131,7 +131,7 @@ record RestoreEndpoint(ServerConfig config, ModelCatalog catalog, WorkQueue queu
                 out = r.restore(in, sigma, settings);
             }
         } else {
-            ClassicalMethod.Params p = ClassicalMethod.Params.ofSigma(sigma).withScale(Math.max(1, scale));
+            RestoreParams p = RestoreParams.ofSigma(sigma).withScale(Math.max(1, scale));
             if (maskUpload != null) {
                 Image maskPicture = Uploads.read(maskUpload, config.maxPixels(), 0f);
                 p = p.withMask(Masks.fromImage(maskPicture, in.height(), in.width()));

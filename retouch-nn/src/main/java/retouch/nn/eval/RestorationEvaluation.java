@@ -9,7 +9,7 @@ import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import retouch.RetouchException;
-import retouch.baseline.ClassicalMethod.Params;
+import retouch.restore.RestoreParams;
 import retouch.data.ImageFolder;
 import retouch.degrade.Deconvolution;
 import retouch.degrade.Degradation;
@@ -156,7 +156,7 @@ public final class RestorationEvaluation {
         if (r.task().equals("inpaint") && c.mask() == null) {
             throw new RetouchException("method " + name + " needs holes: use a mask degradation, e.g. --degrade mask:free:0.1-0.3");
         }
-        Params p = Params.ofSigma(c.sigma()).withScale(c.scale()).withBlur(c.blur());
+        RestoreParams p = RestoreParams.ofSigma(c.sigma()).withScale(c.scale()).withBlur(c.blur());
         if (c.mask() != null) p = p.withMask(c.mask());
         return r.apply(c.input(), p);
     }

@@ -1,5 +1,6 @@
 package retouch.nn.inpaint;
 
+import retouch.restore.RestoreParams;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -316,7 +317,7 @@ public final class InpaintTraining implements TrainingTask {
             if (cfg.inpaint()) {
                 sum += Psnr.inMask(clean, restored, validationMasks.get(i));
                 if (needTelea) {
-                    Image t = telea.apply(validationInputs.get(i), ClassicalMethod.Params.defaults().withMask(validationMasks.get(i)));
+                    Image t = telea.apply(validationInputs.get(i), RestoreParams.defaults().withMask(validationMasks.get(i)));
                     base += Psnr.inMask(clean, t, validationMasks.get(i));
                 }
             } else {

@@ -1,6 +1,6 @@
 package retouch.nn.inpaint;
 
-import retouch.baseline.ClassicalMethod.Params;
+import retouch.restore.RestoreParams;
 import retouch.image.Image;
 import retouch.nn.restore.Restoration;
 import retouch.nn.restore.RestoreSettings;
@@ -9,7 +9,7 @@ import retouch.nn.store.LoadedModel;
 
 /**
  * A GAN-trained U-Net as a {@link Restorer}: inpainting (the mask comes in
- * {@link Params#mask()}; pixels outside it are returned unchanged) or GAN deblurring. Open it with
+ * {@link RestoreParams#mask()}; pixels outside it are returned unchanged) or GAN deblurring. Open it with
  * {@link retouch.nn.restore.Restorers#open}.
  */
 public final class UNetRestorer extends ModelFileRestorer {
@@ -34,7 +34,7 @@ public final class UNetRestorer extends ModelFileRestorer {
     }
 
     @Override
-    public Restoration restore(Image degraded, Params params, RestoreSettings s) {
+    public Restoration restore(Image degraded, RestoreParams params, RestoreSettings s) {
         Inpainter in = inpainter(s);
         return Restoration.of(task().equals("inpaint") ? in.inpaint(degraded, params == null ? null : params.mask()) : in.restore(degraded));
     }

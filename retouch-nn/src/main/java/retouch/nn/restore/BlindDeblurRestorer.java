@@ -1,6 +1,6 @@
 package retouch.nn.restore;
 
-import retouch.baseline.ClassicalMethod.Params;
+import retouch.restore.RestoreParams;
 import retouch.degrade.BlurEstimator;
 import retouch.degrade.NoiseEstimator;
 import retouch.image.Image;
@@ -32,7 +32,7 @@ public final class BlindDeblurRestorer extends NetworkRestorer {
     }
 
     @Override
-    public Restoration restore(Image degraded, Params params, RestoreSettings s) {
+    public Restoration restore(Image degraded, RestoreParams params, RestoreSettings s) {
         double sigma = params == null ? Double.NaN : params.sigma();
         // The network is told the noise level of the blurred photo, within what it was trained on.
         double noiseMax = loaded.meta().doubleParam("noise_max", 5);

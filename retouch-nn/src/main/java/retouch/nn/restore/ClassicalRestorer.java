@@ -1,7 +1,7 @@
 package retouch.nn.restore;
 
 import retouch.baseline.ClassicalMethod;
-import retouch.baseline.ClassicalMethod.Params;
+import retouch.restore.RestoreParams;
 import retouch.baseline.ClassicalMethods;
 import retouch.image.Image;
 import retouch.nn.task.RestorationTask;
@@ -35,7 +35,7 @@ public final class ClassicalRestorer implements Restorer {
     }
 
     @Override
-    public Restoration restore(Image degraded, Params params, RestoreSettings settings) {
-        return Restoration.of(method.apply(degraded, params == null ? Params.defaults() : params));
+    public Restoration restore(Image degraded, RestoreParams params, RestoreSettings settings) {
+        return Restoration.of(method.apply(degraded, params == null ? RestoreParams.defaults() : params));
     }
 }

@@ -1,6 +1,6 @@
 package retouch.nn.restore;
 
-import retouch.baseline.ClassicalMethod.Params;
+import retouch.restore.RestoreParams;
 import retouch.image.Image;
 import retouch.nn.store.ModelMeta;
 
@@ -53,7 +53,7 @@ public final class ColourRoutedRestorer implements Restorer {
     }
 
     @Override
-    public Restoration restore(Image degraded, Params params, RestoreSettings settings) {
+    public Restoration restore(Image degraded, RestoreParams params, RestoreSettings settings) {
         return forImage(degraded).restore(degraded, params, settings);
     }
 

@@ -1,6 +1,6 @@
 package retouch.nn.restore;
 
-import retouch.baseline.ClassicalMethod.Params;
+import retouch.restore.RestoreParams;
 import retouch.image.Image;
 import retouch.nn.store.LoadedModel;
 
@@ -30,7 +30,7 @@ public class NetworkRestorer extends ModelFileRestorer {
     }
 
     @Override
-    public Restoration restore(Image degraded, Params params, RestoreSettings s) {
+    public Restoration restore(Image degraded, RestoreParams params, RestoreSettings s) {
         double sigma = params == null ? Double.NaN : params.sigma();
         String task = task();
         try (Denoiser d = denoiser(s)) {
@@ -46,7 +46,7 @@ public class NetworkRestorer extends ModelFileRestorer {
 
     @Override
     public Image denoiseAsPrior(Image x, double level255) {
-        if (!task().equals("denoise")) return apply(x, Params.ofSigma(level255));
+        if (!task().equals("denoise")) return apply(x, RestoreParams.ofSigma(level255));
         try (Denoiser d = denoiser(settings)) {
             return d.denoiseWithNetwork(x, level255).clip();
         }

@@ -1,7 +1,7 @@
 package retouch.nn.restore;
 
 import retouch.RetouchException;
-import retouch.baseline.ClassicalMethod.Params;
+import retouch.restore.RestoreParams;
 import retouch.degrade.Deconvolution;
 import retouch.degrade.Degradation;
 import retouch.degrade.NoiseEstimator;
@@ -16,7 +16,7 @@ import retouch.image.Image;
  * denoiser (FFDNet-style, told σ through its level map) is the default.
  *
  * <p>Knowing the blur is what makes the gain: the blind deblurring network must also guess the
- * kernel. As an evaluation method it needs the blur in {@link Params#blur()}.
+ * kernel. As an evaluation method it needs the blur in {@link RestoreParams#blur()}.
  */
 public final class PnpDeblurrer implements Restorer {
     /** DPIR's settings for deblurring. */
@@ -58,7 +58,7 @@ public final class PnpDeblurrer implements Restorer {
     }
 
     @Override
-    public Restoration restore(Image blurred, Params params, RestoreSettings settings) {
+    public Restoration restore(Image blurred, RestoreParams params, RestoreSettings settings) {
         Degradation blur = params == null ? null : params.blur();
         if (blur == null) {
             throw new RetouchException("plug-and-play deblurring needs the blur: give it (restore --blur-sigma S or --blur motion:LENGTH:ANGLE; "

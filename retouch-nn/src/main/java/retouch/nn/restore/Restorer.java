@@ -1,6 +1,6 @@
 package retouch.nn.restore;
 
-import retouch.baseline.ClassicalMethod.Params;
+import retouch.restore.RestoreParams;
 import retouch.image.Image;
 import retouch.nn.store.ModelMeta;
 
@@ -35,10 +35,10 @@ public interface Restorer extends AutoCloseable {
      * the image upscaled by the task's factor. {@code params.sigma()} is the noise level on the
      * 0–255 scale, NaN to estimate it.
      */
-    Restoration restore(Image degraded, Params params, RestoreSettings settings);
+    Restoration restore(Image degraded, RestoreParams params, RestoreSettings settings);
 
     /** {@link #restore} with {@link #settings()}, the image alone. */
-    default Image apply(Image degraded, Params params) {
+    default Image apply(Image degraded, RestoreParams params) {
         return restore(degraded, params, settings()).image();
     }
 
@@ -48,7 +48,7 @@ public interface Restorer extends AutoCloseable {
      * {@code x} is not a photo with white noise of that level.
      */
     default Image denoiseAsPrior(Image x, double level255) {
-        return apply(x, Params.ofSigma(level255));
+        return apply(x, RestoreParams.ofSigma(level255));
     }
 
     /** Work units (network tiles) a call on {@code image} takes, for a progress bar; 1 for one-step methods. */

@@ -94,7 +94,7 @@ public final class TorchScriptRestorer implements retouch.nn.restore.Restorer {
     }
 
     @Override
-    public retouch.nn.restore.Restoration restore(Image degraded, retouch.baseline.ClassicalMethod.Params params,
+    public retouch.nn.restore.Restoration restore(Image degraded, retouch.restore.RestoreParams params,
                                                   retouch.nn.restore.RestoreSettings settings) {
         return retouch.nn.restore.Restoration.of(restore(degraded));
     }

@@ -1,5 +1,6 @@
 package retouch.nn.inpaint;
 
+import retouch.restore.RestoreParams;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,7 +17,6 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import retouch.RetouchException;
-import retouch.baseline.ClassicalMethod;
 import retouch.degrade.Masks;
 import retouch.image.Image;
 import retouch.nn.Engines;
@@ -101,9 +101,9 @@ class InpaintTest {
             assertEquals("inpaint", r.task());
             Image im = ramps(1, 50, 9).get(0);
             Image mask = Masks.centerBox(50, 50, 0.4);
-            Image out = r.apply(im, ClassicalMethod.Params.defaults().withMask(mask));
+            Image out = r.apply(im, RestoreParams.defaults().withMask(mask));
             assertEquals(50, out.height());
-            assertThrows(RetouchException.class, () -> r.apply(im, ClassicalMethod.Params.defaults()), "no mask");
+            assertThrows(RetouchException.class, () -> r.apply(im, RestoreParams.defaults()), "no mask");
         }
     }
 
@@ -120,7 +120,7 @@ class InpaintTest {
         try (Restorer r = Restorers.open(run.resolve(Trainer.CHECKPOINT).toString(), 64)) {
             assertEquals("deblur-gan", r.task());
             Image im = ramps(1, 45, 4).get(0);
-            Image out = r.apply(im, ClassicalMethod.Params.defaults());
+            Image out = r.apply(im, RestoreParams.defaults());
             assertEquals(45, out.height());
             assertEquals(45, out.width());
             for (float f : out.data()) assertTrue(f >= 0 && f <= 1);

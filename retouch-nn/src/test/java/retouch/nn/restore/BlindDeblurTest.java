@@ -1,5 +1,6 @@
 package retouch.nn.restore;
 
+import retouch.restore.RestoreParams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -14,7 +15,6 @@ import retouch.degrade.Degradation;
 import retouch.degrade.GaussianBlur;
 import retouch.degrade.GaussianNoise;
 import retouch.degrade.MotionBlur;
-import retouch.baseline.ClassicalMethod;
 import retouch.image.Image;
 import retouch.metrics.Psnr;
 
@@ -28,7 +28,7 @@ class BlindDeblurTest {
     }
 
     private static Restoration deblur(Restorer model, Image blurred, String mode) {
-        return model.restore(blurred, ClassicalMethod.Params.ofSigma(Double.NaN), model.settings().withDeblur(mode));
+        return model.restore(blurred, RestoreParams.ofSigma(Double.NaN), model.settings().withDeblur(mode));
     }
 
     @Test

@@ -25,15 +25,15 @@ class DenoiserEnsembleTest {
         Image clean = PnpDeblurrerTest.camera().crop(100, 60, 160, 200);
         Image noisy = GaussianNoise.addNoise(clean, 25, new SplittableRandom(21));
         try (Restorer one = open(1); Restorer eight = open(8)) {
-            Image a = one.apply(noisy, retouch.baseline.ClassicalMethod.Params.ofSigma(25));
-            Image b = eight.apply(noisy, retouch.baseline.ClassicalMethod.Params.ofSigma(25));
+            Image a = one.apply(noisy, retouch.restore.RestoreParams.ofSigma(25));
+            Image b = eight.apply(noisy, retouch.restore.RestoreParams.ofSigma(25));
             assertEquals(clean.height(), b.height());
             assertEquals(clean.width(), b.width());
             double single = Psnr.of(clean, a), ensemble = Psnr.of(clean, b);
             assertTrue(ensemble > single + 0.05, "single " + single + " dB, ensemble " + ensemble + " dB");
             assertEquals(8 * one.passes(noisy), eight.passes(noisy));
             // blind: σ estimated once on the image as given
-            Image blind = eight.apply(noisy, retouch.baseline.ClassicalMethod.Params.ofSigma(Double.NaN));
+            Image blind = eight.apply(noisy, retouch.restore.RestoreParams.ofSigma(Double.NaN));
             assertTrue(Psnr.of(clean, blind) > single, "blind ensemble " + Psnr.of(clean, blind));
         }
         RetouchException bad = assertThrows(RetouchException.class, () -> open(3));

@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import retouch.RetouchException;
 import retouch.baseline.Bm3d;
-import retouch.baseline.ClassicalMethod.Params;
+import retouch.restore.RestoreParams;
 import retouch.degrade.GaussianNoise;
 import retouch.image.Image;
 import retouch.metrics.Psnr;
@@ -28,23 +28,23 @@ class DenoiserRefineTest {
         Image noisy = GaussianNoise.addNoise(clean, 25, new SplittableRandom(31));
         try (Restorer network = open("none"); Restorer refined = open("wiener"); Restorer fused = open("fusion");
              Restorer shipped = open(null)) {
-            Image a = network.apply(noisy, Params.ofSigma(25));
-            Image b = refined.apply(noisy, Params.ofSigma(25));
-            Image c = fused.apply(noisy, Params.ofSigma(25));
+            Image a = network.apply(noisy, RestoreParams.ofSigma(25));
+            Image b = refined.apply(noisy, RestoreParams.ofSigma(25));
+            Image c = fused.apply(noisy, RestoreParams.ofSigma(25));
             assertTrue(b.sameShape(clean) && c.sameShape(clean));
             double alone = Psnr.of(clean, a), both = Psnr.of(clean, b), head = Psnr.of(clean, c);
             System.out.printf("denoise-gray σ25 on a camera crop: network %.2f dB, + Wiener stage %.2f dB, + fusion head %.2f dB%n", alone, both, head);
             assertTrue(both > alone + 0.1, "network " + alone + " dB, refined " + both + " dB");
             assertTrue(head > both + 0.05, "refined " + both + " dB, fused " + head + " dB");
-            assertArrayEquals(c.data(), shipped.apply(noisy, Params.ofSigma(25)).data(), "model.json switches the refinement and the head on");
+            assertArrayEquals(c.data(), shipped.apply(noisy, RestoreParams.ofSigma(25)).data(), "model.json switches the refinement and the head on");
             // the head's tiles are announced and counted too
             long fusedAnnounced = fused.passes(noisy);
             java.util.concurrent.atomic.AtomicLong fusedCalls = new java.util.concurrent.atomic.AtomicLong();
             fused.onTile(fusedCalls::incrementAndGet);
-            fused.apply(noisy, Params.ofSigma(25));
+            fused.apply(noisy, RestoreParams.ofSigma(25));
             assertEquals(fusedAnnounced, fusedCalls.get());
             // blind: σ estimated from the image for the network and for the Wiener stage
-            double blind = Psnr.of(clean, refined.apply(noisy, Params.ofSigma(Double.NaN)));
+            double blind = Psnr.of(clean, refined.apply(noisy, RestoreParams.ofSigma(Double.NaN)));
             assertTrue(blind > alone + 0.05, "blind refined " + blind);
             // the plug-and-play prior step gets the network alone
             assertArrayEquals(a.data(), refined.denoiseAsPrior(noisy, 25).data());
@@ -56,7 +56,7 @@ class DenoiserRefineTest {
             assertTrue(announced >= network.passes(noisy) + 2 * stripes, "passes " + announced);
             java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
             refined.onTile(calls::incrementAndGet);
-            refined.apply(noisy, Params.ofSigma(25));
+            refined.apply(noisy, RestoreParams.ofSigma(25));
             assertEquals(announced, calls.get());
         }
     }
@@ -72,8 +72,8 @@ class DenoiserRefineTest {
         Image clean = Image.stack(r, g, b);
         Image noisy = GaussianNoise.addNoise(clean, 30, new SplittableRandom(32));
         try (Restorer network = open("none"); Restorer refined = open("wiener")) {
-            double alone = Psnr.of(clean, network.apply(noisy, Params.ofSigma(30)));
-            Image out = refined.apply(noisy, Params.ofSigma(30));
+            double alone = Psnr.of(clean, network.apply(noisy, RestoreParams.ofSigma(30)));
+            Image out = refined.apply(noisy, RestoreParams.ofSigma(30));
             assertEquals(3, out.channels());
             assertTrue(Psnr.of(clean, out) > alone + 0.1, "network " + alone + " dB, refined " + Psnr.of(clean, out));
         }

@@ -1,5 +1,6 @@
 package retouch.nn.restore;
 
+import retouch.restore.RestoreParams;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import retouch.RetouchException;
-import retouch.baseline.ClassicalMethod;
 import retouch.degrade.GaussianBlur;
 import retouch.degrade.GaussianNoise;
 import retouch.image.Image;
@@ -44,17 +44,17 @@ class PnpDeblurrerTest {
         Image blurred = GaussianNoise.addNoise(new GaussianBlur(1.6).apply(clean, rng), 2, rng);
         try (Restorer denoiser = Restorers.open("denoise-gray", 256)) {
             PnpDeblurrer pnp = new PnpDeblurrer(denoiser, "pnp");
-            Image sharp = pnp.apply(blurred, ClassicalMethod.Params.ofSigma(2).withBlur(new GaussianBlur(1.6)));
+            Image sharp = pnp.apply(blurred, RestoreParams.ofSigma(2).withBlur(new GaussianBlur(1.6)));
             assertEquals(clean.width(), sharp.width());
             assertEquals(clean.height(), sharp.height());
             double before = Psnr.of(blurred, clean), after = Psnr.of(sharp, clean);
             // Set12 gains +3.2 to +3.8 dB (docs/BENCHMARKS.md); a 128-px crop of one photo (+4.7 measured) to the +3 dB target
             assertTrue(after > before + 3, "PSNR " + before + " -> " + after);
             for (float v : sharp.data()) assertTrue(v >= 0 && v <= 1);
-            RetouchException noBlur = assertThrows(RetouchException.class, () -> pnp.apply(blurred, ClassicalMethod.Params.ofSigma(2)));
+            RetouchException noBlur = assertThrows(RetouchException.class, () -> pnp.apply(blurred, RestoreParams.ofSigma(2)));
             assertTrue(noBlur.getMessage().contains("--blur-sigma"), noBlur.getMessage());
             RetouchException unknownBlur = assertThrows(RetouchException.class,
-                    () -> pnp.apply(blurred, ClassicalMethod.Params.ofSigma(2).withBlur(new GaussianNoise(3))));
+                    () -> pnp.apply(blurred, RestoreParams.ofSigma(2).withBlur(new GaussianNoise(3))));
             assertTrue(unknownBlur.getMessage().contains("Gaussian and motion"), unknownBlur.getMessage());
         }
     }

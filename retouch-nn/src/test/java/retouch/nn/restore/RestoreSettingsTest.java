@@ -1,5 +1,6 @@
 package retouch.nn.restore;
 
+import retouch.restore.RestoreParams;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import retouch.RetouchException;
-import retouch.baseline.ClassicalMethod;
 import retouch.degrade.GaussianNoise;
 import retouch.image.Image;
 import retouch.metrics.Psnr;
@@ -58,15 +58,15 @@ class RestoreSettingsTest {
         RestoreSettings fast = RestoreSettings.defaults().withQuality("fast");
         try (Restorer shipped = ShippedDenoiser.openWith(RestoreSettings.defaults());
              Restorer openedFast = ShippedDenoiser.openWith(fast)) {
-            Image byDefault = shipped.apply(noisy, ClassicalMethod.Params.ofSigma(25));
-            Image fastCall = shipped.restore(noisy, ClassicalMethod.Params.ofSigma(25), fast.withTile(256)).image();
-            Image fastOpen = openedFast.apply(noisy, ClassicalMethod.Params.ofSigma(25));
+            Image byDefault = shipped.apply(noisy, RestoreParams.ofSigma(25));
+            Image fastCall = shipped.restore(noisy, RestoreParams.ofSigma(25), fast.withTile(256)).image();
+            Image fastOpen = openedFast.apply(noisy, RestoreParams.ofSigma(25));
             assertArrayEquals(fastOpen.data(), fastCall.data(), 1e-6f);
             double d = Psnr.of(byDefault, fastCall);
             assertTrue(d < 60, "the shipped default (refined) and the fast path must differ, PSNR between them " + d);
             assertTrue(Psnr.of(clean, fastCall) > Psnr.of(clean, noisy) + 5, "the fast path still denoises");
             // the default call is unchanged by the fast call before it
-            assertArrayEquals(byDefault.data(), shipped.apply(noisy, ClassicalMethod.Params.ofSigma(25)).data(), 1e-6f);
+            assertArrayEquals(byDefault.data(), shipped.apply(noisy, RestoreParams.ofSigma(25)).data(), 1e-6f);
         }
     }
 }

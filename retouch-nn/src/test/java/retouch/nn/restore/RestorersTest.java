@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import retouch.RetouchException;
-import retouch.baseline.ClassicalMethod.Params;
+import retouch.restore.RestoreParams;
 import retouch.baseline.ClassicalMethods;
 import retouch.degrade.GaussianBlur;
 import retouch.degrade.GaussianNoise;
@@ -39,7 +39,7 @@ class RestorersTest {
             assertEquals("sr2", sr.task());
             assertEquals("denoise-gray", denoise.meta().name());
             // super-resolution doubles the size through the same call as every other task
-            Image up = sr.apply(CLEAN, Params.defaults());
+            Image up = sr.apply(CLEAN, RestoreParams.defaults());
             assertEquals(2 * CLEAN.height(), up.height());
             assertEquals(2 * CLEAN.width(), up.width());
         }
@@ -58,8 +58,8 @@ class RestorersTest {
         assertEquals("sr2", ClassicalRestorer.byName("bicubic").task());
         Image noisy = GaussianNoise.addNoise(CLEAN, 25, new SplittableRandom(1)).clip();
         // the adapter gives what the method gives
-        assertArrayEquals(ClassicalMethods.byName("gaussian").apply(noisy, Params.ofSigma(25)).data(),
-                ClassicalRestorer.byName("gaussian").apply(noisy, Params.ofSigma(25)).data());
+        assertArrayEquals(ClassicalMethods.byName("gaussian").apply(noisy, RestoreParams.ofSigma(25)).data(),
+                ClassicalRestorer.byName("gaussian").apply(noisy, RestoreParams.ofSigma(25)).data());
     }
 
     @Test
@@ -68,7 +68,7 @@ class RestorersTest {
             Image noisy = GaussianNoise.addNoise(CLEAN, 25, new SplittableRandom(2)).clip();
             AtomicInteger tiles = new AtomicInteger();
             r.onTile(tiles::incrementAndGet);
-            Image out = r.apply(noisy, Params.ofSigma(25));
+            Image out = r.apply(noisy, RestoreParams.ofSigma(25));
             assertEquals(r.passes(noisy), tiles.get());
             assertTrue(r.passes(noisy) > 1, "a 96-px image in 64-px tiles takes several");
             assertTrue(Psnr.of(CLEAN, out) > Psnr.of(CLEAN, noisy) + 5, "denoised " + Psnr.of(CLEAN, out));
@@ -80,9 +80,9 @@ class RestorersTest {
         Image blurred = GaussianNoise.addNoise(new GaussianBlur(1.6).apply(CLEAN, new SplittableRandom(3)), 2, new SplittableRandom(4)).clip();
         try (Restorer pnp = Restorers.byName("pnp", RestoreSettings.defaults().withTile(64), null)) {
             assertEquals("deblur", pnp.task());
-            RetouchException e = assertThrows(RetouchException.class, () -> pnp.apply(blurred, Params.ofSigma(2)));
+            RetouchException e = assertThrows(RetouchException.class, () -> pnp.apply(blurred, RestoreParams.ofSigma(2)));
             assertTrue(e.getMessage().contains("needs the blur"), e.getMessage());
-            Image sharp = pnp.apply(blurred, Params.ofSigma(2).withBlur(new GaussianBlur(1.6)));
+            Image sharp = pnp.apply(blurred, RestoreParams.ofSigma(2).withBlur(new GaussianBlur(1.6)));
             assertTrue(Psnr.of(CLEAN, sharp) > Psnr.of(CLEAN, blurred) + 1.5, "deblurred " + Psnr.of(CLEAN, sharp) + " from " + Psnr.of(CLEAN, blurred));
         }
     }

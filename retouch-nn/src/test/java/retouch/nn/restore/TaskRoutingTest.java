@@ -22,7 +22,7 @@ class TaskRoutingTest {
             assertEquals("denoise-gray", r.nameFor(gray));
             assertEquals("denoise-color", r.nameFor(rgb));
             // the routed model restores: same size and mode, a flat photo stays flat
-            Image out = r.apply(rgb, retouch.baseline.ClassicalMethod.Params.ofSigma(25));
+            Image out = r.apply(rgb, retouch.restore.RestoreParams.ofSigma(25));
             assertEquals(3, out.channels());
             assertEquals(40, out.height());
             for (float v : out.data()) assertTrue(Math.abs(v - 0.5f) < 0.05f, "flat photo moved to " + v);

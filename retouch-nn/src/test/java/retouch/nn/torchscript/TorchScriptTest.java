@@ -1,5 +1,6 @@
 package retouch.nn.torchscript;
 
+import retouch.restore.RestoreParams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,7 +24,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import retouch.RetouchException;
-import retouch.baseline.ClassicalMethod;
 import retouch.image.Image;
 import retouch.image.ImageFiles;
 import retouch.nn.Engines;
@@ -59,7 +59,7 @@ class TorchScriptTest {
 
     private static Image restore(String model, Image in, int tile, double sigma) {
         try (Restorer r = Restorers.open(model, tile)) {
-            return r.apply(in, ClassicalMethod.Params.ofSigma(sigma));
+            return r.apply(in, RestoreParams.ofSigma(sigma));
         }
     }
 
@@ -71,7 +71,7 @@ class TorchScriptTest {
                 // while Retouch's own gray denoisers work in an opponent colour space; compare like with like.
                 Image expected;
                 try (Restorer r = Restorers.open(nativeModel.toString(), retouch.nn.restore.RestoreSettings.defaults().withTile(tile).withColour("rgb"))) {
-                    expected = r.apply(in, ClassicalMethod.Params.ofSigma(sigma));
+                    expected = r.apply(in, RestoreParams.ofSigma(sigma));
                 }
                 Image got = restore(pt.toString(), in, tile, Double.NaN);
                 float d = maxDiff(expected, got);
