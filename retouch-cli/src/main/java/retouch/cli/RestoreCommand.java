@@ -120,7 +120,9 @@ public final class RestoreCommand implements Callable<Integer> {
         if (mask != null) throw new RetouchException("--mask is for inpainting; drop it with --blur-sigma/--blur");
         checkTile();
         String denoiserName = model != null ? model : DEFAULT_MODELS.get("denoise");
-        try (Restorer denoiser = Restorers.open(denoiserName, settingsOptions.toSettings(tile))) {
+        // no --model: the shipped denoiser with its colour route (denoise-color is the prior for RGB photos)
+        try (Restorer denoiser = model != null ? Restorers.open(model, settingsOptions.toSettings(tile))
+                : Restorers.forTask("denoise", settingsOptions.toSettings(tile))) {
             if (!denoiser.takesNoiseLevel() || !denoiser.task().equals("denoise")) {
                 throw new RetouchException("--blur-sigma/--blur need a Retouch denoising model as --model (it is told each noise level); "
                         + denoiserName + " is " + (!denoiser.takesNoiseLevel() ? "a TorchScript file" : "a " + denoiser.task() + " model")

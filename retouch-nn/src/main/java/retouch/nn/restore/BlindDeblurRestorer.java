@@ -5,13 +5,13 @@ import retouch.degrade.BlurEstimator;
 import retouch.degrade.NoiseEstimator;
 import retouch.image.Image;
 import retouch.nn.store.LoadedModel;
-import retouch.nn.store.ModelStore;
 
 /**
  * Blind deblurring with a deblurring network, by default in two stages: the network restores the
  * most textured {@value #ESTIMATION_WINDOW}-px window, the Gaussian or motion blur that best maps
  * its output back to the photo is fitted ({@link BlurEstimator}), and that blur is undone over the
- * whole photo by plug-and-play deconvolution ({@link PnpDeblurrer}) with the shipped denoiser. The
+ * whole photo by plug-and-play deconvolution ({@link PnpDeblurrer}) with the shipped denoiser (the
+ * colour one for RGB photos). The
  * network alone leaves much of a known-family blur in place (figures in docs/MODELS.md); it falls
  * back to the network's output when the photo shows no measurable blur, is smaller than
  * {@link BlurEstimator#MIN_SIDE} px, no denoiser is installed, or the settings' deblur mode is
@@ -27,7 +27,8 @@ public final class BlindDeblurRestorer extends NetworkRestorer {
     /** Runs {@code loaded} (which it owns); open models with {@link Restorers#open}. */
     public BlindDeblurRestorer(LoadedModel loaded, String name, RestoreSettings settings) {
         super(loaded, name, settings);
-        prior = new LazyRestorer(() -> Restorers.open(ModelStore.DEFAULT_FOR_TASK.get("denoise"), RestoreSettings.defaults().withTile(tile)),
+        // the task's shipped denoiser with its colour route: RGB photos get the colour model as their prior
+        prior = new LazyRestorer(() -> Restorers.forTask("denoise", RestoreSettings.defaults().withTile(tile)),
                 e -> System.err.println("note: " + name + " runs without kernel fitting (the network alone): " + e.getMessage()));
     }
 
@@ -50,7 +51,7 @@ public final class BlindDeblurRestorer extends NetworkRestorer {
                 return new Restoration(d.apply(degraded, level).clip(), estimate, "network (no measurable blur)");
             }
             Image sharp = new PnpDeblurrer(prior.get(), name()).deblur(degraded, estimate.blur(), noise);
-            return new Restoration(sharp, estimate, "plug-and-play with " + prior.get().name() + " for the fitted " + estimate.blur().spec());
+            return new Restoration(sharp, estimate, "plug-and-play with " + prior.get().nameFor(degraded) + " for the fitted " + estimate.blur().spec());
         }
     }
 

@@ -59,7 +59,7 @@ public final class ColourRoutedRestorer implements Restorer {
 
     @Override
     public Image denoiseAsPrior(Image x, double level255) {
-        return gray.denoiseAsPrior(x, level255);
+        return forImage(x).denoiseAsPrior(x, level255);
     }
 
     @Override

@@ -112,7 +112,8 @@ public final class Restorers {
 
     /**
      * A restorer by the name an evaluation table uses: a classical method, {@code pnp[:DENOISER]}
-     * (plug-and-play deblurring told the blur, prior: the shipped denoiser or the one named), or a
+     * (plug-and-play deblurring told the blur, prior: the one named, else the shipped denoiser with
+     * its colour route), or a
      * model by name or path.
      *
      * @param task passed to TorchScript files (e.g. srK, so a size-keeping model gets the bicubic upscale); may be null
@@ -121,8 +122,9 @@ public final class Restorers {
         if (isClassical(name)) return ClassicalRestorer.byName(name);
         String lower = name.toLowerCase(Locale.ROOT);
         if (lower.equals("pnp") || lower.startsWith("pnp:")) {
-            String denoiser = lower.equals("pnp") ? ModelStore.DEFAULT_FOR_TASK.get("denoise") : name.substring(4);
-            return PnpDeblurrer.owning(byName(denoiser, settings, null), name);
+            // the prior: the one named, else the shipped denoiser with its colour route
+            Restorer prior = lower.equals("pnp") ? forTask("denoise", settings) : byName(name.substring(4), settings, null);
+            return PnpDeblurrer.owning(prior, name);
         }
         return TorchScriptModel.isTorchScript(name) ? open(name, settings, task, 0) : open(name, settings);
     }
