@@ -128,8 +128,7 @@ public final class RestoreCommand implements Callable<Integer> {
                         + denoiserName + " is " + (!denoiser.takesNoiseLevel() ? "a TorchScript file" : "a " + denoiser.task() + " model")
                         + ": use --model denoise-gray or leave --model out");
             }
-            return run(new PnpDeblurrer(denoiser, "plug-and-play deblurring of " + knownBlur.spec()
-                    + ", prior " + denoiser.name()), knownBlur);
+            return run(new PnpDeblurrer(denoiser, "plug-and-play deblurring of " + knownBlur.spec()), knownBlur);
         }
     }
 

@@ -57,6 +57,12 @@ public final class PnpDeblurrer implements Restorer {
         return "deblur";
     }
 
+    /** Its name and the prior that restores {@code image} (a colour route picks the colour model for RGB photos). */
+    @Override
+    public String nameFor(Image image) {
+        return name + ", prior " + denoiser.nameFor(image);
+    }
+
     @Override
     public Restoration restore(Image blurred, RestoreParams params, RestoreSettings settings) {
         Degradation blur = params == null ? null : params.blur();
