@@ -180,9 +180,10 @@ public final class RestoreCommand implements Callable<Integer> {
                 Image restored;
                 try {
                     if (maskPicture != null) p = p.withMask(Masks.fromImage(maskPicture, degraded.height(), degraded.width()));
-                    if (files.size() == 1 && m.passes(degraded) > 4) {
+                    long passes = files.size() == 1 ? m.passes(degraded) : 0;
+                    if (passes > 4) {
                         // One big image: show progress over its tiles instead.
-                        try (Progress tiles = new Progress(file.getFileName().toString(), m.passes(degraded), "tile")) {
+                        try (Progress tiles = new Progress(file.getFileName().toString(), passes, "tile")) {
                             m.onTile(() -> tiles.step(""));
                             restored = apply(m, degraded, p, file);
                         }

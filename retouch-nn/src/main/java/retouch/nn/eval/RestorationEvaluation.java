@@ -198,12 +198,12 @@ public final class RestorationEvaluation {
                 List<String> captions = new ArrayList<>();
                 for (int mi = 0; mi < methods.size(); mi++) {
                     Method m = methods.get(mi);
-                    Image restored = restore(m.restorer(), m.name(), c);
+                    Image restored = restore(m.restorer(), m.name(), c).clip(); // clipped once: scored and shown as is
                     Score s = score(c, restored, m.name());
                     scores[mi][i] = s;
-                    if (inGrid) gridTiles.add(restored.clip());
+                    if (inGrid) gridTiles.add(restored);
                     if (i == 0) {
-                        panels.add(restored.clip());
+                        panels.add(restored);
                         captions.add(Double.isNaN(s.holePsnr()) ? String.format("%s %.2f dB", m.name(), s.psnr())
                                 : String.format("%s hole %.2f dB", m.name(), s.holePsnr()));
                     }
