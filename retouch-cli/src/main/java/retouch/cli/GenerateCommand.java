@@ -38,6 +38,10 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Option(names = "--cols", defaultValue = "0") int cols;
 
+    @Option(names = "--like", paramLabel = "IMAGE") Path like;
+
+    @Option(names = "--spread", defaultValue = "0.5") float spread;
+
     @Override
     public Integer call() {
         if ((output == null) == (outDir == null)) throw new RetouchException("give either -o GRID.png or --out-dir DIR");
@@ -48,8 +52,16 @@ public final class GenerateCommand implements Callable<Integer> {
         if (output != null) Inputs.requirePng(output);
         try (ImageGenerator g = Generators.load(model)) {
             int labelIndex = label == null ? -1 : g.labelIndex(label);
-            List<Image> images = g.sample(n, labelIndex, seed, temperature != null ? temperature : g.defaultTemperature());
-            String what = label == null ? (g.conditional() ? "all classes" : "unconditional") : "label " + g.labels().get(labelIndex);
+            List<Image> images;
+            String what;
+            if (like != null) {
+                if (!g.canEncode()) throw new RetouchException(model + " cannot start from an image (--like needs a VAE or GAN generator)");
+                images = g.sampleLike(ImageFiles.read(like), n, labelIndex, seed, spread);
+                what = "like " + like + ", spread " + spread;
+            } else {
+                images = g.sample(n, labelIndex, seed, temperature != null ? temperature : g.defaultTemperature());
+                what = label == null ? (g.conditional() ? "all classes" : "unconditional") : "label " + g.labels().get(labelIndex);
+            }
             if (output != null) {
                 int c = cols > 0 ? cols : g.conditional() && labelIndex < 0 ? Math.min(n, g.labels().size())
                         : (int) Math.ceil(Math.sqrt(n));

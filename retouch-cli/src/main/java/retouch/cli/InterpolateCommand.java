@@ -15,7 +15,6 @@ import retouch.image.Image;
 import retouch.image.ImageFiles;
 import retouch.nn.synth.Generators;
 import retouch.nn.synth.ImageGenerator;
-import retouch.nn.vae.VaeGenerator;
 
 /** {@code retouch interpolate}: a strip of images along a straight line in latent space. */
 // Help texts: src/main/resources/retouch/cli/InterpolateCommand.properties
@@ -48,15 +47,15 @@ public final class InterpolateCommand implements Callable<Integer> {
             int labelIndex = label != null ? g.labelIndex(label) : g.conditional() ? 0 : -1;
             List<Image> strip;
             if (fromImages) {
-                if (!(g instanceof VaeGenerator vae)) {
-                    throw new RetouchException(model + " cannot encode images (it is a GAN); use --seed-a/--seed-b, or a VAE model");
+                if (!g.canEncode()) {
+                    throw new RetouchException(model + " cannot start from images; use --seed-a/--seed-b, or a VAE or GAN generator");
                 }
-                Image a = ImageFiles.read(images.get(0));
-                Image b = ImageFiles.read(images.get(1));
+                Image a = g.fit(ImageFiles.read(images.get(0)));
+                Image b = g.fit(ImageFiles.read(images.get(1)));
                 strip = new ArrayList<>();
-                strip.add(vae.fit(a));
-                strip.addAll(vae.interpolate(a, b, steps, labelIndex));
-                strip.add(vae.fit(b));
+                strip.add(a);
+                strip.addAll(g.interpolate(a, b, steps, labelIndex));
+                strip.add(b);
             } else {
                 int d = g.latentSize();
                 float[] za = g.latents(1, seedA, 1f), zb = g.latents(1, seedB, 1f);

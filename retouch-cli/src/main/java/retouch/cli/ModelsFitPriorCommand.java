@@ -29,25 +29,29 @@ public final class ModelsFitPriorCommand implements Callable<Integer> {
 
     @Option(names = "--sample-temperature", paramLabel = "T") Float sampleTemperature;
 
+    @Option(names = "--components", defaultValue = "1") int components;
+
+    @Option(names = "--seed", defaultValue = "0") long seed;
+
     @Override
     public Integer call() throws Exception {
         if (sampleTemperature != null && !(sampleTemperature > 0 && sampleTemperature <= 10)) {
             throw new RetouchException("--sample-temperature must be in (0, 10], got " + sampleTemperature);
         }
         Path location = ModelStore.resolve(model);
-        ModelMeta meta = fitInto(location, data, sampleTemperature);
-        spec.commandLine().getOut().printf("fitted a %d-class latent prior into %s%n", meta.labels().size(), location);
+        ModelMeta meta = fitInto(location, data, sampleTemperature, components, seed);
+        spec.commandLine().getOut().printf("fitted a %d-class latent prior (%d component(s) per class) into %s%n", meta.labels().size(), components, location);
         return ExitCodes.OK;
     }
 
     /** Fits on the training split of {@code data} (shuffled as training does) and rewrites the model at {@code location}. */
-    static ModelMeta fitInto(Path location, String data, Float sampleTemperature) throws java.io.IOException {
+    static ModelMeta fitInto(Path location, String data, Float sampleTemperature, int components, long seed) throws java.io.IOException {
         try (LoadedModel lm = ModelFile.load(location, Vae.ARCHITECTURE)) {
             Vae vae = (Vae) lm.block();
             if (vae.classes() == 0) throw new RetouchException("model " + location + " is an unconditional VAE; a class prior needs a CVAE");
             LabeledImages train = Datasets.resolve(data, null).train();
             boolean binarized = lm.meta().boolParam("binarized", false);
-            ClassLatentPrior prior = ClassLatentPrior.fit(vae, train, binarized, lm.manager());
+            ClassLatentPrior prior = ClassLatentPrior.fit(vae, train, binarized, lm.manager(), components, seed);
             ModelMeta.Builder b = lm.meta().toBuilder().hyper(ClassLatentPrior.KEY, prior.toJson());
             if (sampleTemperature != null) b.hyper("sample_temperature", sampleTemperature);
             ModelMeta updated = b.build();

@@ -15,7 +15,6 @@ import retouch.image.ImageFiles;
 import retouch.metrics.Psnr;
 import retouch.nn.synth.Generators;
 import retouch.nn.synth.ImageGenerator;
-import retouch.nn.vae.VaeGenerator;
 
 /** {@code retouch reconstruct}: encode an image with a VAE and decode it again. */
 // Help texts: src/main/resources/retouch/cli/ReconstructCommand.properties
@@ -37,18 +36,19 @@ public final class ReconstructCommand implements Callable<Integer> {
     public Integer call() {
         Inputs.requirePng(output);
         try (ImageGenerator g = Generators.load(model)) {
-            if (!(g instanceof VaeGenerator vae)) throw new RetouchException(model + " is not a VAE; only VAEs can reconstruct");
-            if (vae.conditional() && label == null) throw new RetouchException(model + " is conditional: give the image's --label ("
-                    + String.join(", ", vae.labels()) + ")");
-            int labelIndex = label == null ? -1 : vae.labelIndex(label);
-            Image in = vae.fit(ImageFiles.read(input));
-            Image out = vae.reconstruct(List.of(in), new int[] {Math.max(labelIndex, 0)}).get(0);
+            if (!g.canEncode()) throw new RetouchException(model + " cannot reconstruct an image; use a VAE or GAN generator");
+            if (g.conditional() && label == null) throw new RetouchException(model + " is conditional: give the image's --label ("
+                    + String.join(", ", g.labels()) + ")");
+            int labelIndex = label == null ? -1 : g.labelIndex(label);
+            Image in = g.fit(ImageFiles.read(input));
+            Image out = g.reconstruct(List.of(in), new int[] {Math.max(labelIndex, 0)}).get(0);
             if (strip) {
                 Grids.writeGrid(List.of(in, out), 2, 2, 1f, output);
             } else {
                 ImageFiles.writePng(out, output);
             }
-            spec.commandLine().getOut().printf("wrote %s (%dx%d, PSNR vs input %.2f dB)%n", output, out.width(), out.height(), Psnr.of(in, out));
+            spec.commandLine().getOut().printf(java.util.Locale.ROOT, "wrote %s (%dx%d, PSNR vs input %.2f dB, SSIM %.4f)%n", output, out.width(),
+                    out.height(), Psnr.of(in, out), retouch.metrics.Ssim.of(in, out));
         }
         return ExitCodes.OK;
     }

@@ -14,6 +14,7 @@ import retouch.RetouchException;
 import retouch.data.Dataset;
 import retouch.data.Datasets;
 import retouch.data.ImageFolder;
+import retouch.nn.gan.DiffAugment;
 import retouch.nn.gan.GanData;
 import retouch.nn.gan.GanLoss;
 import retouch.nn.gan.GanTraining;
@@ -58,6 +59,8 @@ public final class TrainGanCommand implements Callable<Integer> {
 
     @Option(names = "--aux-weight", defaultValue = "0") float auxWeight;
 
+    @Option(names = "--augment", defaultValue = "none") String augment;
+
     @Option(names = "--batch", defaultValue = "64") int batch;
 
     @Option(names = "--steps", defaultValue = "20000") long steps;
@@ -77,6 +80,7 @@ public final class TrainGanCommand implements Callable<Integer> {
         if (betas.length != 2) throw new RetouchException("--betas takes two numbers, e.g. 0,0.9");
         if (nDis < 1 || nDis > 10) throw new RetouchException("--n-dis must be 1..10");
         GanLoss lossFn = GanLoss.parse(loss);
+        DiffAugment aug = DiffAugment.parse(augment);
         GanData gd;
         String name;
         Path asPath = Path.of(data);
@@ -89,17 +93,23 @@ public final class TrainGanCommand implements Callable<Integer> {
             Dataset ds = Datasets.resolve(data, null);
             name = ds.name();
             if (ds.isLabeled()) {
-                gd = GanData.of(ds.train());
+                retouch.data.LabeledImages train = ds.train();
+                // --limit on a labeled set: the first N training images (the sets come shuffled, classes balanced).
+                if (limit < train.size()) train = train.subset(0, limit);
+                gd = GanData.of(train);
                 if (size != 0 && size != gd.imageSize()) throw new RetouchException(data + " images are " + gd.imageSize() + " px; drop --size");
             } else {
                 if (cond) throw new RetouchException(data + " has no labels; use 'train gan' (unconditional)");
                 gd = GanData.of(ds.images(), size == 0 ? 32 : size, channels, limit);
             }
         }
-        String description = name + " (" + gd.size() + " training images, " + gd.imageSize() + "px, " + gd.channels() + " channel(s), scaled to [-1,1])";
+        String fitted = gd.classNames().size() > 1 ? "" : " centre-cropped to a square and resized to";
+        String description = name + " (" + gd.size() + " training images," + fitted + " " + gd.imageSize() + "px, " + gd.channels()
+                + " channel(s), scaled to [-1,1])";
         GanTraining.SampleScorer scorer = EvaluatorScorer.forDataset(name, gd.imageSize(), gd.channels(), spec.commandLine().getErr());
         GanTraining task = new GanTraining(new GanTraining.Config(gd.channels(), gd.imageSize(), cond, latent, gWidth, dWidth, lossFn,
-                nDis, lrG, lrD, betas[0], betas[1], batch, steps, ema, scorer == null ? 0 : evalSamples, description, auxWeight), gd, scorer);
+                nDis, lrG, lrD, betas[0], betas[1], batch, steps, ema, scorer == null ? 0 : evalSamples, description, auxWeight, aug), gd, scorer);
+        spec.commandLine().getErr().println("train gan: " + description + "; augmentation: " + aug.id());
         Trainer.Builder trainer = TrainSteps.applyTo(run.applyTo(Trainer.builder(), spec), steps, checkpointEvery, evalEvery);
         return run.fit(spec, trainer, task, steps);
     }

@@ -47,6 +47,10 @@ public final class TrainVaeCommand implements Callable<Integer> {
 
     @Option(names = "--label-everywhere") boolean labelEverywhere;
 
+    @Option(names = "--label-guide", paramLabel = "CLASSIFIER") String labelGuide;
+
+    @Option(names = "--label-guide-weight", defaultValue = "20") float labelGuideWeight;
+
 
     @Option(names = "--epochs", defaultValue = "30") double epochs;
 
@@ -80,12 +84,26 @@ public final class TrainVaeCommand implements Callable<Integer> {
                 labelEverywhere), train);
         // a checkpoint, validation and sample grid per epoch
         Trainer trainer = TrainSteps.applyTo(lrRamp.applyTo(run.applyTo(Trainer.builder(), spec)), steps, stepsPerEpoch, stepsPerEpoch).build();
-        Trainer.Result r = trainer.fit(task);
+        Trainer.Result r;
+        if (labelGuide != null) {
+            if (!conditional) throw new RetouchException("--label-guide needs a conditional VAE ('train cvae')");
+            java.nio.file.Path where = retouch.nn.store.ModelStore.resolve(labelGuide);
+            try (retouch.nn.store.LoadedModel clf = retouch.nn.store.ModelFile.load(where, retouch.nn.eval.DomainClassifier.ARCHITECTURE)) {
+                if (!clf.meta().labels().equals(train.classNames())) {
+                    throw new RetouchException(where + " classifies " + clf.meta().labels() + ", not the classes of " + data);
+                }
+                String name = clf.meta().name() != null ? clf.meta().name() : where.getFileName().toString();
+                task.withLabelGuide((retouch.nn.eval.DomainClassifier) clf.block(), labelGuideWeight, name);
+                r = trainer.fit(task);
+            }
+        } else {
+            r = trainer.fit(task);
+        }
         spec.commandLine().getOut().printf("%s at step %d/%d (%.1f epochs, %.0f s in all); checkpoint %s%n",
                 r.completed() ? "finished" : "stopped", r.step(), steps, r.step() / (double) stepsPerEpoch, r.wallSeconds(), r.checkpoint());
         if (r.completed() && run.export != null && conditional) {
             // The class prior is what makes samples follow --label (see ClassLatentPrior).
-            ModelsFitPriorCommand.fitInto(run.export, data, null);
+            ModelsFitPriorCommand.fitInto(run.export, data, null, 1, 0);
             spec.commandLine().getOut().printf("fitted the class prior of %s on the training images%n", run.export);
         }
         return run.exitCode(r);

@@ -25,6 +25,7 @@ public final class FrozenParameterStore extends ParameterStore {
 
     @Override
     public NDArray getValue(Parameter parameter, Device device, boolean training) {
+        if (parameter == null) return null; // a layer without bias asks for its absent bias
         NDArray value = super.getValue(parameter, device, training);
         if (!parameter.requiresGradient()) {
             return value;

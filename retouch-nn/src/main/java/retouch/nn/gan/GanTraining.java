@@ -50,7 +50,15 @@ public final class GanTraining implements TrainingTask {
     /** Settings of one run; recorded in model.json. */
     public record Config(int channels, int size, boolean conditional, int latent, int gWidth, int dWidth, GanLoss loss,
                          int nDis, float lrG, float lrD, float beta1, float beta2, int batch, long steps, float emaDecay,
-                         int scoreSamples, String dataDescription, float auxWeight) {
+                         int scoreSamples, String dataDescription, float auxWeight, DiffAugment augment) {
+
+        /** The settings without differentiable augmentation. */
+        public Config(int channels, int size, boolean conditional, int latent, int gWidth, int dWidth, GanLoss loss,
+                      int nDis, float lrG, float lrD, float beta1, float beta2, int batch, long steps, float emaDecay,
+                      int scoreSamples, String dataDescription, float auxWeight) {
+            this(channels, size, conditional, latent, gWidth, dWidth, loss, nDis, lrG, lrD, beta1, beta2, batch, steps, emaDecay,
+                    scoreSamples, dataDescription, auxWeight, DiffAugment.none());
+        }
 
         /** The settings without an auxiliary classifier loss. */
         public Config(int channels, int size, boolean conditional, int latent, int gWidth, int dWidth, GanLoss loss,
@@ -98,6 +106,7 @@ public final class GanTraining implements TrainingTask {
                 .hyper("ema_decay", cfg.emaDecay())
                 .hyper("spectral_norm", true)
                 .hyper("aux_weight", cfg.auxiliary() ? cfg.auxWeight() : 0f)
+                .hyper("augment", cfg.augment().id())
                 .labels(cfg.conditional() ? data.classNames() : List.of())
                 .valueRange(-1, 1)
                 .tasks("generate")
@@ -156,9 +165,9 @@ public final class GanTraining implements TrainingTask {
                     .singletonOrThrow().stopGradient();
             try (GradientCollector gc = ctx.newGradientCollector()) {
                 NDArray ohReal = onehot(m, real.labels());
-                NDList outReal = d.forward(ps, inputs(real.images(), ohReal), true);
+                NDList outReal = d.forward(ps, inputs(cfg.augment().apply(m, real.images(), r), ohReal), true);
                 NDArray sReal = outReal.get(0);
-                NDArray sFake = d.forward(ps, inputs(fake, ohFake), true).get(0);
+                NDArray sFake = d.forward(ps, inputs(cfg.augment().apply(m, fake, r), ohFake), true).get(0);
                 NDArray l = cfg.loss().discriminator(sReal, sFake);
                 if (cfg.auxiliary()) {
                     // AC-GAN: D's class head learns the labels of real images only.
@@ -176,7 +185,7 @@ public final class GanTraining implements TrainingTask {
         try (GradientCollector gc = ctx.newGradientCollector()) {
             NDArray fake = g.forward(ps, inputs(m.randomNormal(new Shape(cfg.batch(), cfg.latent())), oh), true).singletonOrThrow();
             // D's weights are frozen for this pass: gradients flow through D into G only.
-            NDList outFake = d.forward(new FrozenParameterStore(m), inputs(fake, oh), true);
+            NDList outFake = d.forward(new FrozenParameterStore(m), inputs(cfg.augment().apply(m, fake, r), oh), true);
             NDArray l = cfg.loss().generator(outFake.get(0));
             if (cfg.auxiliary()) {
                 // ... and G is rewarded when that head recognises the intended class in its samples.

@@ -45,6 +45,16 @@ public final class Sampling {
         return labels;
     }
 
+    /** {@code image} as {@code channels} channels, resized (area when shrinking, else bicubic) to size×size. */
+    public static retouch.image.Image fit(retouch.image.Image image, int channels, int size) {
+        retouch.image.Image im = image.withChannels(channels);
+        if (im.height() != size || im.width() != size) {
+            boolean shrink = im.height() > size || im.width() > size;
+            im = retouch.image.Resize.resize(im, size, size, shrink ? retouch.image.Resize.Method.AREA : retouch.image.Resize.Method.BICUBIC).clip();
+        }
+        return im;
+    }
+
     /** Checks the number of images asked for. */
     public static void checkCount(int n) {
         if (n < 1 || n > 100_000) throw new RetouchException("number of samples must be 1..100000, got " + n);

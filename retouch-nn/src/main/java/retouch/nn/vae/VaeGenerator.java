@@ -110,6 +110,7 @@ public final class VaeGenerator implements ImageGenerator {
      * The posterior means E[z|x] of {@code images} (each resized to the model's size and turned
      * gray/RGB as the model needs); rows of the result are latents.
      */
+    @Override
     public float[] encode(List<Image> images, int[] labels) {
         int n = images.size();
         float[] out = new float[n * vae.latent()];
@@ -125,35 +126,20 @@ public final class VaeGenerator implements ImageGenerator {
     }
 
     /** Encodes then decodes: the VAE's reconstruction of each image at the model's size. */
+    @Override
     public List<Image> reconstruct(List<Image> images, int[] labels) {
         return decode(encode(images, labels), labels);
     }
 
-    /**
-     * {@code steps} images along the straight line between the latents of {@code a} and {@code b}
-     * (both ends included).
-     */
-    public List<Image> interpolate(Image a, Image b, int steps, int label) {
-        if (steps < 2 || steps > 1000) throw new RetouchException("--steps must be between 2 and 1000, got " + steps);
-        int[] two = labelsFor(2, label);
-        float[] z = encode(List.of(a, b), two);
-        int d = vae.latent();
-        float[] line = new float[steps * d];
-        for (int s = 0; s < steps; s++) {
-            float t = s / (float) (steps - 1);
-            for (int j = 0; j < d; j++) line[s * d + j] = (1 - t) * z[j] + t * z[d + j];
-        }
-        return decode(line, labelsFor(steps, label));
+    /** {@code image} as the model's input: gray or RGB as the model reads, resized (area/bicubic) to its size. */
+    @Override
+    public Image fit(Image image) {
+        return Sampling.fit(image, vae.channels(), vae.size());
     }
 
-    /** {@code image} as the model's input: gray or RGB as the model reads, resized (area/bicubic) to its size. */
-    public Image fit(Image image) {
-        Image im = image.withChannels(vae.channels());
-        if (im.height() != vae.size() || im.width() != vae.size()) {
-            boolean shrink = im.height() > vae.size() || im.width() > vae.size();
-            im = Resize.resize(im, vae.size(), vae.size(), shrink ? Resize.Method.AREA : Resize.Method.BICUBIC).clip();
-        }
-        return im;
+    @Override
+    public boolean canEncode() {
+        return true;
     }
 
     private NDArray onehot(NDManager m, int[] labels) {

@@ -63,6 +63,27 @@ public final class VaeTraining implements TrainingTask {
     private int[] poolLabels;
     private Vae vae;
     private Adam adam;
+    private retouch.nn.eval.DomainClassifier guide;
+    private float guideWeight;
+    private String guideName;
+
+    /**
+     * Adds a label-consistency loss (conditional models): a frozen classifier that Retouch trained
+     * on the same domain scores the decoder's mean images, of the training images and of z drawn
+     * from N(0, I) with random labels, and {@code weight}·cross-entropy with the intended label
+     * joins the loss. Why: a VAE's mean image is blurred, and blur erases what tells a coat or a
+     * shirt from a pullover (a classifier calls 64 % of real coats something else after a Gaussian
+     * blur of σ 0.8 px), so without it coat and shirt samples come out as pullovers whatever the
+     * label says. Use a classifier other than the evaluator that will score the model.
+     */
+    public VaeTraining withLabelGuide(retouch.nn.eval.DomainClassifier classifier, float weight, String name) {
+        if (!cfg.conditional()) throw new RetouchException("a label guide needs a conditional VAE (train cvae)");
+        if (!(weight > 0)) throw new RetouchException("the label-guide weight must be positive, got " + weight);
+        this.guide = classifier;
+        this.guideWeight = weight;
+        this.guideName = name;
+        return this;
+    }
 
     /** {@code images} is the training split; its last {@code cfg.heldOut()} images are held out for validation. */
     public VaeTraining(Config cfg, LabeledImages images) {
@@ -84,6 +105,7 @@ public final class VaeTraining implements TrainingTask {
         ModelMeta.Builder b = Vae.meta(1, train.h(), cfg.latent(), cfg.width(), labels, cfg.likelihood());
         if (cfg.conditional() && cfg.labelEverywhere()) b.hyper("conditioning", "stages");
         if (cfg.betaStart() != 0f) b.hyper("beta_start", cfg.betaStart());
+        if (guide != null) b.hyper("label_guide", guideName).hyper("label_guide_weight", guideWeight);
         return b
                 .hyper("binarized", cfg.binarize())
                 .hyper("beta", cfg.beta())
@@ -120,7 +142,13 @@ public final class VaeTraining implements TrainingTask {
         NDArray rec = vae.likelihood().nll(logits, x, vae.logScale(ps, m));
         NDArray kl = logvar.add(1f).sub(mu.square()).sub(logvar.exp()).sum(new int[] {1});
         kl = Scalars.mul(kl, -0.5f); // not kl.mul(-0.5f): see Scalars
-        return new NDList(rec, kl, mu);
+        return new NDList(rec, kl, mu, logits);
+    }
+
+    /** Mean cross-entropy of the guide classifier's view of mean images {@code x} against one-hot labels. */
+    private NDArray guideLoss(NDManager m, NDArray x, NDArray onehot) {
+        NDArray logits = guide.forwardBoth(new retouch.nn.gan.FrozenParameterStore(m), x, false).get(1);
+        return logits.logSoftmax(1).mul(onehot).sum(new int[] {1}).mean().neg();
     }
 
     private float betaAt(long step) {
@@ -143,12 +171,22 @@ public final class VaeTraining implements TrainingTask {
         x.attach(m);
         if (cfg.binarize()) x = binarize(x);
         float beta = betaAt(ctx.step());
-        float loss, rec, kl;
+        float loss, rec, kl, guideCe = 0;
         try (GradientCollector gc = ctx.newGradientCollector()) {
             NDList t = elboTerms(vae, ctx.parameterStore(), x, onehot(m, labels), true);
             NDArray recMean = t.get(0).mean();
             NDArray klMean = t.get(1).mean();
             NDArray l = recMean.add(Scalars.mul(klMean, beta));
+            if (guide != null) {
+                NDArray own = guideLoss(m, vae.likelihood().mean(t.get(3)), onehot(m, labels));
+                int[] drawn = new int[cfg.batch()];
+                for (int i = 0; i < drawn.length; i++) drawn[i] = r.nextInt(train.classNames().size());
+                NDArray zPrior = m.randomNormal(new Shape(cfg.batch(), cfg.latent()));
+                NDArray fromPrior = vae.likelihood().mean(vae.decode(ctx.parameterStore(), zPrior, onehot(m, drawn), true));
+                NDArray ce = own.add(guideLoss(m, fromPrior, onehot(m, drawn)));
+                guideCe = ce.getFloat() / 2;
+                l = l.add(Scalars.mul(ce, guideWeight));
+            }
             gc.backward(l);
             rec = recMean.getFloat();
             kl = klMean.getFloat();
@@ -161,6 +199,7 @@ public final class VaeTraining implements TrainingTask {
         out.put("kl", kl);
         out.put("beta", beta);
         out.put("lr", adam.lastLearningRate());
+        if (guide != null) out.put("guide_ce", guideCe);
         return out;
     }
 
