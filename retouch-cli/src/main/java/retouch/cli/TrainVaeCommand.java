@@ -47,6 +47,12 @@ public final class TrainVaeCommand implements Callable<Integer> {
 
     @Option(names = "--label-everywhere") boolean labelEverywhere;
 
+    @Option(names = "--size", defaultValue = "0") int size;
+
+    @Option(names = "--channels", defaultValue = "1") int channels;
+
+    @Option(names = "--limit", defaultValue = "50000") int limit;
+
     @Option(names = "--label-guide", paramLabel = "CLASSIFIER") String labelGuide;
 
     @Option(names = "--label-guide-weight", defaultValue = "20") float labelGuideWeight;
@@ -71,17 +77,33 @@ public final class TrainVaeCommand implements Callable<Integer> {
         Likelihood lik = Likelihood.parse(likelihood);
         // 'train cvae' means a conditional VAE.
         boolean conditional = this.conditional || spec.commandLine().getParseResult().originalArgs().contains("cvae");
-        Dataset ds = Datasets.resolve(data, null);
-        if (!ds.isLabeled()) throw new RetouchException(data + " is not a labeled MNIST-style set; use mnist, fashion-mnist or an IDX folder");
-        LabeledImages train = ds.train().shuffled(run.seed());
-        long stepsPerEpoch = Math.max(1, (train.size() - Math.min(heldOut, train.size() / 5)) / batch);
-        long steps = Math.max(1, Math.round(epochs * stepsPerEpoch));
-        String description = ds.name() + " train split (" + train.size() + " images from " + ds.location() + "; last "
-                + Math.min(heldOut, train.size() / 5) + " after a seed-" + run.seed() + " shuffle held out for validation)"
-                + (binarize ? ", dynamically binarised" : ", gray levels in [0,1]");
-        VaeTraining task = new VaeTraining(new VaeTraining.Config(conditional, latent, width, lik, binarize, beta,
-                Math.round(warmupEpochs * stepsPerEpoch), batch, rate.lr, rate.lrMin, steps, heldOut, description, betaStart,
-                labelEverywhere), train);
+        VaeTraining task;
+        long stepsPerEpoch, steps;
+        LabeledImages train = null;
+        java.nio.file.Path asPath = java.nio.file.Path.of(data);
+        Dataset ds = java.nio.file.Files.isDirectory(asPath) && !Datasets.NAMES.contains(data) ? null : Datasets.resolve(data, null);
+        if (ds != null && ds.isLabeled()) {
+            train = ds.train().shuffled(run.seed());
+            stepsPerEpoch = Math.max(1, (train.size() - Math.min(heldOut, train.size() / 5)) / batch);
+            steps = Math.max(1, Math.round(epochs * stepsPerEpoch));
+            String description = ds.name() + " train split (" + train.size() + " images from " + ds.location() + "; last "
+                    + Math.min(heldOut, train.size() / 5) + " after a seed-" + run.seed() + " shuffle held out for validation)"
+                    + (binarize ? ", dynamically binarised" : ", gray levels in [0,1]");
+            task = new VaeTraining(config(conditional, lik, stepsPerEpoch, steps, description), train);
+        } else {
+            // A folder of photos (or a named unlabeled set such as celeba64): square crops at --size.
+            if (conditional) throw new RetouchException(data + " has no labels; use 'train vae' (unconditional)");
+            int s = size == 0 ? 64 : size;
+            retouch.data.ImageFolder folder = ds != null ? ds.images() : retouch.data.ImageFolder.of(asPath);
+            retouch.data.SquareImages images = retouch.data.SquareImages.load(folder, s, channels, limit);
+            int held = Math.min(heldOut, images.count() / 5);
+            stepsPerEpoch = Math.max(1, (images.count() - held) / batch);
+            steps = Math.max(1, Math.round(epochs * stepsPerEpoch));
+            String description = (ds != null ? ds.name() : data) + " (" + images.count() + " images in sorted order, centre-cropped to a square "
+                    + "and resized to " + s + "px, " + channels + " channel(s), values in [0,1]; the last " + held + " held out for validation)";
+            spec.commandLine().getErr().println("train vae: " + description);
+            task = VaeTraining.ofImages(config(false, lik, stepsPerEpoch, steps, description), images.pixels(), images.count(), channels, s);
+        }
         // a checkpoint, validation and sample grid per epoch
         Trainer trainer = TrainSteps.applyTo(lrRamp.applyTo(run.applyTo(Trainer.builder(), spec)), steps, stepsPerEpoch, stepsPerEpoch).build();
         Trainer.Result r;
@@ -89,7 +111,7 @@ public final class TrainVaeCommand implements Callable<Integer> {
             if (!conditional) throw new RetouchException("--label-guide needs a conditional VAE ('train cvae')");
             java.nio.file.Path where = retouch.nn.store.ModelStore.resolve(labelGuide);
             try (retouch.nn.store.LoadedModel clf = retouch.nn.store.ModelFile.load(where, retouch.nn.eval.DomainClassifier.ARCHITECTURE)) {
-                if (!clf.meta().labels().equals(train.classNames())) {
+                if (train == null || !clf.meta().labels().equals(train.classNames())) {
                     throw new RetouchException(where + " classifies " + clf.meta().labels() + ", not the classes of " + data);
                 }
                 String name = clf.meta().name() != null ? clf.meta().name() : where.getFileName().toString();
@@ -101,11 +123,16 @@ public final class TrainVaeCommand implements Callable<Integer> {
         }
         spec.commandLine().getOut().printf("%s at step %d/%d (%.1f epochs, %.0f s in all); checkpoint %s%n",
                 r.completed() ? "finished" : "stopped", r.step(), steps, r.step() / (double) stepsPerEpoch, r.wallSeconds(), r.checkpoint());
-        if (r.completed() && run.export != null && conditional) {
+        if (r.completed() && run.export != null && conditional && train != null) {
             // The class prior is what makes samples follow --label (see ClassLatentPrior).
             ModelsFitPriorCommand.fitInto(run.export, data, null, 1, 0);
             spec.commandLine().getOut().printf("fitted the class prior of %s on the training images%n", run.export);
         }
         return run.exitCode(r);
+    }
+
+    private VaeTraining.Config config(boolean conditional, Likelihood lik, long stepsPerEpoch, long steps, String description) {
+        return new VaeTraining.Config(conditional, latent, width, lik, binarize, beta, Math.round(warmupEpochs * stepsPerEpoch), batch,
+                rate.lr, rate.lrMin, steps, heldOut, description, betaStart, labelEverywhere);
     }
 }

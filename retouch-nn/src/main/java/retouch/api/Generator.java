@@ -139,6 +139,42 @@ public final class Generator implements AutoCloseable {
         return ImageFiles.toBufferedImage(gridImage(sampleImages(n, label, seed, generator.defaultTemperature())));
     }
 
+    /** Whether the model can start from a user's picture (VAE: its encoder; GAN: projection by optimisation). */
+    public boolean canEncode() {
+        return generator.canEncode();
+    }
+
+    /**
+     * The closest image the model can make to {@code picture} (at the model's size; made gray/RGB
+     * and resized as the model needs). {@code label}: the picture's class for conditional models, else -1.
+     */
+    public BufferedImage reconstruct(BufferedImage picture, int label) {
+        requireEncoder();
+        int[] labels = {Math.max(label, 0)};
+        return ImageFiles.toBufferedImage(generator.reconstruct(List.of(generator.fit(ImageFiles.fromBufferedImage(picture))), labels).get(0));
+    }
+
+    /**
+     * "More like this one": {@code n} images near {@code picture}'s latent code, seeded noise of scale
+     * {@code spread} added (0 = its reconstruction each time, 1 = as varied as the prior).
+     */
+    public List<BufferedImage> like(BufferedImage picture, int n, int label, long seed, float spread) {
+        requireEncoder();
+        if (n < 1 || n > MAX_SAMPLES) throw new RetouchException("number of images must be from 1 to " + MAX_SAMPLES + ", not " + n);
+        return toBuffered(generator.sampleLike(ImageFiles.fromBufferedImage(picture), n, label, seed, spread));
+    }
+
+    /** {@code steps} images along the line between the latent codes of two pictures, ends included. */
+    public List<BufferedImage> interpolate(BufferedImage a, BufferedImage b, int steps, int label) {
+        requireEncoder();
+        return toBuffered(generator.interpolate(generator.fit(ImageFiles.fromBufferedImage(a)), generator.fit(ImageFiles.fromBufferedImage(b)),
+                steps, label));
+    }
+
+    private void requireEncoder() {
+        if (!generator.canEncode()) throw new RetouchException("model '" + name + "' cannot start from a picture; use a VAE or GAN generator");
+    }
+
     /** Lays out samples as {@link #grid} does. */
     public static Image gridImage(List<Image> samples) {
         int cols = (int) Math.ceil(Math.sqrt(samples.size()));

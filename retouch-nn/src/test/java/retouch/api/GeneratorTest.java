@@ -99,4 +99,28 @@ class GeneratorTest {
         assertTrue(e.getMessage().contains("not an image generator") || e.getMessage().contains("generat"), e.getMessage());
         assertThrows(RetouchException.class, () -> Generator.load("no-such-generator"));
     }
+
+    @Test
+    void ganStartsFromAPictureByProjection() {
+        try (Generator g = Generator.load("gan-mnist")) {
+            assertTrue(g.canEncode());
+            BufferedImage picture = g.sample(1, -1, 5).get(0);
+            BufferedImage again = g.reconstruct(picture, -1);
+            double psnr = retouch.metrics.Psnr.of(retouch.image.ImageFiles.fromBufferedImage(picture),
+                    retouch.image.ImageFiles.fromBufferedImage(again));
+            // The picture is one the generator made, so a good projection finds it closely.
+            assertTrue(psnr > 20, "reconstruction of an own sample: " + psnr + " dB");
+            List<BufferedImage> same = g.like(picture, 2, -1, 1, 0f);
+            List<BufferedImage> near = g.like(picture, 2, -1, 1, 0.5f);
+            assertEquals(2, near.size());
+            assertTrue(java.util.Arrays.equals(pixels(same.get(0)), pixels(same.get(1))), "spread 0: the reconstruction each time");
+            assertFalse(java.util.Arrays.equals(pixels(near.get(0)), pixels(near.get(1))), "spread 0.5: different images");
+            BufferedImage other = g.sample(1, -1, 6).get(0);
+            assertEquals(5, g.interpolate(picture, other, 5, -1).size());
+        }
+    }
+
+    private static int[] pixels(BufferedImage im) {
+        return im.getRGB(0, 0, im.getWidth(), im.getHeight(), null, 0, im.getWidth());
+    }
 }

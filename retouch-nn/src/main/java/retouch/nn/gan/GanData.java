@@ -49,19 +49,10 @@ public final class GanData {
 
     /** All images of a folder, centre-cropped to a square and resized to {@code size}, as {@code channels} channels (unlabeled). */
     public static GanData of(ImageFolder folder, int size, int channels, int limit) {
-        int count = Math.min(folder.size(), limit);
-        if (count == 0) throw new RetouchException(folder.root() + " has no images");
-        int plane = size * size * channels;
-        float[] px = new float[count * plane];
-        for (int i = 0; i < count; i++) {
-            Image im = folder.read(i).withChannels(channels);
-            int side = Math.min(im.height(), im.width());
-            im = im.crop((im.height() - side) / 2, (im.width() - side) / 2, side, side);
-            if (side != size) im = Resize.resize(im, size, size, side > size ? Resize.Method.AREA : Resize.Method.BICUBIC).clip();
-            float[] d = im.data();
-            for (int k = 0; k < plane; k++) px[i * plane + k] = d[k] * 2 - 1;
-        }
-        return new GanData(count, channels, size, px, new int[count], List.of("image"));
+        retouch.data.SquareImages images = retouch.data.SquareImages.load(folder, size, channels, limit);
+        float[] px = images.pixels();
+        for (int k = 0; k < px.length; k++) px[k] = px[k] * 2 - 1;
+        return new GanData(images.count(), channels, size, px, new int[images.count()], List.of("image"));
     }
 
     public int size() { return n; }

@@ -123,7 +123,7 @@ public interface ImageGenerator extends AutoCloseable {
         int d = latentSize();
         float[] z = latents(n, seed, spread);
         for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) z[i * d + j] += z0[j];
-        return decode(z, Sampling.labels(n, one[0] < 0 ? -1 : one[0], classes, meta().name()));
+        return decode(z, Sampling.labels(n, classes == 0 ? -1 : one[0], classes, meta().name()));
     }
 
     @Override

@@ -57,8 +57,14 @@ public final class VaeTraining implements TrainingTask {
     }
 
     private final Config cfg;
-    private final LabeledImages train;
-    private final LabeledImages validation;
+    /** Images as floats in [0,1], N×C×S×S, with labels (all 0 for unlabeled sets). */
+    private record Split(float[] pixels, int size, int[] labels) {}
+
+    private final Split train;
+    private final Split validation;
+    private final int channels;
+    private final int imageSize;
+    private final List<String> classNames;
     private NDArray pool;
     private int[] poolLabels;
     private Vae vae;
@@ -87,22 +93,46 @@ public final class VaeTraining implements TrainingTask {
 
     /** {@code images} is the training split; its last {@code cfg.heldOut()} images are held out for validation. */
     public VaeTraining(Config cfg, LabeledImages images) {
-        if (images.h() != images.w() || (images.h() != 28 && images.h() != 32 && images.h() != 64)) {
-            throw new RetouchException("VAE training needs square 28, 32 or 64 pixel images, got " + images.h() + "x" + images.w());
+        this(cfg, images.floats(), images.size(), 1, checkSquare(images), images.labels(), images.classNames());
+    }
+
+    private static int checkSquare(LabeledImages images) {
+        if (images.h() != images.w()) throw new RetouchException("VAE training needs square images, got " + images.h() + "x" + images.w());
+        return images.h();
+    }
+
+    /**
+     * Unlabeled images (e.g. RGB faces), {@code n × channels × size × size} floats in [0,1]; the last
+     * {@code cfg.heldOut()} are held out for validation. Unconditional models only.
+     */
+    public static VaeTraining ofImages(Config cfg, float[] pixels, int n, int channels, int size) {
+        if (cfg.conditional()) throw new RetouchException("a folder of images has no labels; train an unconditional VAE ('train vae')");
+        return new VaeTraining(cfg, pixels, n, channels, size, new int[n], List.of("image"));
+    }
+
+    private VaeTraining(Config cfg, float[] pixels, int n, int channels, int size, int[] labels, List<String> classNames) {
+        if (size != 28 && size != 32 && size != 64) {
+            throw new RetouchException("VAE training needs square 28, 32 or 64 pixel images, got " + size + "x" + size);
         }
-        int held = Math.min(cfg.heldOut(), images.size() / 5);
-        if (images.size() - held < cfg.batch()) {
-            throw new RetouchException("only " + images.size() + " training images; need at least one batch of " + cfg.batch());
+        int held = Math.min(cfg.heldOut(), n / 5);
+        if (n - held < cfg.batch()) {
+            throw new RetouchException("only " + n + " training images; need at least one batch of " + cfg.batch());
         }
         this.cfg = cfg;
-        this.train = images.subset(0, images.size() - held);
-        this.validation = images.subset(images.size() - held, images.size());
+        this.channels = channels;
+        this.imageSize = size;
+        this.classNames = classNames;
+        int plane = channels * size * size;
+        this.train = new Split(java.util.Arrays.copyOfRange(pixels, 0, (n - held) * plane), n - held,
+                java.util.Arrays.copyOfRange(labels, 0, n - held));
+        this.validation = new Split(java.util.Arrays.copyOfRange(pixels, (n - held) * plane, n * plane), held,
+                java.util.Arrays.copyOfRange(labels, n - held, n));
     }
 
     /** The model meta this run writes. */
     public ModelMeta meta() {
-        List<String> labels = cfg.conditional() ? train.classNames() : List.of();
-        ModelMeta.Builder b = Vae.meta(1, train.h(), cfg.latent(), cfg.width(), labels, cfg.likelihood());
+        List<String> labels = cfg.conditional() ? classNames : List.of();
+        ModelMeta.Builder b = Vae.meta(channels, imageSize, cfg.latent(), cfg.width(), labels, cfg.likelihood());
         if (cfg.conditional() && cfg.labelEverywhere()) b.hyper("conditioning", "stages");
         if (cfg.betaStart() != 0f) b.hyper("beta_start", cfg.betaStart());
         if (guide != null) b.hyper("label_guide", guideName).hyper("label_guide_weight", guideWeight);
@@ -124,12 +154,12 @@ public final class VaeTraining implements TrainingTask {
         vae = (Vae) Architectures.buildInitialized(meta, ctx.manager());
         adam = Adam.builder().optLearningRate(ctx.schedule(LrSchedule.cosine(cfg.lr(), cfg.lrMin(), cfg.steps()))).build(vae);
         ctx.setModel(meta, vae).addOptimizer("adam", adam);
-        pool = ctx.manager().create(train.floats(), new Shape(train.size(), 1, train.h(), train.w()));
+        pool = ctx.manager().create(train.pixels(), new Shape(train.size(), channels, imageSize, imageSize));
         poolLabels = train.labels();
     }
 
     private NDArray onehot(NDManager m, int[] labels) {
-        return cfg.conditional() ? Vae.oneHot(m, labels, train.classNames().size()) : null;
+        return cfg.conditional() ? Vae.oneHot(m, labels, classNames.size()) : null;
     }
 
     /** -ELBO terms per image: (reconstruction NLL, KL), each shape N, then the posterior means (N×latent). */
@@ -180,7 +210,7 @@ public final class VaeTraining implements TrainingTask {
             if (guide != null) {
                 NDArray own = guideLoss(m, vae.likelihood().mean(t.get(3)), onehot(m, labels));
                 int[] drawn = new int[cfg.batch()];
-                for (int i = 0; i < drawn.length; i++) drawn[i] = r.nextInt(train.classNames().size());
+                for (int i = 0; i < drawn.length; i++) drawn[i] = r.nextInt(classNames.size());
                 NDArray zPrior = m.randomNormal(new Shape(cfg.batch(), cfg.latent()));
                 NDArray fromPrior = vae.likelihood().mean(vae.decode(ctx.parameterStore(), zPrior, onehot(m, drawn), true));
                 NDArray ce = own.add(guideLoss(m, fromPrior, onehot(m, drawn)));
@@ -216,10 +246,12 @@ public final class VaeTraining implements TrainingTask {
         for (int from = 0; from < n; from += 500) {
             int to = Math.min(n, from + 500);
             try (NDManager m = ctx.manager().newSubManager()) {
-                LabeledImages part = validation.subset(from, to);
-                NDArray x = m.create(part.floats(), new Shape(to - from, 1, part.h(), part.w()));
+                int plane = channels * imageSize * imageSize;
+                NDArray x = m.create(java.util.Arrays.copyOfRange(validation.pixels(), from * plane, to * plane),
+                        new Shape(to - from, channels, imageSize, imageSize));
+                int[] partLabels = java.util.Arrays.copyOfRange(validation.labels(), from, to);
                 if (cfg.binarize()) x = binarize(x);
-                NDList t = elboTerms(vae, new ParameterStore(m, false), x, onehot(m, part.labels()), false);
+                NDList t = elboTerms(vae, new ParameterStore(m, false), x, onehot(m, partLabels), false);
                 sum += t.get(0).add(t.get(1)).sum().getFloat();
             }
         }
@@ -228,7 +260,7 @@ public final class VaeTraining implements TrainingTask {
 
     @Override
     public void writeSamples(StepContext ctx, Path file) throws IOException {
-        int classes = cfg.conditional() ? train.classNames().size() : 0;
+        int classes = cfg.conditional() ? classNames.size() : 0;
         int cols = classes > 0 ? classes : 8;
         int n = cols * 8;
         int[] labels = new int[n];

@@ -1,6 +1,7 @@
 package retouch.nn.vae;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -256,5 +257,99 @@ class VaeTest {
             assertNotEquals(a.get(0).data()[400], b.get(0).data()[400], "the prior changes where z is drawn");
             assertEquals(a.get(2).data()[300], g.sample(4, 1, 7, 1f).get(2).data()[300], 0f);
         }
+    }
+
+    @Test
+    void mixturePriorKeepsTheClassMeanAndRoundTripsThroughModelJson() throws IOException {
+        LabeledImages data = bars(5, 400);
+        try (retouch.nn.store.LoadedModel lm = retouch.nn.store.ModelFile.load(model, Vae.ARCHITECTURE)) {
+            Vae vae = (Vae) lm.block();
+            ClassLatentPrior single = ClassLatentPrior.fit(vae, data, false, lm.manager());
+            ClassLatentPrior mixture = ClassLatentPrior.fit(vae, data, false, lm.manager(), 3, 0);
+            assertEquals(3, mixture.components(1));
+            assertEquals(1, single.components(1));
+            // EM keeps the weighted mean of the components at the data mean: both priors centre on the class mean.
+            int n = 6000;
+            int[] labels = new int[n];
+            java.util.Arrays.fill(labels, 1);
+            float[] a = single.latents(labels, 11, 1f), b = mixture.latents(labels, 11, 1f);
+            float[] centre = single.latents(new int[] {1}, 3, 0f);
+            for (int d = 0; d < 8; d++) {
+                double sb = 0;
+                for (int i = 0; i < n; i++) sb += b[i * 8 + d];
+                assertEquals(centre[d], sb / n, 0.12, "mixture sample mean, dimension " + d);
+            }
+            assertNotEquals(a[5], b[5], "a mixture draws from its components, not one Gaussian");
+            var json = mixture.toJson();
+            assertTrue(json.containsKey("weights") && json.containsKey("classes"), json.keySet().toString());
+            assertFalse(single.toJson().containsKey("weights"), "one Gaussian per class keeps the older form");
+            Path copy = tmp.resolve("with-mixture");
+            retouch.nn.store.ModelFile.save(copy, lm.meta().toBuilder().hyper(ClassLatentPrior.KEY, json).build(), vae);
+            ClassLatentPrior back = ClassLatentPrior.of(retouch.nn.store.ModelFile.readMeta(copy), 8);
+            float[] again = back.latents(labels, 11, 1f);
+            for (int i = 0; i < 64; i++) assertEquals(b[i], again[i], 1e-5, "latent " + i + " after a model.json round trip");
+        }
+    }
+
+    @Test
+    void labelGuideLossFallsAndIsRecorded() throws IOException {
+        // A small classifier trained on the bars first: the guide.
+        var clfCfg = new retouch.nn.eval.DomainClassifier.Config(1, 28, 2, List.of(8), 16, 0f, false);
+        LabeledImages clfData = bars(9, 600);
+        int clfSteps = retouch.nn.eval.ClassifierTraining.stepsPerEpoch(clfData.size(), 100, 32) * 8;
+        Path clfRun = tmp.resolve("guide-classifier");
+        Trainer.builder().setRunDir(clfRun).setSteps(clfSteps).optSeed(2).optCheckpointEvery(clfSteps).optQuiet(true).optShutdownHook(false)
+                .optCommand("test").build()
+                .fit(new retouch.nn.eval.ClassifierTraining(new retouch.nn.eval.ClassifierTraining.Config(clfCfg, 32, 3e-3f, 1e-4f, 8, 100, 0,
+                        "bars"), clfData));
+        try (retouch.nn.store.LoadedModel clf = retouch.nn.store.ModelFile.load(clfRun.resolve(Trainer.CHECKPOINT),
+                retouch.nn.eval.DomainClassifier.ARCHITECTURE)) {
+            VaeTraining.Config cfg = new VaeTraining.Config(true, 8, 16, Likelihood.BERNOULLI, false, 1f, 0, 32,
+                    3e-3f, 1e-4f, 150, 100, "synthetic bars");
+            Path run = tmp.resolve("guided");
+            VaeTraining task = new VaeTraining(cfg, bars(1, 600))
+                    .withLabelGuide((retouch.nn.eval.DomainClassifier) clf.block(), 20f, "bars-classifier");
+            Trainer.builder().setRunDir(run).setSteps(150).optSeed(3).optLogEvery(1).optCheckpointEvery(150).optQuiet(true)
+                    .optShutdownHook(false).optCommand("test").build().fit(task);
+            List<String> log = Files.readAllLines(run.resolve(Trainer.LOG_CSV));
+            double first = mean(log, "guide_ce", 1, 11), last = mean(log, "guide_ce", 141, 151);
+            assertTrue(last < 0.5 * first, "label-guide cross-entropy should fall: " + first + " -> " + last);
+            assertEquals("bars-classifier", retouch.nn.store.ModelFile.readMeta(run.resolve(Trainer.CHECKPOINT)).stringParam("label_guide", ""));
+        }
+        assertThrows(RetouchException.class, () -> new VaeTraining(new VaeTraining.Config(false, 8, 16, Likelihood.BERNOULLI, false, 1f, 0, 32,
+                3e-3f, 1e-4f, 10, 100, "x"), bars(1, 100)).withLabelGuide(null, 1f, "x"), "unconditional models take no guide");
+    }
+
+    @Test
+    void unlabeledRgbImagesTrainAnUnconditionalVae() throws IOException {
+        int n = 256, size = 32, plane = 3 * size * size;
+        float[] px = new float[n * plane];
+        SplittableRandom r = new SplittableRandom(2);
+        for (int i = 0; i < n; i++) {
+            // A coloured square on a gray background: colour and place vary.
+            float[] rgb = {(float) r.nextDouble(), (float) r.nextDouble(), (float) r.nextDouble()};
+            int y0 = r.nextInt(20), x0 = r.nextInt(20);
+            for (int c = 0; c < 3; c++) {
+                for (int y = 0; y < size; y++) {
+                    for (int x = 0; x < size; x++) {
+                        boolean in = y >= y0 && y < y0 + 10 && x >= x0 && x < x0 + 10;
+                        px[i * plane + (c * size + y) * size + x] = in ? rgb[c] : 0.5f;
+                    }
+                }
+            }
+        }
+        VaeTraining.Config cfg = new VaeTraining.Config(false, 8, 8, Likelihood.BERNOULLI, false, 1f, 0, 32, 3e-3f, 1e-4f, 150, 32, "squares");
+        Path run = tmp.resolve("rgb");
+        Trainer.builder().setRunDir(run).setSteps(150).optSeed(1).optLogEvery(1).optCheckpointEvery(150).optValidateEvery(50)
+                .optQuiet(true).optShutdownHook(false).optCommand("test").build().fit(VaeTraining.ofImages(cfg, px, n, 3, size));
+        List<String> log = Files.readAllLines(run.resolve(Trainer.LOG_CSV));
+        assertTrue(mean(log, "loss", 141, 151) < mean(log, "loss", 1, 11), "the loss falls");
+        try (ImageGenerator g = Generators.load(run.resolve(Trainer.CHECKPOINT).toString())) {
+            Image sample = g.sample(1, -1, 1, 1f).get(0);
+            assertEquals(List.of(3, 32, 32), List.of(sample.channels(), sample.height(), sample.width()));
+            assertTrue(g.canEncode());
+        }
+        assertThrows(RetouchException.class, () -> VaeTraining.ofImages(new VaeTraining.Config(true, 8, 8, Likelihood.BERNOULLI, false, 1f, 0,
+                32, 3e-3f, 1e-4f, 10, 32, "x"), px, n, 3, size), "a conditional VAE needs labels");
     }
 }
