@@ -62,7 +62,7 @@ public final class DemoCommand implements Callable<Integer> {
             new Case("inpaint-color", "chelsea.png", "mask:free:0.1-0.2", List.of("telea"), "inpaint-gray"));
 
     /** Shipped generators the demo samples from when installed. */
-    private static final List<String> GENERATORS = List.of("vae-fmnist", "gan-fmnist");
+    private static final List<String> GENERATORS = List.of("gan-faces", "cgan-fmnist", "gan-fmnist", "vae-fmnist");
 
     /** The restorers of a case: its classical methods, then its model when one is installed. */
     private static List<Restorer> restorers(Case c, List<AutoCloseable> toClose) {

@@ -62,7 +62,7 @@ public final class GanProjection {
                         NDArray x = forward(step, zs, onehot);
                         // Sum over images of their mean squared error: each image's code moves as if alone.
                         NDArray mse = x.sub(target).square().reshape(n, -1).mean(new int[] {1}).sum();
-                        NDArray prior = zs.square().sum().mul(1e-4f / d);
+                        NDArray prior = retouch.nn.Scalars.mul(zs.square().sum(), 1e-4f / d); // not mul(Number): see Scalars
                         gc.backward(mse.add(prior));
                     }
                     grad = zs.getGradient().toFloatArray();
