@@ -1,0 +1,81 @@
+package retouch.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import retouch.image.Image;
+import retouch.image.ImageFiles;
+
+/** Generators from the command line: starting from a picture (GAN projection), and GAN training on a photo folder with augmentation. */
+class GeneratorCommandsTest {
+    @TempDir Path tmp;
+
+    @Test
+    void ganReconstructsInterpolatesAndDrawsMoreLikeAPicture() throws Exception {
+        Path samples = tmp.resolve("samples");
+        assertEquals(0, Cli.run("generate", "--model", "gan-mnist", "-n", "2", "--seed", "4", "--out-dir", samples.toString()).code());
+        Path a = samples.resolve("sample-00000.png"), b = samples.resolve("sample-00001.png");
+
+        Path rec = tmp.resolve("rec.png");
+        Cli.Result r = Cli.run("reconstruct", a.toString(), "--model", "gan-mnist", "-o", rec.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("PSNR vs input") && r.out().contains("SSIM"), r.out());
+        double psnr = Double.parseDouble(r.out().replaceAll("(?s).*PSNR vs input ([0-9.]+) dB.*", "$1"));
+        assertTrue(psnr > 20, "a GAN's own sample projects back closely: " + psnr + " dB");
+        assertEquals(28, ImageFiles.read(rec).width());
+
+        Path strip = tmp.resolve("strip.png");
+        r = Cli.run("interpolate", a.toString(), b.toString(), "--model", "gan-mnist", "--steps", "4", "-o", strip.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("6 images"), "two pictures and four steps: " + r.out());
+
+        Path like = tmp.resolve("like");
+        r = Cli.run("generate", "--model", "gan-mnist", "--like", a.toString(), "-n", "3", "--spread", "0.5", "--out-dir", like.toString());
+        assertEquals(0, r.code(), r.err());
+        try (Stream<Path> files = Files.list(like)) {
+            assertEquals(3, files.count());
+        }
+        Image first = ImageFiles.read(like.resolve("sample-00000.png")), second = ImageFiles.read(like.resolve("sample-00001.png"));
+        assertNotEquals(first.data()[14 * 28 + 14] + first.data()[10 * 28 + 14], second.data()[14 * 28 + 14] + second.data()[10 * 28 + 14],
+                "spread 0.5 varies the images");
+
+        r = Cli.run("generate", "--model", "gan-mnist", "--like", a.toString(), "-n", "2", "--spread", "5", "-o", tmp.resolve("x.png").toString());
+        assertNotEquals(0, r.code());
+        assertTrue(r.err().contains("--spread"), r.err());
+    }
+
+    @Test
+    void trainsAGanOnAPhotoFolderWithAugmentation() throws Exception {
+        Path photos = Files.createDirectories(tmp.resolve("photos"));
+        SplittableRandom rnd = new SplittableRandom(3);
+        for (int i = 0; i < 24; i++) {
+            // Non-square photos of different sizes: the trainer crops and resizes them.
+            int h = 40 + rnd.nextInt(20), w = 50 + rnd.nextInt(30);
+            float[] px = new float[3 * h * w];
+            for (int k = 0; k < px.length; k++) px[k] = (float) rnd.nextDouble();
+            ImageFiles.writePng(new Image(3, h, w, px), photos.resolve(String.format("p%02d.png", i)));
+        }
+        Path run = tmp.resolve("run");
+        Cli.Result r = Cli.run("train", "gan", "--data", photos.toString(), "--size", "32", "--channels", "3", "--limit", "20",
+                "--g-width", "8", "--d-width", "8", "--batch", "4", "--steps", "3", "--augment", "color,translation,cutout",
+                "--checkpoint-every", "3", "--eval-every", "3", "--quiet", "--out", run.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("20 training images, centre-cropped to a square and resized to 32px"), r.err());
+        JsonNode meta = new ObjectMapper().readTree(run.resolve("checkpoint").resolve("model.json").toFile());
+        assertEquals("color,translation,cutout", meta.get("hyper_parameters").get("augment").asText());
+        assertEquals(3, meta.get("input_channels").asInt());
+
+        r = Cli.run("train", "gan", "--data", photos.toString(), "--augment", "flip", "--steps", "1", "--quiet", "--out", tmp.resolve("bad").toString());
+        assertNotEquals(0, r.code());
+        assertTrue(r.err().contains("unknown augmentation 'flip'"), r.err());
+    }
+}
