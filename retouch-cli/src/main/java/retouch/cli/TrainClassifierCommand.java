@@ -65,6 +65,10 @@ public final class TrainClassifierCommand implements Callable<Integer> {
 
     @Option(names = "--stop-at-epoch", defaultValue = "0") int stopAtEpoch;
 
+    @Option(names = "--pretext") String pretext;
+
+    @Option(names = "--size", defaultValue = "64") int size;
+
     @Mixin SeedQuietOptions seedQuiet;
 
     @Override
@@ -72,16 +76,44 @@ public final class TrainClassifierCommand implements Callable<Integer> {
         if (epochs < 1 || batch < 1 || validation < 0 || shift < 0 || shift > 8) {
             throw new RetouchException("need --epochs >= 1, --batch >= 1, --val >= 0 and --shift 0..8");
         }
-        Dataset ds = Datasets.resolve(data, null, download);
-        if (!ds.isLabeled()) {
-            throw new RetouchException("dataset " + data + " has no labels; the classifier trains on mnist, fashion-mnist or IDX files");
+        LabeledImages train, test, floorTrain = null;
+        String dataName, dataWhere;
+        if (pretext != null) {
+            // Unlabeled photos: learn which way up each is; FD/KID then compare upright images.
+            if (!pretext.equals("rotation")) throw new RetouchException("--pretext must be 'rotation', got '" + pretext + "'");
+            java.nio.file.Path asPath = java.nio.file.Path.of(data);
+            retouch.data.ImageFolder folder = java.nio.file.Files.isDirectory(asPath) && !Datasets.NAMES.contains(data)
+                    ? retouch.data.ImageFolder.of(asPath) : Datasets.resolve(data, null).images();
+            int trainCount = limit > 0 ? Math.min(limit, folder.size()) : folder.size() * 9 / 10;
+            int testCount = Math.min(testLimit > 0 ? testLimit : 1000, folder.size() - trainCount);
+            if (testCount < 10) throw new RetouchException("--limit " + limit + " leaves " + testCount + " images of " + folder.size() + " for the test split");
+            retouch.data.SquareImages all = retouch.data.SquareImages.load(folder, size, 1, trainCount + testCount);
+            int plane = size * size;
+            retouch.data.SquareImages first = new retouch.data.SquareImages(java.util.Arrays.copyOfRange(all.pixels(), 0, trainCount * plane),
+                    trainCount, 1, size);
+            retouch.data.SquareImages rest = new retouch.data.SquareImages(java.util.Arrays.copyOfRange(all.pixels(), trainCount * plane,
+                    (trainCount + testCount) * plane), testCount, 1, size);
+            train = retouch.data.RotationPretext.turned(first);
+            floorTrain = retouch.data.RotationPretext.upright(first);
+            test = retouch.data.RotationPretext.upright(rest);
+            dataName = data + " (rotation pretext: image i turned by (i mod 4) quarter turns, gray " + size + "px; images " + trainCount
+                    + " to " + (trainCount + testCount - 1) + " upright as the test split)";
+            dataWhere = folder.root().toString();
+        } else {
+            Dataset ds = Datasets.resolve(data, null, download);
+            if (!ds.isLabeled()) {
+                throw new RetouchException("dataset " + data + " has no labels; the classifier trains on mnist, fashion-mnist or IDX files,"
+                        + " or on photos with --pretext rotation");
+            }
+            train = ds.train();
+            test = ds.test();
+            dataName = ds.name();
+            dataWhere = ds.location() + ", found via " + ds.source() + "; " + ds.terms();
         }
-        LabeledImages train = ds.train();
-        LabeledImages test = ds.test();
-        if (limit > 0 && limit < train.size()) {
+        if (pretext == null && limit > 0 && limit < train.size()) {
             train = train.subset(0, limit);
         }
-        if (testLimit > 0 && testLimit < test.size()) {
+        if (pretext == null && testLimit > 0 && testLimit < test.size()) {
             test = test.subset(0, testLimit);
         }
         if (validation >= train.size()) {
@@ -89,9 +121,9 @@ public final class TrainClassifierCommand implements Callable<Integer> {
         }
         DomainClassifier.Config net = new DomainClassifier.Config(1, train.h(), train.classNames().size(), new ArrayList<>(widths),
                 features, dropout, !noBatchNorm);
-        String description = String.format(Locale.ROOT, "%s training split (%d images at %s, found via %s; %s): %d for training,"
+        String description = String.format(Locale.ROOT, "%s training split (%d images at %s): %d for training,"
                 + " %d held out for validation; random shifts up to ±%d px; test split (%d images) for test accuracy and floors",
-                ds.name(), train.size(), ds.location(), ds.source(), ds.terms(), train.size() - validation, validation, shift, test.size());
+                dataName, train.size(), dataWhere, train.size() - validation, validation, shift, test.size());
         ClassifierTraining task = new ClassifierTraining(new ClassifierTraining.Config(net, batch, lr, lrMin, epochs, validation, shift,
                 description), train);
         int spe = ClassifierTraining.stepsPerEpoch(train.size(), validation, batch);
@@ -115,7 +147,7 @@ public final class TrainClassifierCommand implements Callable<Integer> {
             return stopAtEpoch > 0 ? ExitCodes.OK : ExitCodes.INTERRUPTED;
         }
         Path target = export != null ? export : out.resolve("evaluator");
-        ModelMeta meta = EvaluatorExport.export(r.checkpoint(), target, train, test,
+        ModelMeta meta = EvaluatorExport.export(r.checkpoint(), target, floorTrain != null ? floorTrain : train, test,
                 new EvaluatorExport.Options(floorImages, kidReference, seedQuiet.seed), seedQuiet.quiet ? null : System.err);
         var m = meta.metrics();
         o.printf(Locale.ROOT, "test accuracy %.4f; real-vs-real floors: FD %.4f, KID %.5f ± %.5f (%d vs %d images); evaluator %s%n",

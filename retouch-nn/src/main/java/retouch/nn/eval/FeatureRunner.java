@@ -40,8 +40,11 @@ final class FeatureRunner {
         return run(net, parent, set.size(), (from, count, dst) -> set.copyFloats(from, count, dst, 0));
     }
 
-    static Output run(DomainClassifier net, NDManager parent, List<Image> images) {
+    static Output run(DomainClassifier net, NDManager parent, List<Image> given) {
         DomainClassifier.Config c = net.config();
+        // A gray evaluator (e.g. the face evaluator) scores RGB samples by their luma, as it was trained.
+        List<Image> images = c.channels() == 1 && given.stream().anyMatch(im -> im.channels() == 3)
+                ? given.stream().map(im -> im.withChannels(1)).toList() : given;
         for (int i = 0; i < images.size(); i++) {
             Image im = images.get(i);
             if (im.channels() != c.channels() || im.height() != c.imageSize() || im.width() != c.imageSize()) {

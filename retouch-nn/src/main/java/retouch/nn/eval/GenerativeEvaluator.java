@@ -40,6 +40,8 @@ public final class GenerativeEvaluator implements AutoCloseable {
 
     /** Evaluator model name for MNIST. */
     public static final String MNIST = "evaluator-mnist";
+    /** Evaluator model name for 64×64 faces (CelebA): rotation-prediction features on gray faces. */
+    public static final String FACES = "evaluator-faces";
     /** Evaluator model name for Fashion-MNIST. */
     public static final String FASHION_MNIST = "evaluator-fmnist";
     /** Seed of the KID subsets (fixed, so a report is reproducible). */
@@ -63,8 +65,9 @@ public final class GenerativeEvaluator implements AutoCloseable {
         return switch (key) {
             case "mnist" -> MNIST;
             case "fashion-mnist", "fashionmnist", "fmnist" -> FASHION_MNIST;
+            case "celeba64", "celeba", "faces" -> FACES;
             default -> throw new RetouchException("no domain evaluator for dataset '" + datasetName
-                    + "'; evaluators exist for mnist and fashion-mnist (train one with 'retouch train classifier --data ...')");
+                    + "'; evaluators exist for mnist, fashion-mnist and celeba64 (train one with 'retouch train classifier --data ...')");
         };
     }
 
