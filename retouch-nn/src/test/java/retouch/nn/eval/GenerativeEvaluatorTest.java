@@ -132,7 +132,8 @@ class GenerativeEvaluatorTest {
         assertEquals("evaluator-mnist", GenerativeEvaluator.forDataset("mnist"));
         assertEquals("evaluator-fmnist", GenerativeEvaluator.forDataset("fashion-mnist"));
         assertEquals("evaluator-fmnist", GenerativeEvaluator.forDataset("Fashion_MNIST"));
-        assertThrows(RetouchException.class, () -> GenerativeEvaluator.forDataset("celeba64"));
+        assertEquals("evaluator-faces", GenerativeEvaluator.forDataset("celeba64"));
+        assertThrows(RetouchException.class, () -> GenerativeEvaluator.forDataset("kodak24"));
     }
 
     @Test
