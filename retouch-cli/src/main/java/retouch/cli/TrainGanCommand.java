@@ -39,7 +39,7 @@ public final class TrainGanCommand implements Callable<Integer> {
 
     @Option(names = "--channels", defaultValue = "1") int channels;
 
-    @Option(names = "--limit", defaultValue = "50000") int limit;
+    @Option(names = "--limit") Integer limit;
 
     @Option(names = "--latent", defaultValue = "64") int latent;
 
@@ -73,11 +73,15 @@ public final class TrainGanCommand implements Callable<Integer> {
 
     @Option(names = "--checkpoint-every", defaultValue = "500") long checkpointEvery;
 
+    /** Photos read from a folder when --limit is not given: bounds the memory of the image pool. */
+    static final int FOLDER_LIMIT = 50_000;
+
     @Override
     public Integer call() throws IOException {
         List<String> args = spec.commandLine().getParseResult().originalArgs();
         boolean cond = conditional || args.contains("cgan");
         if (betas.length != 2) throw new RetouchException("--betas takes two numbers, e.g. 0,0.9");
+        if (limit != null && limit < 1) throw new RetouchException("--limit must be at least 1, got " + limit);
         if (nDis < 1 || nDis > 10) throw new RetouchException("--n-dis must be 1..10");
         GanLoss lossFn = GanLoss.parse(loss);
         DiffAugment aug = DiffAugment.parse(augment);
@@ -87,7 +91,7 @@ public final class TrainGanCommand implements Callable<Integer> {
         if (Files.isDirectory(asPath) && !Datasets.NAMES.contains(data)) {
             if (cond) throw new RetouchException("a folder of images has no labels; use 'train gan' (unconditional) for " + data);
             int s = size == 0 ? 32 : size;
-            gd = GanData.of(ImageFolder.of(asPath), s, channels, limit);
+            gd = GanData.of(ImageFolder.of(asPath), s, channels, limit == null ? FOLDER_LIMIT : limit);
             name = asPath.toString();
         } else {
             Dataset ds = Datasets.resolve(data, null);
@@ -95,12 +99,12 @@ public final class TrainGanCommand implements Callable<Integer> {
             if (ds.isLabeled()) {
                 retouch.data.LabeledImages train = ds.train();
                 // --limit on a labeled set: the first N training images (the sets come shuffled, classes balanced).
-                if (limit < train.size()) train = train.subset(0, limit);
+                if (limit != null && limit < train.size()) train = train.subset(0, limit);
                 gd = GanData.of(train);
                 if (size != 0 && size != gd.imageSize()) throw new RetouchException(data + " images are " + gd.imageSize() + " px; drop --size");
             } else {
                 if (cond) throw new RetouchException(data + " has no labels; use 'train gan' (unconditional)");
-                gd = GanData.of(ds.images(), size == 0 ? 32 : size, channels, limit);
+                gd = GanData.of(ds.images(), size == 0 ? 32 : size, channels, limit == null ? FOLDER_LIMIT : limit);
             }
         }
         String fitted = gd.classNames().size() > 1 ? "" : " centre-cropped to a square and resized to";
