@@ -10,8 +10,6 @@ import java.util.Random;
 import retouch.RetouchException;
 import retouch.data.ImageFolder;
 import retouch.data.LabeledImages;
-import retouch.image.Image;
-import retouch.image.Resize;
 
 /**
  * Real images for GAN training, held as one native N×C×H×W array scaled to [-1, 1] (data stays

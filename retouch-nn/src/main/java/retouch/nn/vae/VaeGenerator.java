@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Random;
 import retouch.RetouchException;
 import retouch.image.Image;
-import retouch.image.Resize;
 import retouch.nn.ImageTensors;
 import retouch.nn.store.LoadedModel;
 import retouch.nn.store.ModelFile;
