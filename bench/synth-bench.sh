@@ -5,6 +5,7 @@
 #   vae    latent 32, width 32, batch 128, Bernoulli likelihood, dynamically binarised, Adam (cosine lr)
 #   dcgan  latent 64, g-width 16, d-width 16, batch 64, hinge, SN discriminator, Adam (0, 0.9), EMA
 #   cdcgan the same, class-conditional (projection discriminator)
+#   64x64 RGB (the gan-faces networks): bench/synth-bench.sh dcgan --data random --size 64 --channels 3 --steps 10
 # The PyTorch references are bench/peers/vae.py and bench/peers/dcgan.py; they need Debian's
 # python3-torch (apt-get install python3-torch). RETOUCH_CMD overrides the launcher (./retouch);
 # ROUNDS (default 2) sets how many times the two alternate; RETOUCH_THREADS (default 2) the threads.
@@ -45,7 +46,7 @@ if "g_width" in r:
 else:
     net = f"{r['arch']}: latent {r['latent']}, width {r['width']}, {r['params']:,} weights, binarised {r['binarized']}"
     same = r["params"] == py[0]["params"]
-print(f"network {net}; batch {r['batch']} x {r['size']}x{r['size']}, {r['steps']} timed steps, data {r['data']}, threads {r['threads']}")
+print(f"network {net}; batch {r['batch']} x {r.get('channels', 1)}x{r['size']}x{r['size']}, {r['steps']} timed steps, data {r['data']}, threads {r['threads']}")
 if not same:
     print("WARNING: weight counts differ between the engines: the networks are not the same")
 def row(label, key, note):

@@ -119,6 +119,8 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--data", default="fashion-mnist", help="fashion-mnist or random")
+    p.add_argument("--size", type=int, default=28, help="image side: 28, or a power of two with --data random")
+    p.add_argument("--channels", type=int, default=1, help="1 or 3 (3 with --data random)")
     p.add_argument("--thin", default="java", choices=["java", "plain"])
     p.add_argument("--upsample", default="interpolate", choices=["interpolate", "expand"],
                    help="nearest x2 as PyTorch users write it, or as Retouch computes it (reshape/expand/reshape)")
@@ -126,14 +128,17 @@ def main():
     torch.set_num_threads(a.threads)
     torch.set_num_interop_threads(1)
     torch.manual_seed(a.seed)
+    if (a.size, a.channels) != (28, 1) and a.data != "random":
+        p.error("--size/--channels other than 28/1 need --data random")
     if a.data == "random":
-        pool, labels = torch.rand(10000, 1, 28, 28) * 2 - 1, torch.randint(0, 10, (10000,))
+        pool, labels = torch.rand(10000, a.channels, a.size, a.size) * 2 - 1, torch.randint(0, 10, (10000,))
     else:
         pool, labels = load_fashion_mnist(127.5, 1)
     classes = 10 if a.conditional else 0
-    g = Generator(latent=a.latent, width=a.g_width, classes=classes, thin=a.thin, up=a.upsample)
-    d = Discriminator(width=a.d_width, classes=classes)
-    ema = Generator(latent=a.latent, width=a.g_width, classes=classes, thin=a.thin, up=a.upsample)
+    shape = dict(channels=a.channels, size=a.size)
+    g = Generator(**shape, latent=a.latent, width=a.g_width, classes=classes, thin=a.thin, up=a.upsample)
+    d = Discriminator(**shape, width=a.d_width, classes=classes)
+    ema = Generator(**shape, latent=a.latent, width=a.g_width, classes=classes, thin=a.thin, up=a.upsample)
     ema.load_state_dict(g.state_dict())
     ema.eval()
     for t in ema.parameters():
@@ -185,7 +190,7 @@ def main():
     train_s, cpu_s = time.perf_counter() - t0, time.process_time() - cpu0
     timed = step - (0 if deadline else a.warmup)
     r = {"engine": "pytorch " + torch.__version__, "arch": "cdcgan" if classes else "dcgan", "latent": a.latent,
-         "g_width": a.g_width, "d_width": a.d_width, "batch": a.batch, "size": 28, "steps": timed, "data": a.data,
+         "g_width": a.g_width, "d_width": a.d_width, "batch": a.batch, "size": a.size, "channels": a.channels, "steps": timed, "data": a.data,
          "upsample": a.upsample,
          "threads": torch.get_num_threads(), "images_per_s": a.batch * timed / train_s,
          "images_per_cpu_s": a.batch * timed / cpu_s, "step_ms": train_s * 1000 / timed,

@@ -81,6 +81,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--d-width", defaultValue = "16") int dWidth;
     @Option(names = "--no-binarize") boolean noBinarize;
     @Option(names = "--data", defaultValue = "fashion-mnist") String data;
+    @Option(names = "--size", defaultValue = "28") int size;
 
     private static NDArray inStep(NDArray a, NDManager m) {
         NDArray c = a.duplicate();
@@ -192,7 +193,7 @@ public final class BenchCommand implements Callable<Integer> {
         int steps = orDefault(this.steps, 30), warmup = warmupOrDefault(this.warmup, 5);
         boolean conditional = arch.equals("cdcgan");
         var engine = Engines.init();
-        GanData gd = GanData.of(synthImages());
+        GanData gd = ganData();
         // The settings of the shipped runs (retouch train gan|cgan --g-width 16 --d-width 16): hinge
         // loss, one D step per G step, TTUR learning rates, Adam betas (0, 0.9), EMA 0.999.
         GanTraining task = new GanTraining(new GanTraining.Config(gd.channels(), gd.imageSize(), conditional, latent, gWidth, dWidth,
@@ -211,6 +212,7 @@ public final class BenchCommand implements Callable<Integer> {
         r.put("g_width", gWidth);
         r.put("d_width", dWidth);
         putRun(r, batch, gd.imageSize(), steps);
+        r.put("channels", gd.channels());
         putThroughput(r, batch, steps, timed);
         r.put("g_params", gParams);
         r.put("d_params", dParams);
@@ -257,6 +259,23 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static String engineName() {
         return "retouch djl " + ai.djl.engine.Engine.getDjlVersion() + " / pytorch " + Engines.init().getVersion();
+    }
+
+    /**
+     * The GAN's real images: {@link #synthImages()} at 28x28 gray; at any other --size or
+     * --channels, 10,000 uniform-noise images of that shape (throughput does not depend on content).
+     */
+    private GanData ganData() {
+        if (size == 28 && channels == 1) return GanData.of(synthImages());
+        if (!data.equals("random")) throw new RetouchException("--size " + size + " / --channels " + channels + " need --data random");
+        if (size < 16 || size > 256 || Integer.bitCount(size) != 1) throw new RetouchException("--size must be 28 or a power of two from 16 to 256, got " + size);
+        if (channels != 1 && channels != 3) throw new RetouchException("--channels must be 1 or 3, got " + channels);
+        if (arch.equals("cdcgan")) throw new RetouchException("--arch cdcgan benches 28x28 labeled data only");
+        Random rnd = new Random(0);
+        int n = 10_000;
+        float[] px = new float[n * channels * size * size];
+        for (int i = 0; i < px.length; i++) px[i] = rnd.nextFloat();
+        return GanData.of(new retouch.data.SquareImages(px, n, channels, size));
     }
 
     /** Fashion-MNIST's training split, or as many uniform-noise images of its shape (labels uniform too). */

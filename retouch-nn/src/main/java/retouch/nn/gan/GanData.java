@@ -47,10 +47,17 @@ public final class GanData {
 
     /** All images of a folder, centre-cropped to a square and resized to {@code size}, as {@code channels} channels (unlabeled). */
     public static GanData of(ImageFolder folder, int size, int channels, int limit) {
-        retouch.data.SquareImages images = retouch.data.SquareImages.load(folder, size, channels, limit);
+        return of(retouch.data.SquareImages.load(folder, size, channels, limit));
+    }
+
+    /**
+     * Unlabeled square images with values in [0,1]. Their array is rescaled to [-1, 1] in place
+     * (no copy: a face set is close to a gigabyte), so {@code images} must not be used afterwards.
+     */
+    public static GanData of(retouch.data.SquareImages images) {
         float[] px = images.pixels();
         for (int k = 0; k < px.length; k++) px[k] = px[k] * 2 - 1;
-        return new GanData(images.count(), channels, size, px, new int[images.count()], List.of("image"));
+        return new GanData(images.count(), images.channels(), images.size(), px, new int[images.count()], List.of("image"));
     }
 
     public int size() { return n; }
