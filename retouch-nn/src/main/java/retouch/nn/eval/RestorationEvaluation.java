@@ -31,8 +31,9 @@ import retouch.nn.task.RestorationTasks;
  * {@link #run}, the Spark job scores image by image with {@link #degrade}, {@link #restore} and
  * {@link #score}, and tests call either.
  *
- * <p>Scores: PSNR (peak 1) and SSIM with {@code scale} border pixels cropped for
- * super-resolution, and for inpainting the PSNR over the hole pixels alone.
+ * <p>Scores: PSNR (peak 1) and SSIM; for super-resolution the literature's protocol (reference cut
+ * to a multiple of the scale, PSNR/SSIM of the BT.601 luma of colour images with {@code scale}
+ * border pixels cropped); for inpainting also the PSNR over the hole pixels alone.
  */
 public final class RestorationEvaluation {
 
@@ -145,8 +146,14 @@ public final class RestorationEvaluation {
     public static Case degrade(Image clean, Degradation deg, int index, Protocol p) {
         Image reference = p.gray() ? clean.toGray() : clean;
         Degraded d = deg.applyWithMask(reference, new SplittableRandom(p.seed() * 1_000_003L + index));
+        int scale = Math.max(1, Math.round((float) reference.width() / d.image().width()));
+        if (scale > 1 && (reference.height() % scale != 0 || reference.width() % scale != 0)) {
+            // The SR literature's "modcrop": the reference is cut to a multiple of the scale (top
+            // left kept) so that the upscaled result has the reference's size.
+            reference = reference.crop(0, 0, reference.height() / scale * scale, reference.width() / scale * scale);
+            d = deg.applyWithMask(reference, new SplittableRandom(p.seed() * 1_000_003L + index));
+        }
         Image input = p.quantize() ? d.image().quantize8() : d.image();
-        int scale = Math.max(1, Math.round((float) reference.width() / input.width()));
         return new Case(reference, input, d.mask(), scale, p.blind() ? Double.NaN : sigmaOf(deg.spec()), Deconvolution.blurOf(deg));
     }
 
@@ -169,9 +176,12 @@ public final class RestorationEvaluation {
                     + " for a " + clean.width() + "x" + clean.height() + " image; for super-resolution compare bicubic, not noisy");
         }
         Image clipped = restored.clip();
-        int border = c.scale() > 1 ? c.scale() : 0;
         double hole = c.mask() != null && Masks.coverage(c.mask()) > 0 ? Psnr.inMask(clean, clipped, c.mask()) : Double.NaN;
-        return new Score(Psnr.of(clean, clipped, border), Ssim.of(clean, clipped, 1.0, border), hole);
+        if (c.scale() > 1) {
+            // The SR literature's protocol: BT.601 luma (Y of YCbCr) of colour images, scale border pixels cropped.
+            return new Score(Psnr.ofY(clean, clipped, c.scale()), Ssim.ofY(clean, clipped, c.scale()), hole);
+        }
+        return new Score(Psnr.of(clean, clipped, 0), Ssim.of(clean, clipped, 1.0, 0), hole);
     }
 
     /**

@@ -75,6 +75,41 @@ class RestorationEvaluationTest {
     }
 
     @Test
+    void superResolutionUsesTheLiteraturesProtocol() {
+        // A colour image whose size is not a multiple of 4: the reference is cut to 64x60 (top left),
+        // so the x4 result has the reference's size.
+        Image rgb = new Image(3, 66, 63);
+        float[] d = rgb.data();
+        int n = 66 * 63;
+        for (int i = 0; i < n; i++) {
+            d[i] = 0.3f + 0.4f * (i % 63) / 63f;
+            d[n + i] = 0.5f;
+            d[2 * n + i] = 0.7f - 0.4f * (i / 63) / 66f;
+        }
+        var p = new RestorationEvaluation.Protocol(0, false, false, false);
+        var sr = RestorationEvaluation.degrade(rgb, DegradationSpec.parse("sr:4"), 0, p);
+        assertEquals(4, sr.scale());
+        assertEquals(64, sr.clean().height());
+        assertEquals(60, sr.clean().width());
+        assertEquals(16, sr.input().height());
+        assertEquals(15, sr.input().width());
+        assertEquals(rgb.data()[63 + 1], sr.clean().data()[60 + 1], 0f);  // top left kept: row 1, column 1
+        // Scored on luma Y = (16 + 65.481 R + 128.553 G + 24.966 B) / 255 with a 4-pixel border:
+        // a restored image off by +0.1 in B only is off by 24.966 * 0.1 / 255 in Y (PSNR 40.19 dB),
+        // where an RGB PSNR would be 10 log10(3 / 0.01) = 24.77 dB.
+        Image off = sr.clean().copy();
+        int m = 64 * 60;
+        for (int i = 0; i < m; i++) off.data()[2 * m + i] += 0.1f;
+        var s = RestorationEvaluation.score(sr, off, "offset");
+        assertEquals(-20 * Math.log10(24.966 * 0.1 / 255), s.psnr(), 0.01);
+        // a gray image is scored as it is
+        var gray = RestorationEvaluation.degrade(ramp(64, 64), DegradationSpec.parse("sr:2"), 0, p);
+        Image g = gray.clean().copy();
+        for (int i = 0; i < g.data().length; i++) g.data()[i] += 0.01f;
+        assertEquals(40.0, RestorationEvaluation.score(gray, g, "offset").psnr(), 0.01);
+    }
+
+    @Test
     void inpaintingScoresTheHoleAndNeedsOne(@TempDir Path dir) throws Exception {
         Files.createDirectories(dir.resolve("set"));
         for (int i = 0; i < 3; i++) ImageFiles.write(ramp(48, 48), dir.resolve("set/im" + i + ".png"), 8);
