@@ -54,6 +54,19 @@ class GeneratorCommandsTest {
     }
 
     @Test
+    void evalGenReportsLabelAccuracyNextToTheEvaluatorsOwnOnRealImages() throws Exception {
+        Cli.Result r = Cli.run("eval-gen", "--model", "cgan-mnist", "-n", "100", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals("evaluator-mnist", j.get("evaluator").asText());
+        assertTrue(j.get("label_accuracy").asDouble() >= 0.9, "cgan-mnist draws the asked digit: " + j.get("label_accuracy"));
+        JsonNode real = j.get("evaluator_accuracy_on_real_test_per_class");
+        assertEquals(10, real.size(), r.out());
+        real.forEach(a -> assertTrue(a.asDouble() > 0.9 && a.asDouble() <= 1.0, "evaluator-mnist on real digits: " + a));
+        assertTrue(j.get("fd").asDouble() > j.get("fd_real_floor").asDouble(), r.out());
+    }
+
+    @Test
     void trainsAGanOnAPhotoFolderWithAugmentation() throws Exception {
         Path photos = Files.createDirectories(tmp.resolve("photos"));
         SplittableRandom rnd = new SplittableRandom(3);

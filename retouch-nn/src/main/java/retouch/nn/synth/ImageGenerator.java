@@ -20,7 +20,6 @@ public interface ImageGenerator extends AutoCloseable {
         return meta().labels();
     }
 
-    /** Whether {@link #sample} needs a label. */
     /**
      * The latent-noise scale to sample at when the caller does not say: the model's
      * {@code sample_temperature} (measured at training time to give better samples, e.g. a VAE
@@ -30,6 +29,7 @@ public interface ImageGenerator extends AutoCloseable {
         return (float) meta().doubleParam("sample_temperature", 1.0);
     }
 
+    /** Whether {@link #sample} needs a label. */
     default boolean conditional() {
         return !labels().isEmpty();
     }
