@@ -61,6 +61,8 @@ public final class TrainGanCommand implements Callable<Integer> {
 
     @Option(names = "--augment", defaultValue = "none") String augment;
 
+    @Option(names = "--augment-p", defaultValue = "1", paramLabel = "P|adaptive") String augmentP;
+
     @Option(names = "--batch", defaultValue = "64") int batch;
 
     @Option(names = "--steps", defaultValue = "20000") long steps;
@@ -83,8 +85,24 @@ public final class TrainGanCommand implements Callable<Integer> {
         if (betas.length != 2) throw new RetouchException("--betas takes two numbers, e.g. 0,0.9");
         if (limit != null && limit < 1) throw new RetouchException("--limit must be at least 1, got " + limit);
         if (nDis < 1 || nDis > 10) throw new RetouchException("--n-dis must be 1..10");
+        if (size != 0 && size != 32 && size != 64) {
+            throw new RetouchException("--size must be 32 or 64 for a folder of photos (28 is Fashion-MNIST's own size), got " + size);
+        }
         GanLoss lossFn = GanLoss.parse(loss);
         DiffAugment aug = DiffAugment.parse(augment);
+        boolean adaptiveAug = augmentP.equalsIgnoreCase("adaptive") || augmentP.equalsIgnoreCase("ada");
+        if (!adaptiveAug) {
+            float p;
+            try {
+                p = Float.parseFloat(augmentP);
+            } catch (NumberFormatException e) {
+                throw new RetouchException("--augment-p takes a probability in [0, 1] or 'adaptive', got '" + augmentP + "'");
+            }
+            aug.setProbability(p);
+        }
+        if (!aug.enabled() && (adaptiveAug || aug.probability() < 1)) {
+            throw new RetouchException("--augment-p needs transforms: add --augment translation,cutout (or color,translation,cutout)");
+        }
         GanData gd;
         String name;
         Path asPath = Path.of(data);
@@ -113,7 +131,10 @@ public final class TrainGanCommand implements Callable<Integer> {
         GanTraining.SampleScorer scorer = EvaluatorScorer.forDataset(name, gd.imageSize(), gd.channels(), spec.commandLine().getErr());
         GanTraining task = new GanTraining(new GanTraining.Config(gd.channels(), gd.imageSize(), cond, latent, gWidth, dWidth, lossFn,
                 nDis, lrG, lrD, betas[0], betas[1], batch, steps, ema, scorer == null ? 0 : evalSamples, description, auxWeight, aug), gd, scorer);
-        spec.commandLine().getErr().println("train gan: " + description + "; augmentation: " + aug.id());
+        if (adaptiveAug) task.adaptAugmentation(0.6f, 500_000);
+        String how = !aug.enabled() ? "" : adaptiveAug ? " (probability adapted to D's overfitting, from 0; logged as aug_p)"
+                : aug.probability() < 1 ? " (probability " + aug.probability() + ")" : "";
+        spec.commandLine().getErr().println("train gan: " + description + "; augmentation: " + aug.id() + how);
         Trainer.Builder trainer = TrainSteps.applyTo(run.applyTo(Trainer.builder(), spec), steps, checkpointEvery, evalEvery);
         return run.fit(spec, trainer, task, steps);
     }

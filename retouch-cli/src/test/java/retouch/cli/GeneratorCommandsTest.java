@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -90,5 +91,27 @@ class GeneratorCommandsTest {
         r = Cli.run("train", "gan", "--data", photos.toString(), "--augment", "flip", "--steps", "1", "--quiet", "--out", tmp.resolve("bad").toString());
         assertNotEquals(0, r.code());
         assertTrue(r.err().contains("unknown augmentation 'flip'"), r.err());
+
+        // Adaptive probability: logged per step, kept in the checkpoint, resumed from it.
+        Path ada = tmp.resolve("ada");
+        String[] adaArgs = {"train", "gan", "--data", photos.toString(), "--size", "32", "--g-width", "8", "--d-width", "8", "--batch", "4",
+                "--steps", "8", "--augment", "translation,cutout", "--augment-p", "adaptive", "--checkpoint-every", "8", "--eval-every", "8",
+                "--quiet", "--out", ada.toString()};
+        r = Cli.run(adaArgs);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("probability adapted"), r.err());
+        List<String> csv = Files.readAllLines(ada.resolve("train.csv"));
+        assertTrue(csv.get(0).contains("aug_p"), csv.get(0));
+        assertEquals("adaptive", new ObjectMapper().readTree(ada.resolve("checkpoint").resolve("model.json").toFile())
+                .get("hyper_parameters").get("augment_p").asText());
+        try (Stream<Path> files = Files.walk(ada.resolve("checkpoint"))) {
+            assertTrue(files.anyMatch(f -> f.getFileName().toString().equals("adaptive-augment.txt")), "the probability is checkpointed");
+        }
+        r = Cli.run("train", "gan", "--data", photos.toString(), "--augment-p", "0.5", "--steps", "1", "--quiet", "--out", tmp.resolve("bad2").toString());
+        assertNotEquals(0, r.code());
+        assertTrue(r.err().contains("--augment-p needs transforms"), r.err());
+        r = Cli.run("train", "gan", "--data", photos.toString(), "--size", "16", "--steps", "1", "--quiet", "--out", tmp.resolve("bad3").toString());
+        assertNotEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("--size must be 32 or 64"), r.err());
     }
 }

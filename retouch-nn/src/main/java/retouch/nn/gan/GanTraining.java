@@ -81,6 +81,7 @@ public final class GanTraining implements TrainingTask {
     private DcganDiscriminator d;
     private Adam adamG;
     private Adam adamD;
+    private AdaptiveAugment adaptive;
 
     public GanTraining(Config cfg, GanData data, SampleScorer scorer) {
         this.cfg = cfg;
@@ -88,9 +89,18 @@ public final class GanTraining implements TrainingTask {
         this.scorer = scorer;
     }
 
+    /**
+     * Drives the augmentation probability by D's overfitting instead of applying every transform
+     * always (ADA): target 0.6 and 500,000 images from 0 to 1 are the paper's settings.
+     */
+    public GanTraining adaptAugmentation(float target, long speedImages) {
+        this.adaptive = new AdaptiveAugment(cfg.augment(), target, cfg.batch(), speedImages);
+        return this;
+    }
+
     /** Meta of the exported (EMA) generator. */
     public ModelMeta meta() {
-        return ModelMeta.builder(DcganGenerator.ARCHITECTURE)
+        ModelMeta.Builder b = ModelMeta.builder(DcganGenerator.ARCHITECTURE)
                 .channels(cfg.channels(), cfg.channels())
                 .hyper("size", cfg.size())
                 .hyper("latent", cfg.latent())
@@ -106,8 +116,10 @@ public final class GanTraining implements TrainingTask {
                 .hyper("ema_decay", cfg.emaDecay())
                 .hyper("spectral_norm", true)
                 .hyper("aux_weight", cfg.auxiliary() ? cfg.auxWeight() : 0f)
-                .hyper("augment", cfg.augment().id())
-                .labels(cfg.conditional() ? data.classNames() : List.of())
+                .hyper("augment", cfg.augment().id());
+        if (adaptive != null) b.hyper("augment_p", "adaptive");
+        else if (cfg.augment().enabled() && cfg.augment().probability() < 1) b.hyper("augment_p", cfg.augment().probability());
+        return b.labels(cfg.conditional() ? data.classNames() : List.of())
                 .valueRange(-1, 1)
                 .tasks("generate")
                 .trainingData(cfg.dataDescription())
@@ -176,6 +188,7 @@ public final class GanTraining implements TrainingTask {
                 gc.backward(l);
                 lossD += l.getFloat() / cfg.nDis();
                 realScore += sReal.mean().getFloat() / cfg.nDis();
+                if (adaptive != null) adaptive.observe(sReal.sign().mean().getFloat());
                 fakeScore += sFake.mean().getFloat() / cfg.nDis();
             }
             adamD.update();
@@ -202,7 +215,18 @@ public final class GanTraining implements TrainingTask {
         out.put("loss_g", lossG);
         out.put("d_real", realScore);
         out.put("d_fake", fakeScore);
+        if (adaptive != null) out.put("aug_p", adaptive.probability());
         return out;
+    }
+
+    @Override
+    public void saveState(Path dir) throws IOException {
+        if (adaptive != null) adaptive.save(dir.resolve("adaptive-augment.txt"));
+    }
+
+    @Override
+    public void loadState(Path dir) throws IOException {
+        if (adaptive != null) adaptive.load(dir.resolve("adaptive-augment.txt"));
     }
 
     /** Mean cross-entropy of class logits against one-hot targets. */

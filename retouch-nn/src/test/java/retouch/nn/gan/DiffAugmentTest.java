@@ -41,6 +41,36 @@ class DiffAugmentTest {
     }
 
     @Test
+    void probabilityDecidesHowManyImagesAreTransformed() {
+        try (NDManager m = SeededManager.open(1)) {
+            int n = 400, c = 1, h = 8, w = 8, plane = h * w;
+            float[] src = new float[n * c * plane];
+            java.util.Arrays.fill(src, 0.5f);
+            NDArray x = m.create(src, new Shape(n, c, h, w));
+            DiffAugment cut = DiffAugment.parse("cutout");
+            assertSame(x, cut.setProbability(0f).apply(m, x, new Random(5)), "probability 0: the input itself");
+            float[] out = cut.setProbability(0.25f).apply(m, x, new Random(5)).toFloatArray();
+            int changed = 0;
+            for (int k = 0; k < n; k++) {
+                boolean any = false;
+                for (int p = 0; p < plane; p++) any |= out[k * plane + p] != 0.5f;
+                if (any) changed++;
+            }
+            // 400 images at 0.25: 100 expected, binomial sd 8.7 (every chosen cutout zeroes a part of the image)
+            assertTrue(changed > 70 && changed < 130, changed + " of 400 images cut");
+            float[] all = cut.setProbability(1f).apply(m, x, new Random(5)).toFloatArray();
+            int changedAll = 0;
+            for (int k = 0; k < n; k++) {
+                boolean any = false;
+                for (int p = 0; p < plane; p++) any |= all[k * plane + p] != 0.5f;
+                if (any) changedAll++;
+            }
+            assertEquals(n, changedAll, "probability 1: every image");
+            assertThrows(RetouchException.class, () -> cut.setProbability(1.5f));
+        }
+    }
+
+    @Test
     void translationMovesPixelsAndFillsWithZero() {
         try (NDManager m = SeededManager.open(1)) {
             int n = 4, c = 2, h = 16, w = 16;
