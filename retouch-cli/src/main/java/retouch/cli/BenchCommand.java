@@ -192,8 +192,8 @@ public final class BenchCommand implements Callable<Integer> {
         int latent = orDefault(this.latent, 64), batch = orDefault(this.batch, 64);
         int steps = orDefault(this.steps, 30), warmup = warmupOrDefault(this.warmup, 5);
         boolean conditional = arch.equals("cdcgan");
-        var engine = Engines.init();
         GanData gd = ganData();
+        var engine = Engines.init();
         // The settings of the shipped runs (retouch train gan|cgan --g-width 16 --d-width 16): hinge
         // loss, one D step per G step, TTUR learning rates, Adam betas (0, 0.9), EMA 0.999.
         GanTraining task = new GanTraining(new GanTraining.Config(gd.channels(), gd.imageSize(), conditional, latent, gWidth, dWidth,
