@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Retouch vs PyTorch on the same synthesis network and training step: same batch,
-# same 28x28 data, same threads, same allocator, in one run: training images/s.
+# same data (28x28 Fashion-MNIST, or noise of another shape), same threads, same allocator, in one run: training images/s.
 # Usage: bench/synth-bench.sh [vae|cvae|dcgan|cdcgan] [extra args for both, e.g. --steps 30 --data random]
 #   vae    latent 32, width 32, batch 128, Bernoulli likelihood, dynamically binarised, Adam (cosine lr)
 #   dcgan  latent 64, g-width 16, d-width 16, batch 64, hinge, SN discriminator, Adam (0, 0.9), EMA

@@ -128,8 +128,12 @@ def main():
     torch.set_num_threads(a.threads)
     torch.set_num_interop_threads(1)
     torch.manual_seed(a.seed)
+    if a.size not in (28, 32, 64) or a.channels not in (1, 3):
+        p.error("--size must be 28, 32 or 64 and --channels 1 or 3 (Retouch's DCGAN)")
     if (a.size, a.channels) != (28, 1) and a.data != "random":
         p.error("--size/--channels other than 28/1 need --data random")
+    if a.samples_out and (a.size, a.channels) != (28, 1):
+        p.error("--samples-out writes 28x28 gray PNGs only")
     if a.data == "random":
         pool, labels = torch.rand(10000, a.channels, a.size, a.size) * 2 - 1, torch.randint(0, 10, (10000,))
     else:

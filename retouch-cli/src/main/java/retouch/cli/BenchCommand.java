@@ -262,14 +262,14 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * The GAN's real images: {@link #synthImages()} at 28x28 gray; at any other --size or
-     * --channels, 10,000 uniform-noise images of that shape (throughput does not depend on content).
+     * The GAN's real images: {@link #synthImages()} at 28x28 gray; at the DCGAN's other sizes or
+     * with 3 channels, 10,000 uniform-noise images of that shape (throughput does not depend on content).
      */
     private GanData ganData() {
+        if (size != 28 && size != 32 && size != 64) throw new RetouchException("--size must be 28, 32 or 64 (the DCGAN's sizes), got " + size);
+        if (channels != 1 && channels != 3) throw new RetouchException("--channels must be 1 or 3, got " + channels);
         if (size == 28 && channels == 1) return GanData.of(synthImages());
         if (!data.equals("random")) throw new RetouchException("--size " + size + " / --channels " + channels + " need --data random");
-        if (size < 16 || size > 256 || Integer.bitCount(size) != 1) throw new RetouchException("--size must be 28 or a power of two from 16 to 256, got " + size);
-        if (channels != 1 && channels != 3) throw new RetouchException("--channels must be 1 or 3, got " + channels);
         if (arch.equals("cdcgan")) throw new RetouchException("--arch cdcgan benches 28x28 labeled data only");
         Random rnd = new Random(0);
         int n = 10_000;

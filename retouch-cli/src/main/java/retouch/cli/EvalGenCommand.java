@@ -143,8 +143,8 @@ public final class EvalGenCommand implements Callable<Integer> {
 
     /**
      * The evaluator's own accuracy per class on the real test images (from its model.json), next
-     * to the samples' label accuracy: a class it confuses on real images (shirt) cannot score
-     * higher on samples, so each class's figure is read against this one.
+     * to the samples' label accuracy: a class it confuses on real images (shirt) is unlikely to
+     * score much higher on samples, so each class's figure is read against this one.
      */
     private static void putRealAccuracy(Map<String, Object> out, GenerativeEvaluator ev, GenerativeEvaluator.Report r) {
         Map<String, Double> real = new LinkedHashMap<>();

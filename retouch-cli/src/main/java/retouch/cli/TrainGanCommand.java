@@ -14,6 +14,7 @@ import retouch.RetouchException;
 import retouch.data.Dataset;
 import retouch.data.Datasets;
 import retouch.data.ImageFolder;
+import retouch.nn.gan.AdaptiveAugment;
 import retouch.nn.gan.DiffAugment;
 import retouch.nn.gan.GanData;
 import retouch.nn.gan.GanLoss;
@@ -85,19 +86,19 @@ public final class TrainGanCommand implements Callable<Integer> {
         if (betas.length != 2) throw new RetouchException("--betas takes two numbers, e.g. 0,0.9");
         if (limit != null && limit < 1) throw new RetouchException("--limit must be at least 1, got " + limit);
         if (nDis < 1 || nDis > 10) throw new RetouchException("--n-dis must be 1..10");
-        if (size != 0 && size != 32 && size != 64) {
-            throw new RetouchException("--size must be 32 or 64 for a folder of photos (28 is Fashion-MNIST's own size), got " + size);
-        }
+        if (size != 0 && size != 28 && size != 32 && size != 64) throw new RetouchException("--size must be 28, 32 or 64, got " + size);
+        if (batch < 1) throw new RetouchException("--batch must be at least 1, got " + batch);
         GanLoss lossFn = GanLoss.parse(loss);
         DiffAugment aug = DiffAugment.parse(augment);
-        boolean adaptiveAug = augmentP.equalsIgnoreCase("adaptive") || augmentP.equalsIgnoreCase("ada");
+        boolean adaptiveAug = augmentP.equalsIgnoreCase("adaptive");
         if (!adaptiveAug) {
-            float p;
+            float p = Float.NaN;
             try {
                 p = Float.parseFloat(augmentP);
             } catch (NumberFormatException e) {
-                throw new RetouchException("--augment-p takes a probability in [0, 1] or 'adaptive', got '" + augmentP + "'");
+                // refused below with the option's name
             }
+            if (!(p >= 0 && p <= 1)) throw new RetouchException("--augment-p takes a probability in [0, 1] or 'adaptive', got '" + augmentP + "'");
             aug.setProbability(p);
         }
         if (!aug.enabled() && (adaptiveAug || aug.probability() < 1)) {
@@ -131,7 +132,7 @@ public final class TrainGanCommand implements Callable<Integer> {
         GanTraining.SampleScorer scorer = EvaluatorScorer.forDataset(name, gd.imageSize(), gd.channels(), spec.commandLine().getErr());
         GanTraining task = new GanTraining(new GanTraining.Config(gd.channels(), gd.imageSize(), cond, latent, gWidth, dWidth, lossFn,
                 nDis, lrG, lrD, betas[0], betas[1], batch, steps, ema, scorer == null ? 0 : evalSamples, description, auxWeight, aug), gd, scorer);
-        if (adaptiveAug) task.adaptAugmentation(0.6f, 500_000);
+        if (adaptiveAug) task.adaptAugmentation(AdaptiveAugment.TARGET, AdaptiveAugment.SPEED_IMAGES);
         String how = !aug.enabled() ? "" : adaptiveAug ? " (probability adapted to D's overfitting, from 0; logged as aug_p)"
                 : aug.probability() < 1 ? " (probability " + aug.probability() + ")" : "";
         spec.commandLine().getErr().println("train gan: " + description + "; augmentation: " + aug.id() + how);

@@ -56,7 +56,7 @@ class BadInputTest {
             eval --set kodak24 --data {tmp}/no-data-here --task denoise --sigma 25 | kodak24        | ''
             restore {camera} -o {tmp}/out.png --method magic                      | magic          | nlm
             metrics {camera} {chelsea}                                            | chelsea.png    | differs
-            bench --arch dcgan --data random --size 48 --steps 1                  | 48             | power of two
+            bench --arch dcgan --data random --size 48 --steps 1                  | 48             | 28, 32 or 64
             bench --arch dcgan --size 64 --channels 3 --steps 1                   | --size 64      | --data random
             """)
     void badRequestIsRefused(String command, String name, String problem) throws IOException {

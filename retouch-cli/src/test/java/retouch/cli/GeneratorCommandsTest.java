@@ -107,11 +107,16 @@ class GeneratorCommandsTest {
         try (Stream<Path> files = Files.walk(ada.resolve("checkpoint"))) {
             assertTrue(files.anyMatch(f -> f.getFileName().toString().equals("adaptive-augment.txt")), "the probability is checkpointed");
         }
+        adaArgs[java.util.Arrays.asList(adaArgs).indexOf("--steps") + 1] = "12";
+        r = Cli.run(adaArgs);
+        assertEquals(0, r.code(), r.err());
+        csv = Files.readAllLines(ada.resolve("train.csv"));
+        assertTrue(csv.get(csv.size() - 1).startsWith("12,"), "continued to step 12: " + csv.get(csv.size() - 1));
         r = Cli.run("train", "gan", "--data", photos.toString(), "--augment-p", "0.5", "--steps", "1", "--quiet", "--out", tmp.resolve("bad2").toString());
         assertNotEquals(0, r.code());
         assertTrue(r.err().contains("--augment-p needs transforms"), r.err());
         r = Cli.run("train", "gan", "--data", photos.toString(), "--size", "16", "--steps", "1", "--quiet", "--out", tmp.resolve("bad3").toString());
         assertNotEquals(0, r.code(), r.err());
-        assertTrue(r.err().contains("--size must be 32 or 64"), r.err());
+        assertTrue(r.err().contains("--size must be 28, 32 or 64"), r.err());
     }
 }

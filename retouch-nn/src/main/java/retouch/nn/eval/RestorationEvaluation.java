@@ -146,7 +146,7 @@ public final class RestorationEvaluation {
     public static Case degrade(Image clean, Degradation deg, int index, Protocol p) {
         Image reference = p.gray() ? clean.toGray() : clean;
         Degraded d = deg.applyWithMask(reference, new SplittableRandom(p.seed() * 1_000_003L + index));
-        int scale = Math.max(1, Math.round((float) reference.width() / d.image().width()));
+        int scale = downscaleFactor(deg);
         if (scale > 1 && (reference.height() % scale != 0 || reference.width() % scale != 0)) {
             // The SR literature's "modcrop": the reference is cut to a multiple of the scale (top
             // left kept) so that the upscaled result has the reference's size.
@@ -155,6 +155,17 @@ public final class RestorationEvaluation {
         }
         Image input = p.quantize() ? d.image().quantize8() : d.image();
         return new Case(reference, input, d.mask(), scale, p.blind() ? Double.NaN : sigmaOf(deg.spec()), Deconvolution.blurOf(deg));
+    }
+
+    /** The product of the downscaling factors of a degradation (1 when it keeps the size). */
+    static int downscaleFactor(Degradation deg) {
+        if (deg instanceof retouch.degrade.Downsample down) return down.factor();
+        if (deg instanceof retouch.degrade.Chain chain) {
+            int f = 1;
+            for (Degradation step : chain.steps()) f *= downscaleFactor(step);
+            return f;
+        }
+        return 1;
     }
 
     /** Restores a case with {@code r} ({@code null}: the input itself); {@code name} is for messages. */

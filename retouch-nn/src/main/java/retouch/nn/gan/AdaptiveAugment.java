@@ -18,8 +18,14 @@ import retouch.nn.store.AtomicFiles;
  */
 public final class AdaptiveAugment {
 
-    /** Steps between adjustments, as in the paper. */
+    /** Discriminator steps between adjustments, as in the paper (with --n-dis k, k per training step). */
     public static final int INTERVAL = 4;
+
+    /** The paper's r above which D is taken to overfit. */
+    public static final float TARGET = 0.6f;
+
+    /** The paper's real images over which the probability may go from 0 to 1. */
+    public static final long SPEED_IMAGES = 500_000;
 
     private final DiffAugment augment;
     private final float target;
@@ -71,9 +77,13 @@ public final class AdaptiveAugment {
         if (!Files.exists(file)) return;
         String[] f = Files.readString(file, StandardCharsets.UTF_8).trim().split("\\s+");
         try {
-            augment.setProbability(Float.parseFloat(f[0]));
-            signSum = Double.parseDouble(f[1]);
-            seen = Integer.parseInt(f[2]);
+            float p = Float.parseFloat(f[0]);
+            double sum = Double.parseDouble(f[1]);
+            int n = Integer.parseInt(f[2]);
+            if (!(p >= 0 && p <= 1) || n < 0 || n >= INTERVAL || !Double.isFinite(sum)) throw new IllegalArgumentException("values out of range");
+            augment.setProbability(p);
+            signSum = sum;
+            seen = n;
         } catch (RuntimeException e) {
             throw new RetouchException(file + " is not an adaptive augmentation state (" + e.getMessage() + "); delete it to restart the probability at 0");
         }

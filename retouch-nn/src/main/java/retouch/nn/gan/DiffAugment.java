@@ -108,7 +108,7 @@ public final class DiffAugment {
     private static NDArray perSample(NDManager m, Random r, boolean[] on, float lo, float hi, float identity) {
         float[] v = new float[on.length];
         for (int i = 0; i < on.length; i++) {
-            float draw = lo + (hi - lo) * r.nextFloat();
+            float draw = lo + (hi - lo) * r.nextFloat(); // drawn for every image: the same stream whatever is chosen
             v[i] = on[i] ? draw : identity;
         }
         return m.create(v, new Shape(on.length, 1, 1, 1));

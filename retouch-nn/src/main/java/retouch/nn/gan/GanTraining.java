@@ -91,7 +91,7 @@ public final class GanTraining implements TrainingTask {
 
     /**
      * Drives the augmentation probability by D's overfitting instead of applying every transform
-     * always (ADA): target 0.6 and 500,000 images from 0 to 1 are the paper's settings.
+     * always (ADA); {@link AdaptiveAugment#TARGET} and {@link AdaptiveAugment#SPEED_IMAGES} are the paper's settings.
      */
     public GanTraining adaptAugmentation(float target, long speedImages) {
         this.adaptive = new AdaptiveAugment(cfg.augment(), target, cfg.batch(), speedImages);

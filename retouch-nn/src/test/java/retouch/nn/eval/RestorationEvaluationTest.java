@@ -102,6 +102,12 @@ class RestorationEvaluationTest {
         for (int i = 0; i < m; i++) off.data()[2 * m + i] += 0.1f;
         var s = RestorationEvaluation.score(sr, off, "offset");
         assertEquals(-20 * Math.log10(24.966 * 0.1 / 255), s.psnr(), 0.01);
+        // the 4-pixel border is not scored: damage there leaves a perfect score
+        Image border = sr.clean().copy();
+        for (int ch = 0; ch < 3; ch++) for (int y = 0; y < 64; y++) for (int x = 0; x < 60; x++) {
+            if (y < 4 || y >= 60 || x < 4 || x >= 56) border.data()[ch * m + y * 60 + x] = 1f - border.data()[ch * m + y * 60 + x];
+        }
+        assertTrue(Double.isInfinite(RestorationEvaluation.score(sr, border, "border").psnr()));
         // a gray image is scored as it is
         var gray = RestorationEvaluation.degrade(ramp(64, 64), DegradationSpec.parse("sr:2"), 0, p);
         Image g = gray.clean().copy();

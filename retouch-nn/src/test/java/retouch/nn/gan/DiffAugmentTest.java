@@ -66,6 +66,15 @@ class DiffAugmentTest {
                 if (any) changedAll++;
             }
             assertEquals(n, changedAll, "probability 1: every image");
+            // probability 1 draws exactly what it drew before probabilities existed (seeded runs
+            // resume identically): colour 3 floats per image (brightness, saturation, contrast),
+            // translation and cutout 4 ints per image, nothing else
+            Random used = new Random(9), expected = new Random(9);
+            NDArray rgb = m.create(ramp(5 * 3 * 8 * 8), new Shape(5, 3, 8, 8));
+            DiffAugment.parse("color,translation,cutout").apply(m, rgb, used);
+            for (int i = 0; i < 3 * 5; i++) expected.nextFloat();
+            for (int i = 0; i < 4 * 5; i++) expected.nextInt(3);
+            assertEquals(expected.nextLong(), used.nextLong());
             assertThrows(RetouchException.class, () -> cut.setProbability(1.5f));
         }
     }
