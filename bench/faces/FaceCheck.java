@@ -20,7 +20,7 @@ import retouch.image.ImageFiles;
  * same share on held-out real faces; (2) memorisation: each image's L2 distance to its nearest
  * training face, generated vs held-out real (a copying generator would sit far below the real ones).
  *
- * <p>Usage: java -cp CLASSPATH FaceCheck.java CASCADE.xml GENERATED_DIR HELD_OUT_DIR TRAIN_DIR [TRAIN_LIMIT]
+ * <p>Usage: java -cp CLASSPATH FaceCheck.java CASCADE.xml GENERATED_DIR HELD_OUT_DIR TRAIN_DIR [TRAIN_LIMIT [UNSEEN_DIR]]
  */
 public class FaceCheck {
 
@@ -37,6 +37,21 @@ public class FaceCheck {
                 genRate, generated.size(), realRate, heldOut.size());
         System.out.printf(Locale.ROOT, "nearest training face (RMS per pixel, 0-1 scale; %d training faces): generated median %.4f min %.4f, held-out real median %.4f min %.4f%n",
                 train.size(), median(genNearest), min(genNearest), median(realNearest), min(realNearest));
+        int below = 0;
+        for (double v : genNearest) if (v < min(realNearest)) below++;
+        System.out.printf(Locale.ROOT, "generated images closer to a training face than any held-out real face is: %d of %d%n", below, genNearest.length);
+        if (args.length > 5) {
+            // Copying test independent of how smooth the samples are: the same samples against equal
+            // numbers of training faces and of faces never trained on. A generator that copies its
+            // training set sits much closer to the former; one that generalises, equally close to both.
+            List<Image> unseen = read(Path.of(args[5]), Integer.MAX_VALUE);
+            List<Image> seen = train.subList(0, Math.min(unseen.size(), train.size()));
+            double[] toSeen = nearest(generated, seen), toUnseen = nearest(generated, unseen);
+            int closerToSeen = 0;
+            for (int i = 0; i < toSeen.length; i++) if (toSeen[i] < toUnseen[i]) closerToSeen++;
+            System.out.printf(Locale.ROOT, "nearest of %d training faces vs nearest of %d never-trained faces: median %.4f vs %.4f; closer to a training face for %d of %d samples%n",
+                    seen.size(), unseen.size(), median(toSeen), median(toUnseen), closerToSeen, toSeen.length);
+        }
     }
 
     private static List<Image> read(Path dir, int limit) throws Exception {
