@@ -40,6 +40,20 @@ class DiffAugmentTest {
         }
     }
 
+    /** How many of {@code n} one-channel images of {@code plane} pixels have a pixel other than {@code fill}. */
+    private static int imagesChanged(float[] px, int n, int plane, float fill) {
+        int changed = 0;
+        for (int k = 0; k < n; k++) {
+            for (int p = 0; p < plane; p++) {
+                if (px[k * plane + p] != fill) {
+                    changed++;
+                    break;
+                }
+            }
+        }
+        return changed;
+    }
+
     @Test
     void probabilityDecidesHowManyImagesAreTransformed() {
         try (NDManager m = SeededManager.open(1)) {
@@ -49,23 +63,11 @@ class DiffAugmentTest {
             NDArray x = m.create(src, new Shape(n, c, h, w));
             DiffAugment cut = DiffAugment.parse("cutout");
             assertSame(x, cut.setProbability(0f).apply(m, x, new Random(5)), "probability 0: the input itself");
-            float[] out = cut.setProbability(0.25f).apply(m, x, new Random(5)).toFloatArray();
-            int changed = 0;
-            for (int k = 0; k < n; k++) {
-                boolean any = false;
-                for (int p = 0; p < plane; p++) any |= out[k * plane + p] != 0.5f;
-                if (any) changed++;
-            }
+            int changed = imagesChanged(cut.setProbability(0.25f).apply(m, x, new Random(5)).toFloatArray(), n, plane, 0.5f);
             // 400 images at 0.25: 100 expected, binomial sd 8.7 (every chosen cutout zeroes a part of the image)
             assertTrue(changed > 70 && changed < 130, changed + " of 400 images cut");
-            float[] all = cut.setProbability(1f).apply(m, x, new Random(5)).toFloatArray();
-            int changedAll = 0;
-            for (int k = 0; k < n; k++) {
-                boolean any = false;
-                for (int p = 0; p < plane; p++) any |= all[k * plane + p] != 0.5f;
-                if (any) changedAll++;
-            }
-            assertEquals(n, changedAll, "probability 1: every image");
+            assertEquals(n, imagesChanged(cut.setProbability(1f).apply(m, x, new Random(5)).toFloatArray(), n, plane, 0.5f),
+                    "probability 1: every image");
             // probability 1 draws exactly what it drew before probabilities existed (seeded runs
             // resume identically): colour 3 floats per image (brightness, saturation, contrast),
             // translation and cutout 4 ints per image, nothing else
