@@ -145,14 +145,13 @@ public final class RestorationEvaluation {
     /** Degrades image {@code index} of a set as the protocol says. */
     public static Case degrade(Image clean, Degradation deg, int index, Protocol p) {
         Image reference = p.gray() ? clean.toGray() : clean;
-        Degraded d = deg.applyWithMask(reference, new SplittableRandom(p.seed() * 1_000_003L + index));
         int scale = downscaleFactor(deg);
         if (scale > 1 && (reference.height() % scale != 0 || reference.width() % scale != 0)) {
             // The SR literature's "modcrop": the reference is cut to a multiple of the scale (top
             // left kept) so that the upscaled result has the reference's size.
             reference = reference.crop(0, 0, reference.height() / scale * scale, reference.width() / scale * scale);
-            d = deg.applyWithMask(reference, new SplittableRandom(p.seed() * 1_000_003L + index));
         }
+        Degraded d = deg.applyWithMask(reference, new SplittableRandom(p.seed() * 1_000_003L + index));
         Image input = p.quantize() ? d.image().quantize8() : d.image();
         return new Case(reference, input, d.mask(), scale, p.blind() ? Double.NaN : sigmaOf(deg.spec()), Deconvolution.blurOf(deg));
     }
