@@ -51,6 +51,8 @@ public final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--mask", paramLabel = "MASK.png") Path mask;
 
     @Option(names = "--scale", defaultValue = "2") int scale;
+    @Option(names = "--jpeg-quality", paramLabel = "Q|auto", defaultValue = "auto",
+            description = "--task jpeg: the quality (1-100) the photo was saved at; auto (default) reads it from the pixels") String jpegQuality;
 
     @Option(names = "--radius", defaultValue = "0") int radius;
 
@@ -153,6 +155,10 @@ public final class RestoreCommand implements Callable<Integer> {
     /** Restores every input with {@code m}; {@code knownBlur} (or null) is handed to non-blind deblurring. */
     private Integer run(Restorer m, retouch.degrade.Degradation knownBlur) {
         double s = parseSigma(sigma);
+        int jpegQualityValue = parseJpegQuality(jpegQuality);
+        if (jpegQualityValue > 0 && !m.task().equals("jpeg")) {
+            throw new UsageException("--jpeg-quality is for --task jpeg, not " + m.task() + "; drop it");
+        }
         if (m.task().equals("inpaint") && mask == null) {
             throw new RetouchException((m.meta() != null ? "model " : "method ") + m.name()
                     + " fills holes: give the hole mask with --mask MASK.png (white = missing)");
@@ -176,7 +182,7 @@ public final class RestoreCommand implements Callable<Integer> {
                 LoadedImage in = ImageFiles.readWithAlpha(file, imageOptions.readOptions());
                 Image degraded = in.hasAlpha() ? ImageFiles.read(file, imageOptions.readOptions()) : in.image();
                 RestoreParams p = RestoreParams.ofSigma(s).withRadius(radius).withScale(scale)
-                        .withBlur(knownBlur);
+                        .withBlur(knownBlur).withJpegQuality(jpegQualityValue);
                 Image restored;
                 try {
                     if (maskPicture != null) p = p.withMask(Masks.fromImage(maskPicture, degraded.height(), degraded.width()));
@@ -233,6 +239,18 @@ public final class RestoreCommand implements Callable<Integer> {
             return v;
         } catch (NumberFormatException e) {
             throw new UsageException("--sigma must be a number from 0 to 255 (noise level on the 8-bit scale) or 'auto', not '" + s + "'");
+        }
+    }
+
+    /** --jpeg-quality: 1-100, or auto (0: estimated from each photo's pixels). */
+    static int parseJpegQuality(String q) {
+        if (q == null || q.equalsIgnoreCase("auto")) return 0;
+        try {
+            int v = Integer.parseInt(q.trim());
+            if (v < 1 || v > 100) throw new NumberFormatException();
+            return v;
+        } catch (NumberFormatException e) {
+            throw new UsageException("--jpeg-quality must be a whole number from 1 to 100 (the quality the JPEG was saved at) or 'auto', not '" + q + "'");
         }
     }
 }

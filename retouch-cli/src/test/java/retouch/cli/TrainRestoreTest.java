@@ -108,6 +108,19 @@ class TrainRestoreTest {
         assertEquals(0, rr.code(), rr.err());
         assertEquals(72, ImageFiles.probe(out).width());
         assertEquals(40, ImageFiles.probe(out).height());
+        // the model is told the quality: a quality-15 repair differs from a quality-95 one
+        assertEquals("jpeg_quality", retouch.nn.store.ModelFile.readMeta(run.resolve("checkpoint")).stringParam("level", ""));
+        Path q15 = tmp.resolve("q15.png"), q95 = tmp.resolve("q95.png");
+        for (Path[] qo : new Path[][] {{Path.of("15"), q15}, {Path.of("95"), q95}}) {
+            Cli.Result rq = Cli.run("restore", damaged.toString(), "-o", qo[1].toString(), "--model", run.resolve("checkpoint").toString(),
+                    "--jpeg-quality", qo[0].toString());
+            assertEquals(0, rq.code(), rq.err());
+        }
+        assertTrue(retouch.metrics.Psnr.of(ImageFiles.read(q15), ImageFiles.read(q95)) < 80, "the quality changes the repair");
+        Cli.Result badQuality = Cli.run("restore", damaged.toString(), "-o", q15.toString(), "--model", run.resolve("checkpoint").toString(),
+                "--jpeg-quality", "101");
+        assertEquals(ExitCodes.USAGE, badQuality.code(), badQuality.err());
+        assertTrue(badQuality.err().contains("--jpeg-quality"), badQuality.err());
         Cli.Result wrong = Cli.run("restore", damaged.toString(), "-o", out.toString(), "--model", run.resolve("checkpoint").toString(),
                 "--task", "denoise");
         assertEquals(ExitCodes.BAD_INPUT, wrong.code(), wrong.err());

@@ -11,19 +11,29 @@ import retouch.image.Image;
  * @param mask   hole mask for inpainting (gray, 1 = hole), else null
  * @param scale  upscaling factor for bicubic/nearest; 0 = method default (2)
  * @param blur   a known blur (Gaussian or motion), for non-blind deblurring; null = unknown
+ * @param jpegQuality the JPEG quality (IJG 1–100) a photo was saved at, for JPEG repair; 0 = estimate
+ *               it from the pixels ({@link retouch.degrade.JpegQualityEstimator})
  */
-public record RestoreParams(double sigma, int radius, Image mask, int scale, retouch.degrade.Degradation blur) {
-    public static RestoreParams defaults() { return new RestoreParams(Double.NaN, 0, null, 0, null); }
+public record RestoreParams(double sigma, int radius, Image mask, int scale, retouch.degrade.Degradation blur, int jpegQuality) {
+    public RestoreParams {
+        if (jpegQuality < 0 || jpegQuality > 100) {
+            throw new IllegalArgumentException("JPEG quality must be 1..100 (or 0 to estimate it), got " + jpegQuality);
+        }
+    }
+
+    public static RestoreParams defaults() { return new RestoreParams(Double.NaN, 0, null, 0, null, 0); }
 
     public static RestoreParams ofSigma(double sigma) { return defaults().withSigma(sigma); }
 
-    public RestoreParams withSigma(double s) { return new RestoreParams(s, radius, mask, scale, blur); }
+    public RestoreParams withSigma(double s) { return new RestoreParams(s, radius, mask, scale, blur, jpegQuality); }
 
-    public RestoreParams withRadius(int r) { return new RestoreParams(sigma, r, mask, scale, blur); }
+    public RestoreParams withRadius(int r) { return new RestoreParams(sigma, r, mask, scale, blur, jpegQuality); }
 
-    public RestoreParams withMask(Image m) { return new RestoreParams(sigma, radius, m, scale, blur); }
+    public RestoreParams withMask(Image m) { return new RestoreParams(sigma, radius, m, scale, blur, jpegQuality); }
 
-    public RestoreParams withScale(int k) { return new RestoreParams(sigma, radius, mask, k, blur); }
+    public RestoreParams withScale(int k) { return new RestoreParams(sigma, radius, mask, k, blur, jpegQuality); }
 
-    public RestoreParams withBlur(retouch.degrade.Degradation b) { return new RestoreParams(sigma, radius, mask, scale, b); }
+    public RestoreParams withBlur(retouch.degrade.Degradation b) { return new RestoreParams(sigma, radius, mask, scale, b, jpegQuality); }
+
+    public RestoreParams withJpegQuality(int q) { return new RestoreParams(sigma, radius, mask, scale, blur, q); }
 }

@@ -277,6 +277,18 @@ public final class Retouch implements AutoCloseable {
     }
 
     /**
+     * Restores an image with every parameter a restorer takes, e.g. {@code
+     * RestoreParams.defaults().withJpegQuality(30)} for JPEG repair of a photo whose quality is known
+     * (without it the quality is estimated from the pixels).
+     *
+     * @param settings {@code null}: the options' settings
+     */
+    public Image restore(Image degraded, RestoreParams params, RestoreSettings settings) {
+        checkInput(degraded, params.sigma());
+        return whileOpen(() -> restorer.restore(degraded, params, withTileOf(settings)).image());
+    }
+
+    /**
      * Deblurs an image whose blur is known, by plug-and-play with this model as the prior
      * ({@link retouch.nn.restore.PnpDeblurrer}): the model must be a Retouch denoiser (task
      * "denoise"), which is told a falling noise level at each of 8 iterations. Sharper than blind

@@ -1,8 +1,10 @@
 package retouch.nn.restore;
 
-import retouch.restore.RestoreParams;
+import retouch.degrade.JpegQualityEstimator;
 import retouch.image.Image;
 import retouch.nn.store.LoadedModel;
+import retouch.nn.task.JpegTask;
+import retouch.restore.RestoreParams;
 
 /**
  * A Retouch restoration network run over tiles by a {@link Denoiser}: denoising (with the model's
@@ -40,8 +42,18 @@ public class NetworkRestorer extends ModelFileRestorer {
                 Image up = TaskDegradation.prepareInput(task, degraded, degraded.height() * scale, degraded.width() * scale);
                 return Restoration.of(d.apply(up, 0).clip());
             }
-            return Restoration.of(d.apply(degraded, 0).clip()); // jpeg: blind, trained on every quality
+            return Restoration.of(d.apply(degraded, jpegLevel255(degraded, params)).clip());
         }
+    }
+
+    /**
+     * The level a JPEG model is run at: its {@link JpegTask#level} of the quality the caller gave or
+     * the pixels show, for models trained with it; 0 for the blind models trained before.
+     */
+    private double jpegLevel255(Image degraded, RestoreParams params) {
+        if (!JpegTask.LEVEL_QUALITY.equals(meta().stringParam(JpegTask.LEVEL_HYPER, ""))) return 0;
+        int q = params != null && params.jpegQuality() > 0 ? params.jpegQuality() : JpegQualityEstimator.estimate(degraded).quality();
+        return JpegTask.level(q) * 255.0;
     }
 
     @Override

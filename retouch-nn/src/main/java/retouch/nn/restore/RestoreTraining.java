@@ -68,7 +68,11 @@ public final class RestoreTraining implements TrainingTask {
     }
 
     public static ModelMeta meta(Config c) {
-        return ModelMeta.builder(RestoreNets.FFDNET)
+        ModelMeta.Builder b = ModelMeta.builder(RestoreNets.FFDNET);
+        if (c.task().equals(retouch.nn.task.JpegTask.TASK.id())) {
+            b.hyper(retouch.nn.task.JpegTask.LEVEL_HYPER, retouch.nn.task.JpegTask.LEVEL_QUALITY);
+        }
+        return b
                 .channels(c.channels(), c.channels())
                 .hyper("depth", c.depth())
                 .hyper("width", c.width())

@@ -22,8 +22,8 @@ import retouch.image.Resize;
  *   <li>{@code sr2}, {@code sr3}, {@code sr4}: MATLAB-style bicubic downscaling by the factor, then
  *       bicubic upscaling back; level 0.</li>
  *   <li>{@code jpeg}: a JPEG round trip at a quality drawn from {@value #JPEG_QUALITY_MIN}–{@value
- *       #JPEG_QUALITY_MAX} (the JDK's baseline encoder, IJG scale); level 0: one blind model for any
- *       quality, as DnCNN-3 is (a photo's quality is rarely known once it has been re-saved).</li>
+ *       #JPEG_QUALITY_MAX} (the JDK's baseline encoder, IJG scale); level {@link
+ *       retouch.nn.task.JpegTask#level} of that quality: one model for any quality.</li>
  * </ul>
  */
 public final class TaskDegradation {
@@ -79,7 +79,7 @@ public final class TaskDegradation {
         }
         if (task.equals("jpeg")) {
             int quality = JPEG_QUALITY_MIN + rng.nextInt(JPEG_QUALITY_MAX - JPEG_QUALITY_MIN + 1);
-            return new Sample(JpegCompression.roundTrip(clean, quality), 0f);
+            return new Sample(JpegCompression.roundTrip(clean, quality), retouch.nn.task.JpegTask.level(quality));
         }
         int s = scaleOf(task);
         Image small = Resize.scale(clean, 1.0 / s, Resize.Method.BICUBIC);

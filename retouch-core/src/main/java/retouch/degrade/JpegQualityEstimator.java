@@ -1,0 +1,151 @@
+package retouch.degrade;
+
+import retouch.image.Image;
+
+/**
+ * Estimates the JPEG quality (IJG scale 1–100) a decoded image was saved at, from its pixels
+ * alone, so that every front door (a .jpg file, a PNG of a decoded JPEG, pixels handed to the
+ * Java API) gets the same answer. JPEG stores each 8×8 block's DCT coefficients as multiples of
+ * a quantisation step; the decoded pixels keep that lattice up to rounding. For a few low
+ * frequencies the largest step whose lattice the coefficients fit is found, and the IJG quality
+ * whose scaled standard luminance table best matches those steps is returned. The block grid is
+ * assumed to start at the top-left pixel (true of files as saved, not of crops).
+ */
+public final class JpegQualityEstimator {
+
+    /** The IJG (libjpeg) standard luminance table, JPEG Annex K, in row-major (v, u) order. */
+    static final int[] LUMA = {
+        16, 11, 10, 16, 24, 40, 51, 61,
+        12, 12, 14, 19, 26, 58, 60, 55,
+        14, 13, 16, 24, 40, 57, 69, 56,
+        14, 17, 22, 29, 51, 87, 80, 62,
+        18, 22, 37, 56, 68, 109, 103, 77,
+        24, 35, 55, 64, 81, 104, 113, 92,
+        49, 64, 78, 87, 103, 121, 120, 101,
+        72, 92, 95, 98, 112, 100, 103, 99};
+
+    /**
+     * Frequencies (row, column) measured: low ones, where photos have enough non-zero coefficients,
+     * and DC, which every block has (smooth photos have little else).
+     */
+    private static final int[][] FREQS = {{0, 0}, {0, 1}, {1, 0}, {1, 1}, {0, 2}, {2, 0}, {1, 2}, {2, 1}, {2, 2}, {0, 3}, {3, 0}};
+    /** Coefficients at least half a step from zero needed before a step is trusted. */
+    private static final int MIN_SUPPORT = 24;
+    /** Mean cos(2π·c/q) a step must reach: rounding noise of a few levels still passes at q ≥ 3. */
+    private static final double FIT = 0.6;
+    private static final int MAX_STEP = 255, MAX_BLOCKS = 16384;
+    /**
+     * Smallest DC step trusted: a flat block decodes to one rounded value, which moves its DC by up
+     * to ±4, so only coarse DC steps (quality below about 40) stand out of that rounding.
+     */
+    private static final int MIN_DC_STEP = 20;
+
+    private JpegQualityEstimator() {}
+
+    /** What was found: the IJG quality and the number of frequencies whose step could be measured. */
+    public record Estimate(int quality, int frequencies) {
+        /** True when at least one frequency had enough coefficients to measure its step. */
+        public boolean measured() { return frequencies > 0; }
+    }
+
+    /** The IJG quality of {@code image} (gray, or RGB measured on its BT.601 luma); 100 when nothing could be measured. */
+    public static Estimate estimate(Image image) {
+        float[] y = luma255(image);
+        int h = image.height(), w = image.width();
+        int bh = h / 8, bw = w / 8;
+        if (bh == 0 || bw == 0) return new Estimate(100, 0);
+        // a spread-out sample of at most MAX_BLOCKS blocks keeps a 12-megapixel photo well under a second
+        int total = bh * bw, stride = Math.max(1, (total + MAX_BLOCKS - 1) / MAX_BLOCKS), used = (total + stride - 1) / stride;
+        double[][] coef = new double[FREQS.length][used];
+        double[] block = new double[64];
+        for (int k = 0, i = 0; k < total; k += stride, i++) {
+            int by = k / bw, bx = k % bw;
+            for (int r = 0; r < 8; r++) {
+                for (int c = 0; c < 8; c++) block[r * 8 + c] = y[(by * 8 + r) * w + bx * 8 + c] - 128.0;
+            }
+            for (int f = 0; f < FREQS.length; f++) coef[f][i] = dct(block, FREQS[f][0], FREQS[f][1]);
+        }
+        int[] steps = new int[FREQS.length];
+        int measured = 0;
+        for (int f = 0; f < FREQS.length; f++) {
+            steps[f] = largestFittingStep(coef[f], f == 0 ? MIN_DC_STEP : 2);
+            if (steps[f] > 0) measured++;
+        }
+        if (measured == 0) return new Estimate(100, 0);
+        int best = 100;
+        double bestErr = Double.MAX_VALUE;
+        for (int q = 1; q <= 100; q++) {
+            double err = 0;
+            for (int f = 0; f < FREQS.length; f++) {
+                if (steps[f] == 0) continue;
+                err += Math.abs(Math.log(steps[f]) - Math.log(tableStep(FREQS[f][0] * 8 + FREQS[f][1], q)));
+            }
+            // ties (several qualities give the same table at these frequencies): the highest quality, the gentler repair
+            if (err <= bestErr + 1e-9) {
+                bestErr = err;
+                best = q;
+            }
+        }
+        return new Estimate(best, measured);
+    }
+
+    /** The IJG step for table position {@code index} at quality {@code q} (libjpeg's jpeg_quality_scaling, baseline clamp). */
+    public static int tableStep(int index, int q) {
+        int scale = q < 50 ? 5000 / q : 200 - 2 * q;
+        return Math.max(1, Math.min(255, (LUMA[index] * scale + 50) / 100));
+    }
+
+    /**
+     * The largest step q whose lattice the coefficients fit, using only coefficients at least q/2
+     * from zero (zeros fit every lattice) and only when they sit on at least three lattice points
+     * (a few equal values fit their own multiples too); 0 when no step ≥ {@code minStep} fits.
+     */
+    static int largestFittingStep(double[] c, int minStep) {
+        double largest = 0;
+        for (double v : c) largest = Math.max(largest, Math.abs(v));
+        for (int q = Math.min(MAX_STEP, (int) (2 * largest)); q >= minStep; q--) {
+            double sum = 0;
+            int n = 0;
+            for (double v : c) {
+                if (Math.abs(v) >= q / 2.0) {
+                    sum += Math.cos(2 * Math.PI * v / q);
+                    n++;
+                }
+            }
+            if (n >= MIN_SUPPORT && sum / n >= FIT && latticePoints(c, q) >= 3) return q;
+        }
+        return 0;
+    }
+
+    private static int latticePoints(double[] c, int q) {
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        for (double v : c) {
+            if (Math.abs(v) >= q / 2.0 && seen.add(Math.round(v / q)) && seen.size() >= 3) break;
+        }
+        return seen.size();
+    }
+
+    /** Orthonormal 8×8 DCT-II coefficient (row frequency v, column frequency u): JPEG's FDCT. */
+    private static double dct(double[] block, int v, int u) {
+        double s = 0;
+        for (int r = 0; r < 8; r++) {
+            double cr = Math.cos((2 * r + 1) * v * Math.PI / 16);
+            for (int c = 0; c < 8; c++) s += block[r * 8 + c] * cr * Math.cos((2 * c + 1) * u * Math.PI / 16);
+        }
+        double a = v == 0 ? Math.sqrt(0.125) : 0.5, b = u == 0 ? Math.sqrt(0.125) : 0.5;
+        return a * b * s;
+    }
+
+    private static float[] luma255(Image im) {
+        float[] d = im.data();
+        int n = im.height() * im.width();
+        float[] y = new float[n];
+        if (im.isGray()) {
+            for (int i = 0; i < n; i++) y[i] = d[i] * 255f;
+        } else {
+            // JPEG's YCbCr (JFIF): full-range BT.601 luma
+            for (int i = 0; i < n; i++) y[i] = 255f * (0.299f * d[i] + 0.587f * d[n + i] + 0.114f * d[2 * n + i]);
+        }
+        return y;
+    }
+}

@@ -1,0 +1,66 @@
+package retouch.degrade;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import retouch.image.Image;
+import retouch.metrics.Png8;
+
+class JpegQualityEstimatorTest {
+
+    private static final Image PHOTO = Png8.resource("set12-01.png");
+
+    /** A colour photo with real texture: the gray photo, a shifted copy and its negative as R, G, B. */
+    private static Image colourPhoto() {
+        int h = PHOTO.height(), w = PHOTO.width(), n = h * w;
+        Image rgb = new Image(3, h, w);
+        float[] g = PHOTO.data(), d = rgb.data();
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int i = y * w + x;
+                d[i] = g[i];
+                d[n + i] = g[y * w + Math.min(w - 1, x + 7)] * 0.8f + 0.1f;
+                d[2 * n + i] = 1 - g[i];
+            }
+        }
+        return rgb;
+    }
+
+    @Test
+    void readsTheQualityOfGrayJpegsAcrossTheScale() {
+        for (int q : new int[] {10, 20, 30, 50, 75, 90, 95}) {
+            JpegQualityEstimator.Estimate e = JpegQualityEstimator.estimate(JpegCompression.roundTrip(PHOTO, q));
+            assertTrue(e.measured(), "quality " + q);
+            assertEquals(q, e.quality(), 2, "quality " + q);
+        }
+    }
+
+    @Test
+    void readsTheQualityOfColourJpegsFromTheirLuma() {
+        Image rgb = colourPhoto();
+        for (int q : new int[] {10, 25, 50, 80, 90}) {
+            assertEquals(q, JpegQualityEstimator.estimate(JpegCompression.roundTrip(rgb, q)).quality(), 2, "quality " + q);
+        }
+    }
+
+    @Test
+    void anImageThatWasNeverAJpegReadsAsLossless() {
+        JpegQualityEstimator.Estimate e = JpegQualityEstimator.estimate(PHOTO);
+        assertFalse(e.measured());
+        assertEquals(100, e.quality());
+        assertEquals(100, JpegQualityEstimator.estimate(colourPhoto()).quality());
+        // smaller than one 8×8 block: nothing to measure
+        assertEquals(100, JpegQualityEstimator.estimate(new Image(1, 5, 5)).quality());
+    }
+
+    @Test
+    void tableStepsFollowLibjpegScaling() {
+        assertEquals(16, JpegQualityEstimator.tableStep(0, 50)); // quality 50 is the standard table itself
+        assertEquals(8, JpegQualityEstimator.tableStep(0, 75));
+        assertEquals(80, JpegQualityEstimator.tableStep(0, 10));
+        assertEquals(1, JpegQualityEstimator.tableStep(0, 100));
+        assertEquals(255, JpegQualityEstimator.tableStep(63, 1)); // clamped to baseline's 8 bits
+    }
+}
