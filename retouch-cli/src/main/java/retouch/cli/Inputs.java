@@ -56,9 +56,18 @@ final class Inputs {
      * a folder and a base name whose extension follows the input's format ({@link ImageInfo#outputExtension()}:
      * PNG stays PNG, JPEG stays JPEG, TIFF stays TIFF, BMP stays BMP, GIF and WebP become PNG).
      */
-    record Target(Path file, Path folder, String base) {
+    record Target(Path file, Path folder, String base, boolean png) {
+        Target(Path file, Path folder, String base) {
+            this(file, folder, base, false);
+        }
+
         Path resolve(ImageInfo info) {
-            return file != null ? file : folder.resolve(base + "." + info.outputExtension());
+            return file != null ? file : folder.resolve(base + "." + (png ? "png" : info.outputExtension()));
+        }
+
+        /** This target writing PNG into its folder whatever the input's format (a named output file keeps its name). */
+        Target asPng() {
+            return new Target(file, folder, base, true);
         }
     }
 

@@ -169,6 +169,11 @@ public final class RestoreCommand implements Callable<Integer> {
         List<Path> files = Inputs.expand(inputs);
         boolean singleFileArg = inputs.size() == 1 && !java.nio.file.Files.isDirectory(inputs.get(0));
         List<Inputs.Target> targets = Inputs.targetsFor(files, output, singleFileArg);
+        if (m.task().equals("jpeg") && targets.get(0).folder() != null) {
+            // saving a JPEG repair as JPEG again would put back the artefacts just removed
+            targets = targets.stream().map(Inputs.Target::asPng).toList();
+            spec.commandLine().getErr().println("note: JPEG repairs are written as PNG (lossless) into " + output);
+        }
         FolderResume.removeTemporaries(targets);
         int skipped = 0;
         try (Progress bar = new Progress("restore", files.size(), "img")) {

@@ -117,6 +117,13 @@ class TrainRestoreTest {
             assertEquals(0, rq.code(), rq.err());
         }
         assertTrue(retouch.metrics.Psnr.of(ImageFiles.read(q15), ImageFiles.read(q95)) < 80, "the quality changes the repair");
+        // a folder of .jpg photos: the repairs come back as PNG, since JPEG again would bring the artefacts back
+        Path jpegs = java.nio.file.Files.createDirectories(tmp.resolve("jpegs"));
+        javax.imageio.ImageIO.write(javax.imageio.ImageIO.read(damaged.toFile()), "jpg", jpegs.resolve("photo.jpg").toFile());
+        Cli.Result folder = Cli.run("restore", jpegs.toString(), "-o", tmp.resolve("repaired").toString(), "--model", run.resolve("checkpoint").toString());
+        assertEquals(0, folder.code(), folder.err());
+        assertTrue(java.nio.file.Files.isRegularFile(tmp.resolve("repaired/photo.png")), folder.err());
+        assertTrue(folder.err().contains("written as PNG"), folder.err());
         Cli.Result badQuality = Cli.run("restore", damaged.toString(), "-o", q15.toString(), "--model", run.resolve("checkpoint").toString(),
                 "--jpeg-quality", "101");
         assertEquals(ExitCodes.USAGE, badQuality.code(), badQuality.err());

@@ -42,8 +42,12 @@ public final class JpegQualityEstimator {
 
     private JpegQualityEstimator() {}
 
-    /** What was found: the IJG quality and the number of frequencies whose step could be measured. */
-    public record Estimate(int quality, int frequencies) {
+    /**
+     * What was found: the IJG quality, the number of frequencies whose step could be measured, and
+     * whether every measured step is the standard (IJG-scaled) table's at that quality, within
+     * rounding: false for photos saved with other tables (some cameras and editors).
+     */
+    public record Estimate(int quality, int frequencies, boolean standardTable) {
         /** True when at least one frequency had enough coefficients to measure its step. */
         public boolean measured() { return frequencies > 0; }
     }
@@ -53,7 +57,7 @@ public final class JpegQualityEstimator {
         float[] y = luma255(image);
         int h = image.height(), w = image.width();
         int bh = h / 8, bw = w / 8;
-        if (bh == 0 || bw == 0) return new Estimate(100, 0);
+        if (bh == 0 || bw == 0) return new Estimate(100, 0, false);
         // a spread-out sample of at most MAX_BLOCKS blocks keeps a 12-megapixel photo well under a second
         int total = bh * bw, stride = Math.max(1, (total + MAX_BLOCKS - 1) / MAX_BLOCKS), used = (total + stride - 1) / stride;
         double[][] coef = new double[FREQS.length][used];
@@ -71,7 +75,7 @@ public final class JpegQualityEstimator {
             steps[f] = largestFittingStep(coef[f], f == 0 ? MIN_DC_STEP : 2);
             if (steps[f] > 0) measured++;
         }
-        if (measured == 0) return new Estimate(100, 0);
+        if (measured == 0) return new Estimate(100, 0, false);
         int best = 100;
         double bestErr = Double.MAX_VALUE;
         for (int q = 1; q <= 100; q++) {
@@ -86,7 +90,13 @@ public final class JpegQualityEstimator {
                 best = q;
             }
         }
-        return new Estimate(best, measured);
+        boolean standard = true;
+        for (int f = 0; f < FREQS.length; f++) {
+            if (steps[f] == 0) continue;
+            int want = tableStep(FREQS[f][0] * 8 + FREQS[f][1], best);
+            standard &= Math.abs(steps[f] - want) <= Math.max(1, 0.1 * want);
+        }
+        return new Estimate(best, measured, standard);
     }
 
     /** The IJG step for table position {@code index} at quality {@code q} (libjpeg's jpeg_quality_scaling, baseline clamp). */
@@ -136,7 +146,7 @@ public final class JpegQualityEstimator {
         return a * b * s;
     }
 
-    private static float[] luma255(Image im) {
+    static float[] luma255(Image im) {
         float[] d = im.data();
         int n = im.height() * im.width();
         float[] y = new float[n];

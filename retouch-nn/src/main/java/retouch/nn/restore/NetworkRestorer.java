@@ -1,6 +1,7 @@
 package retouch.nn.restore;
 
 import retouch.degrade.JpegQualityEstimator;
+import retouch.degrade.JpegQuantisationConstraint;
 import retouch.image.Image;
 import retouch.nn.store.LoadedModel;
 import retouch.nn.task.JpegTask;
@@ -42,18 +43,26 @@ public class NetworkRestorer extends ModelFileRestorer {
                 Image up = TaskDegradation.prepareInput(task, degraded, degraded.height() * scale, degraded.width() * scale);
                 return Restoration.of(d.apply(up, 0).clip());
             }
-            return Restoration.of(d.apply(degraded, jpegLevel255(degraded, params)).clip());
+            return repairJpeg(d, degraded, params);
         }
     }
 
     /**
-     * The level a JPEG model is run at: its {@link JpegTask#level} of the quality the caller gave or
-     * the pixels show, for models trained with it; 0 for the blind models trained before.
+     * JPEG repair: the network at the level of the photo's quality (as the caller gave it or the
+     * pixels show it; level 0 for the blind models trained before), then the quantisation
+     * constraint when the pixels show the standard tables, which keeps the repair inside the box
+     * the original photo lies in.
      */
-    private double jpegLevel255(Image degraded, RestoreParams params) {
-        if (!JpegTask.LEVEL_QUALITY.equals(meta().stringParam(JpegTask.LEVEL_HYPER, ""))) return 0;
-        int q = params != null && params.jpegQuality() > 0 ? params.jpegQuality() : JpegQualityEstimator.estimate(degraded).quality();
-        return JpegTask.level(q) * 255.0;
+    private Restoration repairJpeg(Denoiser d, Image degraded, RestoreParams params) {
+        JpegQualityEstimator.Estimate seen = JpegQualityEstimator.estimate(degraded);
+        int quality = params != null && params.jpegQuality() > 0 ? params.jpegQuality() : seen.quality();
+        boolean levelled = JpegTask.LEVEL_QUALITY.equals(meta().stringParam(JpegTask.LEVEL_HYPER, ""));
+        Image out = d.apply(degraded, levelled ? JpegTask.level(quality) * 255.0 : 0).clip();
+        if (!seen.standardTable()) {
+            return new Restoration(out, null, "network at quality " + quality + " (tables not the standard ones: no quantisation constraint)");
+        }
+        return new Restoration(JpegQuantisationConstraint.project(out, degraded, seen.quality()), null,
+                "network at quality " + quality + ", quantisation constraint of quality " + seen.quality());
     }
 
     @Override

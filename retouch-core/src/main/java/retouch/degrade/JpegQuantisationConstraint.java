@@ -1,0 +1,113 @@
+package retouch.degrade;
+
+import retouch.image.Image;
+
+/**
+ * The quantisation constraint of JPEG repair: the original photo's 8×8 DCT coefficients lie
+ * within half a quantisation step of the ones the decoded JPEG shows, so a repair can be moved
+ * into that box without moving it away from the original (the box is convex and holds the
+ * original: projecting onto it never increases the distance to it). This undoes a network's
+ * over-smoothing of near-lossless photos, where the box is narrow, and leaves blocky ones, where
+ * it is wide, nearly alone. Applied to the luma (BT.601/JFIF Y) of colour photos, which JPEG
+ * stores at full resolution with the luminance table; the standard (IJG) table at the given
+ * quality is assumed, with the block grid at the top-left pixel; partial blocks at the right and
+ * bottom edges are left as they are.
+ */
+public final class JpegQuantisationConstraint {
+    private static final double[][] COS = new double[8][8];
+
+    static {
+        for (int k = 0; k < 8; k++) {
+            double a = k == 0 ? Math.sqrt(0.125) : 0.5;
+            for (int i = 0; i < 8; i++) COS[k][i] = a * Math.cos((2 * i + 1) * k * Math.PI / 16);
+        }
+    }
+
+    private JpegQuantisationConstraint() {}
+
+    /**
+     * {@code restored} moved into the quantisation box of {@code jpeg} (the decoded JPEG it was
+     * restored from, same size and channels), for the standard tables at {@code quality}.
+     */
+    public static Image project(Image restored, Image jpeg, int quality) {
+        if (restored.channels() != jpeg.channels() || restored.height() != jpeg.height() || restored.width() != jpeg.width()) {
+            throw new IllegalArgumentException("the repair and its JPEG must have the same size and channels");
+        }
+        if (quality < 1 || quality > 100) throw new IllegalArgumentException("JPEG quality must be in 1..100, got " + quality);
+        int h = restored.height(), w = restored.width(), n = h * w, channels = restored.channels();
+        float[] yr = JpegQualityEstimator.luma255(restored), yj = JpegQualityEstimator.luma255(jpeg);
+        double[] step = new double[64];
+        for (int i = 0; i < 64; i++) step[i] = JpegQualityEstimator.tableStep(i, quality);
+        Image out = restored.copy();
+        float[] o = out.data();
+        double[] a = new double[64], b = new double[64], ca = new double[64], cb = new double[64], delta = new double[64];
+        for (int by = 0; by + 8 <= h; by += 8) {
+            for (int bx = 0; bx + 8 <= w; bx += 8) {
+                for (int r = 0; r < 8; r++) {
+                    for (int c = 0; c < 8; c++) {
+                        a[r * 8 + c] = yr[(by + r) * w + bx + c] - 128.0;
+                        b[r * 8 + c] = yj[(by + r) * w + bx + c] - 128.0;
+                    }
+                }
+                forward(a, ca);
+                forward(b, cb);
+                boolean moved = false;
+                for (int i = 0; i < 64; i++) {
+                    double centre = Math.rint(cb[i] / step[i]) * step[i];
+                    double lo = centre - step[i] / 2, hi = centre + step[i] / 2;
+                    double p = Math.max(lo, Math.min(hi, ca[i]));
+                    delta[i] = p - ca[i];
+                    moved |= delta[i] != 0;
+                }
+                if (!moved) continue;
+                inverse(delta, a);
+                for (int r = 0; r < 8; r++) {
+                    for (int c = 0; c < 8; c++) {
+                        int px = (by + r) * w + bx + c;
+                        // a change of luma alone moves R, G and B alike (the chroma stays)
+                        float d = (float) (a[r * 8 + c] / 255.0);
+                        for (int ch = 0; ch < channels; ch++) o[ch * n + px] += d;
+                    }
+                }
+            }
+        }
+        return out.clip();
+    }
+
+    /** Orthonormal 2-D DCT-II of an 8×8 block (row-major), JPEG's FDCT. */
+    private static void forward(double[] x, double[] out) {
+        double[] tmp = new double[64];
+        for (int k = 0; k < 8; k++) {
+            for (int c = 0; c < 8; c++) {
+                double s = 0;
+                for (int r = 0; r < 8; r++) s += COS[k][r] * x[r * 8 + c];
+                tmp[k * 8 + c] = s;
+            }
+        }
+        for (int k = 0; k < 8; k++) {
+            for (int l = 0; l < 8; l++) {
+                double s = 0;
+                for (int c = 0; c < 8; c++) s += COS[l][c] * tmp[k * 8 + c];
+                out[k * 8 + l] = s;
+            }
+        }
+    }
+
+    private static void inverse(double[] coef, double[] out) {
+        double[] tmp = new double[64];
+        for (int r = 0; r < 8; r++) {
+            for (int l = 0; l < 8; l++) {
+                double s = 0;
+                for (int k = 0; k < 8; k++) s += COS[k][r] * coef[k * 8 + l];
+                tmp[r * 8 + l] = s;
+            }
+        }
+        for (int r = 0; r < 8; r++) {
+            for (int c = 0; c < 8; c++) {
+                double s = 0;
+                for (int l = 0; l < 8; l++) s += COS[l][c] * tmp[r * 8 + l];
+                out[r * 8 + c] = s;
+            }
+        }
+    }
+}
