@@ -70,6 +70,10 @@ public final class TrainGanCommand implements Callable<Integer> {
 
     @Option(names = "--ema", defaultValue = "0.999") float ema;
 
+    @Option(names = "--lr-decay-from", defaultValue = "0", paramLabel = "STEP",
+            description = "Both learning rates fall linearly from this step to 0 at --steps (0, the default: constant rates)")
+    long lrDecayFrom;
+
     @Option(names = "--eval-every", defaultValue = "1000") long evalEvery;
 
     @Option(names = "--eval-samples", defaultValue = "2000") int evalSamples;
@@ -133,6 +137,7 @@ public final class TrainGanCommand implements Callable<Integer> {
         GanTraining task = new GanTraining(new GanTraining.Config(gd.channels(), gd.imageSize(), cond, latent, gWidth, dWidth, lossFn,
                 nDis, lrG, lrD, betas[0], betas[1], batch, steps, ema, scorer == null ? 0 : evalSamples, description, auxWeight, aug), gd, scorer);
         if (adaptiveAug) task.adaptAugmentation(AdaptiveAugment.TARGET, AdaptiveAugment.SPEED_IMAGES);
+        if (lrDecayFrom > 0) task.decayLearningRates(lrDecayFrom);
         String how = !aug.enabled() ? "" : adaptiveAug ? " (probability adapted to D's overfitting, from 0; logged as aug_p)"
                 : aug.probability() < 1 ? " (probability " + aug.probability() + ")" : "";
         spec.commandLine().getErr().println("train gan: " + description + "; augmentation: " + aug.id() + how);

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import retouch.RetouchException;
 import retouch.image.Grids;
 import retouch.image.Image;
 import retouch.nn.ImageTensors;
@@ -82,6 +83,8 @@ public final class GanTraining implements TrainingTask {
     private Adam adamG;
     private Adam adamD;
     private AdaptiveAugment adaptive;
+    /** Step after which both learning rates fall linearly to 0 at the last step; 0 = constant rates. */
+    private long decayFrom;
 
     public GanTraining(Config cfg, GanData data, SampleScorer scorer) {
         this.cfg = cfg;
@@ -96,6 +99,22 @@ public final class GanTraining implements TrainingTask {
     public GanTraining adaptAugmentation(float target, long speedImages) {
         this.adaptive = new AdaptiveAugment(cfg.augment(), target, cfg.batch(), speedImages);
         return this;
+    }
+
+    /**
+     * Lets both learning rates fall linearly from step {@code from} to 0 at the run's last step
+     * (call before training starts; 0 keeps them constant).
+     */
+    public GanTraining decayLearningRates(long from) {
+        if (from < 0 || (from > 0 && from >= cfg.steps())) {
+            throw new RetouchException("the learning-rate decay must start before the last step (" + cfg.steps() + "), not at " + from);
+        }
+        this.decayFrom = from;
+        return this;
+    }
+
+    private LrSchedule schedule(float lr) {
+        return decayFrom > 0 ? LrSchedule.linearDecay(lr, decayFrom, cfg.steps()) : LrSchedule.constant(lr);
     }
 
     /** Meta of the exported (EMA) generator. */
@@ -117,6 +136,7 @@ public final class GanTraining implements TrainingTask {
                 .hyper("spectral_norm", true)
                 .hyper("aux_weight", cfg.auxiliary() ? cfg.auxWeight() : 0f)
                 .hyper("augment", cfg.augment().id());
+        if (decayFrom > 0) b.hyper("lr_decay_from", decayFrom);
         if (adaptive != null) b.hyper("augment_p", "adaptive");
         else if (cfg.augment().enabled() && cfg.augment().probability() < 1) b.hyper("augment_p", cfg.augment().probability());
         return b.labels(cfg.conditional() ? data.classNames() : List.of())
@@ -141,8 +161,8 @@ public final class GanTraining implements TrainingTask {
         ema = (DcganGenerator) retouch.nn.store.Architectures.buildInitialized(meta, m);
         d = (DcganDiscriminator) retouch.nn.store.Architectures.buildInitialized(discriminatorMeta(), m);
         copy(g, ema);
-        adamG = Adam.builder().optLearningRate(LrSchedule.constant(cfg.lrG())).optBeta1(cfg.beta1()).optBeta2(cfg.beta2()).build(g);
-        adamD = Adam.builder().optLearningRate(LrSchedule.constant(cfg.lrD())).optBeta1(cfg.beta1()).optBeta2(cfg.beta2()).build(d);
+        adamG = Adam.builder().optLearningRate(schedule(cfg.lrG())).optBeta1(cfg.beta1()).optBeta2(cfg.beta2()).build(g);
+        adamD = Adam.builder().optLearningRate(schedule(cfg.lrD())).optBeta1(cfg.beta1()).optBeta2(cfg.beta2()).build(d);
         ctx.setModel(meta, ema).addBlock("generator", g).addBlock("discriminator", d)
                 .addOptimizer("adam_g", adamG).addOptimizer("adam_d", adamD);
         data.load(m);

@@ -34,6 +34,18 @@ public interface LrSchedule {
         };
     }
 
+    /**
+     * {@code lr} up to step {@code from}, then falling linearly to 0 at step {@code to} (and 0
+     * after), as SNGAN and BigGAN-style runs end: the last updates settle the weights instead of
+     * moving them as far as the first did.
+     */
+    static LrSchedule linearDecay(float lr, long from, long to) {
+        if (from < 0 || to <= from) {
+            throw new IllegalArgumentException("linear decay needs 0 <= from < to, got " + from + " and " + to);
+        }
+        return step -> step <= from ? lr : step >= to ? 0f : lr * (to - step) / (float) (to - from);
+    }
+
     /** This schedule preceded by a linear warm-up over the first {@code warmupSteps} steps. */
     default LrSchedule withWarmup(long warmupSteps) {
         LrSchedule base = this;
