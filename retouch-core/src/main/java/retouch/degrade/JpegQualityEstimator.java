@@ -33,7 +33,8 @@ public final class JpegQualityEstimator {
     private static final int MIN_SUPPORT = 24;
     /** Mean cos(2π·c/q) a step must reach: rounding noise of a few levels still passes at q ≥ 3. */
     private static final double FIT = 0.6;
-    private static final int MAX_STEP = 255, MAX_BLOCKS = 16384;
+    private static final int MAX_STEP = 255, MAX_BLOCKS = 16384, MAX_MULTIPLE = 3;
+    private static final double MULTIPLE_PRICE = 0.3;
     /**
      * Smallest DC step trusted: a flat block decodes to one rounded value, which moves its DC by up
      * to ±4, so only coarse DC steps (quality below about 40) stand out of that rounding.
@@ -54,10 +55,18 @@ public final class JpegQualityEstimator {
 
     /** The IJG quality of {@code image} (gray, or RGB measured on its BT.601 luma); 100 when nothing could be measured. */
     public static Estimate estimate(Image image) {
+        return fit(measuredSteps(image));
+    }
+
+    /**
+     * The quantisation step measured at each of the estimator's frequencies (DC, then nine low AC
+     * frequencies), 0 where there was too little to measure; for diagnostics.
+     */
+    public static int[] measuredSteps(Image image) {
         float[] y = luma255(image);
         int h = image.height(), w = image.width();
         int bh = h / 8, bw = w / 8;
-        if (bh == 0 || bw == 0) return new Estimate(100, 0, false);
+        if (bh == 0 || bw == 0) return new int[FREQS.length];
         // a spread-out sample of at most MAX_BLOCKS blocks keeps a 12-megapixel photo well under a second
         int total = bh * bw, stride = Math.max(1, (total + MAX_BLOCKS - 1) / MAX_BLOCKS), used = (total + stride - 1) / stride;
         double[][] coef = new double[FREQS.length][used];
@@ -70,19 +79,20 @@ public final class JpegQualityEstimator {
             for (int f = 0; f < FREQS.length; f++) coef[f][i] = dct(block, FREQS[f][0], FREQS[f][1]);
         }
         int[] steps = new int[FREQS.length];
+        for (int f = 0; f < FREQS.length; f++) steps[f] = largestFittingStep(coef[f], f == 0 ? MIN_DC_STEP : 2);
+        return steps;
+    }
+
+    private static Estimate fit(int[] steps) {
         int measured = 0;
-        for (int f = 0; f < FREQS.length; f++) {
-            steps[f] = largestFittingStep(coef[f], f == 0 ? MIN_DC_STEP : 2);
-            if (steps[f] > 0) measured++;
-        }
+        for (int st : steps) if (st > 0) measured++;
         if (measured == 0) return new Estimate(100, 0, false);
         int best = 100;
         double bestErr = Double.MAX_VALUE;
         for (int q = 1; q <= 100; q++) {
             double err = 0;
             for (int f = 0; f < FREQS.length; f++) {
-                if (steps[f] == 0) continue;
-                err += Math.abs(Math.log(steps[f]) - Math.log(tableStep(FREQS[f][0] * 8 + FREQS[f][1], q)));
+                if (steps[f] != 0) err += mismatch(steps[f], tableStep(FREQS[f][0] * 8 + FREQS[f][1], q));
             }
             // ties (several qualities give the same table at these frequencies): the highest quality, the gentler repair
             if (err <= bestErr + 1e-9) {
@@ -94,9 +104,25 @@ public final class JpegQualityEstimator {
         for (int f = 0; f < FREQS.length; f++) {
             if (steps[f] == 0) continue;
             int want = tableStep(FREQS[f][0] * 8 + FREQS[f][1], best);
-            standard &= Math.abs(steps[f] - want) <= Math.max(1, 0.1 * want);
+            boolean matches = false;
+            for (int m = 1; m <= MAX_MULTIPLE; m++) matches |= Math.abs(steps[f] - m * want) <= Math.max(1, 0.1 * m * want);
+            standard &= matches;
         }
         return new Estimate(best, measured, standard);
+    }
+
+    /**
+     * How far a measured step is from a table step in log terms, allowing the measured one to be a
+     * small multiple of it at a price: where only even multiples of a step occur (few non-zero
+     * coefficients), twice the step fits them as well, but a whole table twice another (quality 25
+     * against 50) must still read as the smaller quality.
+     */
+    private static double mismatch(int measured, int table) {
+        double best = Double.MAX_VALUE;
+        for (int m = 1; m <= MAX_MULTIPLE; m++) {
+            best = Math.min(best, Math.abs(Math.log(measured) - Math.log(m * (double) table)) + MULTIPLE_PRICE * (m - 1));
+        }
+        return best;
     }
 
     /** The IJG step for table position {@code index} at quality {@code q} (libjpeg's jpeg_quality_scaling, baseline clamp). */
@@ -114,17 +140,41 @@ public final class JpegQualityEstimator {
         double largest = 0;
         for (double v : c) largest = Math.max(largest, Math.abs(v));
         for (int q = Math.min(MAX_STEP, (int) (2 * largest)); q >= minStep; q--) {
-            double sum = 0;
-            int n = 0;
-            for (double v : c) {
-                if (Math.abs(v) >= q / 2.0) {
-                    sum += Math.cos(2 * Math.PI * v / q);
-                    n++;
-                }
-            }
-            if (n >= MIN_SUPPORT && sum / n >= FIT && latticePoints(c, q) >= 3) return q;
+            double[] score = score(c, q, q / 2.0);
+            if (score[1] >= MIN_SUPPORT && score[0] >= FIT && latticePoints(c, q) >= 3) return refine(c, q, minStep);
         }
         return 0;
+    }
+
+    /**
+     * The step that fits best at or a little below {@code top}, the largest that passes: a step a
+     * few percent too large still passes on the first multiples, so taking {@code top} itself would
+     * read qualities a little low. The same coefficients score every candidate.
+     */
+    private static int refine(double[] c, int top, int minStep) {
+        int best = top;
+        double bestScore = -2;
+        for (int q = top; q >= Math.max(minStep, (int) Math.ceil(top * 0.8)); q--) {
+            double sc = score(c, q, top / 2.0)[0];
+            if (sc > bestScore + 1e-9) {
+                bestScore = sc;
+                best = q;
+            }
+        }
+        return best;
+    }
+
+    /** Mean cos(2π·v/q) over the coefficients at least {@code floor} from zero, and their count. */
+    private static double[] score(double[] c, int q, double floor) {
+        double sum = 0;
+        int n = 0;
+        for (double v : c) {
+            if (Math.abs(v) >= floor) {
+                sum += Math.cos(2 * Math.PI * v / q);
+                n++;
+            }
+        }
+        return new double[] {n == 0 ? -1 : sum / n, n};
     }
 
     private static int latticePoints(double[] c, int q) {

@@ -58,11 +58,13 @@ public class NetworkRestorer extends ModelFileRestorer {
         int quality = params != null && params.jpegQuality() > 0 ? params.jpegQuality() : seen.quality();
         boolean levelled = JpegTask.LEVEL_QUALITY.equals(meta().stringParam(JpegTask.LEVEL_HYPER, ""));
         Image out = d.apply(degraded, levelled ? JpegTask.level(quality) * 255.0 : 0).clip();
+        String told = params != null && params.jpegQuality() > 0 ? "JPEG quality " + quality + " (given)"
+                : seen.measured() ? "JPEG quality " + quality + " (estimated)" : "no JPEG quantisation found (treated as quality 100)";
         if (!seen.standardTable()) {
-            return new Restoration(out, null, "network at quality " + quality + " (tables not the standard ones: no quantisation constraint)");
+            return new Restoration(out, null, told + (seen.measured() ? "; tables not the standard ones, so no quantisation constraint" : ""));
         }
         return new Restoration(JpegQuantisationConstraint.project(out, degraded, seen.quality()), null,
-                "network at quality " + quality + ", quantisation constraint of quality " + seen.quality());
+                told + "; quantisation constraint of quality " + seen.quality());
     }
 
     @Override

@@ -18,8 +18,8 @@ public record Restoration(Image image, BlurEstimator.Estimate blur, String how) 
         return new Restoration(image, null, null);
     }
 
-    /** One line for a log ("estimated blur …; how"), or {@code null} when nothing was estimated. */
+    /** One line for a log ("estimated blur …; how", or how alone), or {@code null} when there is nothing to report. */
     public String note() {
-        return blur == null ? null : "estimated blur " + blur + "; " + how;
+        return blur == null ? how : "estimated blur " + blur + "; " + how;
     }
 }
