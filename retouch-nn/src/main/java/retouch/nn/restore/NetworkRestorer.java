@@ -51,15 +51,23 @@ public class NetworkRestorer extends ModelFileRestorer {
      * JPEG repair: the network at the level of the photo's quality (as the caller gave it or the
      * pixels show it; level 0 for the blind models trained before), then the quantisation
      * constraint when the pixels show the standard tables, which keeps the repair inside the box
-     * the original photo lies in.
+     * the original photo lies in. A photo with no quantisation lattice to see is returned as it is,
+     * unless the caller gives its quality.
      */
     private Restoration repairJpeg(Denoiser d, Image degraded, RestoreParams params) {
         JpegQualityEstimator.Estimate seen = JpegQualityEstimator.estimate(degraded);
-        int quality = params != null && params.jpegQuality() > 0 ? params.jpegQuality() : seen.quality();
+        boolean given = params != null && params.jpegQuality() > 0;
+        if (!given && !seen.measured()) {
+            // no quantisation lattice in the pixels: not a JPEG, or one so fine (colour at quality 95 and
+            // above) that there is nothing to repair; a network run there could only take detail away
+            return new Restoration(degraded.copy(), null, "no JPEG quantisation found: left as it is");
+        }
+        int quality = given ? params.jpegQuality() : seen.quality();
         boolean levelled = JpegTask.LEVEL_QUALITY.equals(meta().stringParam(JpegTask.LEVEL_HYPER, ""));
-        Image out = d.apply(degraded, levelled ? JpegTask.level(quality) * 255.0 : 0).clip();
-        String told = params != null && params.jpegQuality() > 0 ? "JPEG quality " + quality + " (given)"
-                : seen.measured() ? "JPEG quality " + quality + " (estimated)" : "no JPEG quantisation found (treated as quality 100)";
+        // the level stays within the qualities the model was trained on
+        int trained = Math.max(JpegTask.QUALITY_MIN, Math.min(JpegTask.QUALITY_MAX, quality));
+        Image out = d.apply(degraded, levelled ? JpegTask.level(trained) * 255.0 : 0).clip();
+        String told = "JPEG quality " + quality + (given ? " (given)" : " (estimated)");
         if (!seen.standardTable()) {
             return new Restoration(out, null, told + (seen.measured() ? "; tables not the standard ones, so no quantisation constraint" : ""));
         }
