@@ -49,8 +49,8 @@ public final class JpegQuantisationConstraint {
                         b[r * 8 + c] = yj[(by + r) * w + bx + c] - 128.0;
                     }
                 }
-                forward(a, ca);
-                forward(b, cb);
+                transform(a, ca, false);
+                transform(b, cb, false);
                 boolean moved = false;
                 for (int i = 0; i < 64; i++) {
                     double centre = Math.rint(cb[i] / step[i]) * step[i];
@@ -60,7 +60,7 @@ public final class JpegQuantisationConstraint {
                     moved |= delta[i] != 0;
                 }
                 if (!moved) continue;
-                inverse(delta, a);
+                transform(delta, a, true);
                 for (int r = 0; r < 8; r++) {
                     for (int c = 0; c < 8; c++) {
                         int px = (by + r) * w + bx + c;
@@ -74,39 +74,24 @@ public final class JpegQuantisationConstraint {
         return out.clip();
     }
 
-    /** Orthonormal 2-D DCT-II of an 8×8 block (row-major), JPEG's FDCT. */
-    private static void forward(double[] x, double[] out) {
+    /**
+     * The orthonormal 2-D DCT-II of an 8×8 row-major block (JPEG's FDCT), C·X·Cᵀ, or with
+     * {@code inverse} its inverse, Cᵀ·X·C.
+     */
+    private static void transform(double[] x, double[] out, boolean inverse) {
         double[] tmp = new double[64];
-        for (int k = 0; k < 8; k++) {
-            for (int c = 0; c < 8; c++) {
+        for (int i = 0; i < 8; i++) {
+            for (int j = 0; j < 8; j++) {
                 double s = 0;
-                for (int r = 0; r < 8; r++) s += COS[k][r] * x[r * 8 + c];
-                tmp[k * 8 + c] = s;
+                for (int k = 0; k < 8; k++) s += (inverse ? COS[k][i] : COS[i][k]) * x[k * 8 + j];
+                tmp[i * 8 + j] = s;
             }
         }
-        for (int k = 0; k < 8; k++) {
-            for (int l = 0; l < 8; l++) {
+        for (int i = 0; i < 8; i++) {
+            for (int j = 0; j < 8; j++) {
                 double s = 0;
-                for (int c = 0; c < 8; c++) s += COS[l][c] * tmp[k * 8 + c];
-                out[k * 8 + l] = s;
-            }
-        }
-    }
-
-    private static void inverse(double[] coef, double[] out) {
-        double[] tmp = new double[64];
-        for (int r = 0; r < 8; r++) {
-            for (int l = 0; l < 8; l++) {
-                double s = 0;
-                for (int k = 0; k < 8; k++) s += COS[k][r] * coef[k * 8 + l];
-                tmp[r * 8 + l] = s;
-            }
-        }
-        for (int r = 0; r < 8; r++) {
-            for (int c = 0; c < 8; c++) {
-                double s = 0;
-                for (int l = 0; l < 8; l++) s += COS[l][c] * tmp[r * 8 + l];
-                out[r * 8 + c] = s;
+                for (int k = 0; k < 8; k++) s += tmp[i * 8 + k] * (inverse ? COS[k][j] : COS[j][k]);
+                out[i * 8 + j] = s;
             }
         }
     }
