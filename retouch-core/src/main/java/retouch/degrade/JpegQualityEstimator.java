@@ -187,13 +187,13 @@ public final class JpegQualityEstimator {
 
     /** Orthonormal 8×8 DCT-II coefficient (row frequency v, column frequency u): JPEG's FDCT. */
     private static double dct(double[] block, int v, int u) {
+        double[][] basis = JpegQuantisationConstraint.COS;
         double s = 0;
         for (int r = 0; r < 8; r++) {
-            double cr = Math.cos((2 * r + 1) * v * Math.PI / 16);
-            for (int c = 0; c < 8; c++) s += block[r * 8 + c] * cr * Math.cos((2 * c + 1) * u * Math.PI / 16);
+            double cr = basis[v][r];
+            for (int c = 0; c < 8; c++) s += block[r * 8 + c] * cr * basis[u][c];
         }
-        double a = v == 0 ? Math.sqrt(0.125) : 0.5, b = u == 0 ? Math.sqrt(0.125) : 0.5;
-        return a * b * s;
+        return s;
     }
 
     static float[] luma255(Image im) {

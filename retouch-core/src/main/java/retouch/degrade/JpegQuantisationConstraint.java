@@ -14,7 +14,8 @@ import retouch.image.Image;
  * bottom edges are left as they are.
  */
 public final class JpegQuantisationConstraint {
-    private static final double[][] COS = new double[8][8];
+    /** The orthonormal 8-point DCT-II basis, COS[k][i] (frequency k, sample i); the estimator uses it too. */
+    static final double[][] COS = new double[8][8];
 
     static {
         for (int k = 0; k < 8; k++) {
