@@ -16,7 +16,8 @@ import retouch.nn.store.ModelStore;
 @Command(name = "models",
         resourceBundle = "retouch.cli.ModelsCommand",
         mixinStandardHelpOptions = true,
-        subcommands = {ModelsExportCommand.class, ModelsExportTorchScriptCommand.class, ModelsFitPriorCommand.class})
+        subcommands = {ModelsExportCommand.class, ModelsExportTorchScriptCommand.class, ModelsFitPriorCommand.class,
+                ModelsCalibrateJpegCommand.class})
 public final class ModelsCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

@@ -132,6 +132,22 @@ class TrainRestoreTest {
                 "--task", "denoise");
         assertEquals(ExitCodes.BAD_INPUT, wrong.code(), wrong.err());
         assertTrue(wrong.err().contains("trained for jpeg"), wrong.err());
+
+        // the repair strength per quality, measured on the held-out crops and stored in model.json
+        Cli.Result cal = Cli.run("models", "calibrate-jpeg", run.resolve("checkpoint").toString(), "--data", crops(tmp).toString(),
+                "--val-every", "3", "--qualities", "15,60");
+        assertEquals(0, cal.code(), cal.err());
+        assertTrue(cal.out().contains("stored jpeg_strength = 15:"), cal.out());
+        retouch.nn.task.JpegStrength strength = retouch.nn.task.JpegStrength.parse(
+                retouch.nn.store.ModelFile.readMeta(run.resolve("checkpoint")).stringParam(retouch.nn.task.JpegStrength.HYPER, ""), "test");
+        assertEquals(java.util.Set.of(15, 60), strength.byQuality().keySet());
+        Cli.Result after = Cli.run("restore", damaged.toString(), "-o", out.toString(), "--model", run.resolve("checkpoint").toString());
+        assertEquals(0, after.code(), after.err());
+        Cli.Result notJpeg = Cli.run("models", "calibrate-jpeg", "denoise-gray", "--data", crops(tmp).toString(), "--val-every", "3");
+        assertEquals(ExitCodes.BAD_INPUT, notJpeg.code(), notJpeg.err());
+        assertTrue(notJpeg.err().contains("not a JPEG repair model"), notJpeg.err());
+        Cli.Result noData = Cli.run("models", "calibrate-jpeg", run.resolve("checkpoint").toString(), "--data", tmp.resolve("nowhere").toString());
+        assertEquals(ExitCodes.BAD_INPUT, noData.code(), noData.err());
     }
 
     @Test

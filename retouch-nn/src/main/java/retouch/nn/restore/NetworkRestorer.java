@@ -4,6 +4,7 @@ import retouch.degrade.JpegQualityEstimator;
 import retouch.degrade.JpegQuantisationConstraint;
 import retouch.image.Image;
 import retouch.nn.store.LoadedModel;
+import retouch.nn.task.JpegStrength;
 import retouch.nn.task.JpegTask;
 import retouch.restore.RestoreParams;
 
@@ -14,6 +15,7 @@ import retouch.restore.RestoreParams;
  */
 public class NetworkRestorer extends ModelFileRestorer {
     private final Denoiser denoiser;
+    private final JpegStrength jpegStrength;
 
     /** Runs {@code loaded} (which it owns); open models with {@link Restorers#open}. */
     public NetworkRestorer(LoadedModel loaded, String name, RestoreSettings settings) {
@@ -23,6 +25,7 @@ public class NetworkRestorer extends ModelFileRestorer {
                     + " (inpainting or GAN deblurring), but its model.json says it does " + task() + "; fix its 'tasks'");
         }
         this.denoiser = new Denoiser(loaded.block(), loaded.meta(), loaded.manager(), tile, true);
+        this.jpegStrength = JpegStrength.parse(loaded.meta().stringParam(JpegStrength.HYPER, ""), "model " + name);
         // settings the model cannot take fail at open, not at the first image
         denoiser.configured(settings, tile).close();
     }
@@ -43,7 +46,14 @@ public class NetworkRestorer extends ModelFileRestorer {
                 Image up = TaskDegradation.prepareInput(task, degraded, degraded.height() * scale, degraded.width() * scale);
                 return Restoration.of(d.apply(up, 0).clip());
             }
-            return repairJpeg(d, degraded, params);
+            return repairJpeg(d, degraded, params, jpegStrength);
+        }
+    }
+
+    /** JPEG repair with the whole of the network's repair at every quality: what {@link JpegStrengthCalibration} weighs. */
+    Restoration repairJpegAtFullStrength(Image degraded, RestoreParams params) {
+        try (Denoiser d = denoiser(settings)) {
+            return repairJpeg(d, degraded, params, JpegStrength.FULL);
         }
     }
 
@@ -52,9 +62,10 @@ public class NetworkRestorer extends ModelFileRestorer {
      * pixels show it; level 0 for the blind models trained before), then the quantisation
      * constraint when the pixels show the standard tables, which keeps the repair inside the box
      * the original photo lies in. A photo with no quantisation lattice to see is returned as it is,
-     * unless the caller gives its quality.
+     * unless the caller gives its quality. Last, the repair is weighed by the model's calibrated
+     * {@link JpegStrength} at that quality (none for models without one).
      */
-    private Restoration repairJpeg(Denoiser d, Image degraded, RestoreParams params) {
+    private Restoration repairJpeg(Denoiser d, Image degraded, RestoreParams params, JpegStrength strength) {
         JpegQualityEstimator.Estimate seen = JpegQualityEstimator.estimate(degraded);
         boolean given = params != null && params.jpegQuality() > 0;
         if (!given && !seen.measured()) {
@@ -69,10 +80,28 @@ public class NetworkRestorer extends ModelFileRestorer {
         Image out = d.apply(degraded, levelled ? JpegTask.level(trained) * 255.0 : 0).clip();
         String told = "JPEG quality " + quality + (given ? " (given)" : " (estimated)");
         if (!seen.standardTable()) {
-            return new Restoration(out, null, told + (seen.measured() ? "; tables not the standard ones, so no quantisation constraint" : ""));
+            told += seen.measured() ? "; tables not the standard ones, so no quantisation constraint" : "";
+        } else {
+            out = JpegQuantisationConstraint.project(out, degraded, seen.quality());
+            told += "; quantisation constraint of quality " + seen.quality();
         }
-        return new Restoration(JpegQuantisationConstraint.project(out, degraded, seen.quality()), null,
-                told + "; quantisation constraint of quality " + seen.quality());
+        double keep = strength.at(quality);
+        if (keep < 1) {
+            // the calibrated share of the repair (the JPEG and the constrained repair both lie in the
+            // quantisation box, so their blend does too)
+            out = blend(degraded, out, keep);
+            told += String.format(java.util.Locale.ROOT, "; repair strength %.2f at this quality (calibrated)", keep);
+        }
+        return new Restoration(out, null, told);
+    }
+
+    /** {@code from + t·(to − from)}, a new image. */
+    static Image blend(Image from, Image to, double t) {
+        Image out = from.copy();
+        float[] o = out.data(), b = to.data();
+        float w = (float) t;
+        for (int i = 0; i < o.length; i++) o[i] += w * (b[i] - o[i]);
+        return out;
     }
 
     @Override
