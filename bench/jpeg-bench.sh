@@ -7,7 +7,9 @@
 # image, colour on RGB), the JPEG input next to the repair, and the mean gain.
 #
 # Gray: Set12 (12 photos). Colour: Kodak24 (24 photos; SUBSET=N takes the first N).
-# Usage: [MODEL=checkpoints/...] [QUALITIES="10 20 30 40 90 95"] [SETS="gray colour"] bash bench/jpeg-bench.sh
+# CROP=1 cuts 3 rows and 5 columns off the top-left of each decoded JPEG and saves it as PNG, as a
+# crop of a photo would be: the 8x8 grid no longer starts at the corner and Retouch has to find it.
+# Usage: [MODEL=checkpoints/...] [QUALITIES="10 20 30 40 90 95"] [SETS="gray colour"] [CROP=1] bash bench/jpeg-bench.sh
 # Needs: python3-pil and python3-numpy (Debian), the built CLI (./retouch builds it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,16 +30,24 @@ for set in $SETS; do
   esac
   for q in $QUALITIES; do
     d="$WORK/$set-$q"; mkdir -p "$d/clean" "$d/jpeg" "$d/out"
-    "$PY" - "$src" "$d" "$mode" "$q" "${SUBSET:-0}" <<'PY'
-import os, sys
+    "$PY" - "$src" "$d" "$mode" "$q" "${SUBSET:-0}" "${CROP:-0}" <<'PY'
+import io, os, sys
 from PIL import Image
-src, d, mode, q, subset = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+src, d, mode, q, subset, crop = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), sys.argv[6] == "1"
 names = sorted(f for f in os.listdir(src) if f.endswith(".png"))
 if subset: names = names[:subset]
 for f in names:
     im = Image.open(os.path.join(src, f)).convert(mode)
-    im.save(os.path.join(d, "clean", f))
-    im.save(os.path.join(d, "jpeg", f[:-4] + ".jpg"), quality=q)
+    if not crop:
+        im.save(os.path.join(d, "clean", f))
+        im.save(os.path.join(d, "jpeg", f[:-4] + ".jpg"), quality=q)
+        continue
+    buf = io.BytesIO()
+    im.save(buf, "JPEG", quality=q)
+    jpeg = Image.open(buf).convert(mode)
+    box = (5, 3, im.width, im.height)
+    im.crop(box).save(os.path.join(d, "clean", f))
+    jpeg.crop(box).save(os.path.join(d, "jpeg", f[:-4] + ".jpg.png"))
 PY
     told=()
     [ "${TOLD:-0}" = 1 ] && told=(--jpeg-quality "$q")
@@ -56,8 +66,10 @@ def psnr(a, b):
 ins, outs = [], []
 for f in sorted(os.listdir(os.path.join(d, "clean"))):
     c = np.asarray(Image.open(os.path.join(d, "clean", f)).convert(mode))
-    j = np.asarray(Image.open(os.path.join(d, "jpeg", f[:-4] + ".jpg")).convert(mode))
+    jf = [g for g in os.listdir(os.path.join(d, "jpeg")) if g.startswith(f[:-4] + ".")]
+    j = np.asarray(Image.open(os.path.join(d, "jpeg", jf[0])).convert(mode))
     outs_f = [g for g in os.listdir(os.path.join(d, "out")) if g.startswith(f[:-4] + ".")]
+    assert len(outs_f) == 1, (f, outs_f)
     r = np.asarray(Image.open(os.path.join(d, "out", outs_f[0])).convert(mode))
     assert r.shape == c.shape, (f, r.shape, c.shape)
     ins.append(psnr(c, j)); outs.append(psnr(c, r))

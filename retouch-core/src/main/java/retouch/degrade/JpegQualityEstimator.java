@@ -8,8 +8,10 @@ import retouch.image.Image;
  * Java API) gets the same answer. JPEG stores each 8×8 block's DCT coefficients as multiples of
  * a quantisation step; the decoded pixels keep that lattice up to rounding. For a few low
  * frequencies the largest step whose lattice the coefficients fit is found, and the IJG quality
- * whose scaled standard luminance table best matches those steps is returned. The block grid is
- * assumed to start at the top-left pixel (true of files as saved, not of crops).
+ * whose scaled standard luminance table best matches those steps is returned. The block grid
+ * starts at the top-left pixel in files as saved; where no lattice shows there (a crop of a
+ * decoded JPEG, a photo turned by its EXIF orientation whose side is not a multiple of 8), the
+ * grid offsets with the strongest steps between neighbouring pixels are tried.
  */
 public final class JpegQualityEstimator {
 
@@ -34,6 +36,9 @@ public final class JpegQualityEstimator {
     /** Mean cos(2π·c/q) a step must reach: rounding noise of a few levels still passes at q ≥ 3. */
     private static final double FIT = 0.6;
     private static final int MAX_STEP = 255, MAX_BLOCKS = 16384, MAX_MULTIPLE = 3;
+    /** The screen of every grid offset: three low AC frequencies of a few blocks, steps up to quality ~10's. */
+    private static final int[][] SCREEN_FREQS = {{0, 1}, {1, 0}, {1, 1}};
+    private static final int SCREEN_BLOCKS = 512, SCREEN_MAX_STEP = 64;
     private static final double MULTIPLE_PRICE = 0.3;
     /**
      * Smallest DC step trusted: a flat block decodes to one rounded value, which moves its DC by up
@@ -48,14 +53,54 @@ public final class JpegQualityEstimator {
      * whether every measured step is the standard (IJG-scaled) table's at that quality, within
      * rounding: false for photos saved with other tables (some cameras and editors).
      */
-    public record Estimate(int quality, int frequencies, boolean standardTable) {
+    public record Estimate(int quality, int frequencies, boolean standardTable, int gridY, int gridX) {
+        /** An estimate on the grid that starts at the top-left pixel. */
+        public Estimate(int quality, int frequencies, boolean standardTable) {
+            this(quality, frequencies, standardTable, 0, 0);
+        }
+
         /** True when at least one frequency had enough coefficients to measure its step. */
         public boolean measured() { return frequencies > 0; }
+
+        /** Whether the 8×8 grid starts elsewhere than at the top-left pixel (a crop). */
+        public boolean offGrid() { return gridY != 0 || gridX != 0; }
     }
 
-    /** The IJG quality of {@code image} (gray, or RGB measured on its BT.601 luma); 100 when nothing could be measured. */
+    /**
+     * The IJG quality of {@code image} (gray, or RGB measured on its BT.601 luma) and where its 8×8
+     * block grid starts ({@code gridY}, {@code gridX} in 0–7); quality 100 when nothing could be measured.
+     */
     public static Estimate estimate(Image image) {
-        return fit(measuredSteps(image));
+        float[] y = luma255(image);
+        int h = image.height(), w = image.width();
+        Estimate best = fit(measuredSteps(y, h, w, 0, 0), 0, 0);
+        if (best.measured() || h < 16 || w < 16) return best;
+        // no lattice on the file grid: a crop or a turned photo has its blocks elsewhere, and block
+        // edges show as larger steps between neighbouring pixels there
+        for (int gy : strongestBoundaries(y, h, w, true)) {
+            for (int gx : strongestBoundaries(y, h, w, false)) {
+                if (gy == 0 && gx == 0) continue;
+                Estimate e = fit(measuredSteps(y, h, w, gy, gx), gy, gx);
+                if (e.frequencies() > best.frequencies()) best = e;
+            }
+        }
+        if (best.measured()) return best;
+        // fine qualities leave block edges too faint to rank: screen every offset on a few blocks and
+        // three low frequencies, then measure the one that fits best in full
+        int bestY = -1, bestX = -1, bestFits = 0;
+        for (int gy = 0; gy < 8; gy++) {
+            for (int gx = 0; gx < 8; gx++) {
+                if (gy == 0 && gx == 0) continue;
+                int fits = 0;
+                for (int st : measuredSteps(y, h, w, gy, gx, SCREEN_FREQS, SCREEN_BLOCKS, SCREEN_MAX_STEP)) if (st > 0) fits++;
+                if (fits > bestFits) {
+                    bestFits = fits;
+                    bestY = gy;
+                    bestX = gx;
+                }
+            }
+        }
+        return bestFits == 0 ? best : fit(measuredSteps(y, h, w, bestY, bestX), bestY, bestX);
     }
 
     /**
@@ -63,30 +108,77 @@ public final class JpegQualityEstimator {
      * frequencies), 0 where there was too little to measure; for diagnostics.
      */
     public static int[] measuredSteps(Image image) {
-        float[] y = luma255(image);
-        int h = image.height(), w = image.width();
-        int bh = h / 8, bw = w / 8;
-        if (bh == 0 || bw == 0) return new int[FREQS.length];
-        // a spread-out sample of at most MAX_BLOCKS blocks keeps a 12-megapixel photo well under a second
-        int total = bh * bw, stride = Math.max(1, (total + MAX_BLOCKS - 1) / MAX_BLOCKS), used = (total + stride - 1) / stride;
-        double[][] coef = new double[FREQS.length][used];
+        Estimate e = estimate(image);
+        return measuredSteps(luma255(image), image.height(), image.width(), e.gridY(), e.gridX());
+    }
+
+    /** {@link #measuredSteps(Image)} on the luma {@code y} with whole blocks starting at row {@code gy}, column {@code gx}. */
+    private static int[] measuredSteps(float[] y, int height, int w, int gy, int gx) {
+        return measuredSteps(y, height, w, gy, gx, FREQS, MAX_BLOCKS, MAX_STEP);
+    }
+
+    /** The steps at {@code freqs} on at most {@code maxBlocks} blocks, none larger than {@code maxStep}. */
+    private static int[] measuredSteps(float[] y, int height, int w, int gy, int gx, int[][] freqs, int maxBlocks, int maxStep) {
+        int bh = (height - gy) / 8, bw = (w - gx) / 8;
+        if (bh <= 0 || bw <= 0) return new int[freqs.length];
+        // a spread-out sample of at most maxBlocks blocks keeps a 12-megapixel photo well under a second
+        int total = bh * bw, stride = Math.max(1, (total + maxBlocks - 1) / maxBlocks), used = (total + stride - 1) / stride;
+        double[][] coef = new double[freqs.length][used];
         double[] block = new double[64];
         for (int k = 0, i = 0; k < total; k += stride, i++) {
             int by = k / bw, bx = k % bw;
             for (int r = 0; r < 8; r++) {
-                for (int c = 0; c < 8; c++) block[r * 8 + c] = y[(by * 8 + r) * w + bx * 8 + c] - 128.0;
+                for (int c = 0; c < 8; c++) block[r * 8 + c] = y[(gy + by * 8 + r) * w + gx + bx * 8 + c] - 128.0;
             }
-            for (int f = 0; f < FREQS.length; f++) coef[f][i] = dct(block, FREQS[f][0], FREQS[f][1]);
+            for (int f = 0; f < freqs.length; f++) coef[f][i] = dct(block, freqs[f][0], freqs[f][1]);
         }
-        int[] steps = new int[FREQS.length];
-        for (int f = 0; f < FREQS.length; f++) steps[f] = largestFittingStep(coef[f], f == 0 ? MIN_DC_STEP : 2);
+        int[] steps = new int[freqs.length];
+        for (int f = 0; f < freqs.length; f++) {
+            steps[f] = largestFittingStep(coef[f], freqs[f][0] == 0 && freqs[f][1] == 0 ? MIN_DC_STEP : 2, maxStep);
+        }
         return steps;
     }
 
-    private static Estimate fit(int[] steps) {
+    /**
+     * The two offsets (0–7) of rows ({@code rows}) or columns where the mean absolute step between
+     * neighbouring pixels across the offset's boundaries is largest, the largest first.
+     */
+    static int[] strongestBoundaries(float[] y, int h, int w, boolean rows) {
+        double[] sum = new double[8];
+        long[] count = new long[8];
+        // every 3rd line along the boundaries is plenty and keeps a 12-megapixel photo quick
+        if (rows) {
+            for (int r = 1; r < h; r++) {
+                for (int c = 0; c < w; c += 3) {
+                    sum[r % 8] += Math.abs(y[r * w + c] - y[(r - 1) * w + c]);
+                    count[r % 8]++;
+                }
+            }
+        } else {
+            for (int r = 0; r < h; r += 3) {
+                for (int c = 1; c < w; c++) {
+                    sum[c % 8] += Math.abs(y[r * w + c] - y[r * w + c - 1]);
+                    count[c % 8]++;
+                }
+            }
+        }
+        int first = -1, second = -1;
+        for (int k = 0; k < 8; k++) {
+            double m = count[k] == 0 ? -1 : sum[k] / count[k];
+            if (first < 0 || m > sum[first] / Math.max(1, count[first])) {
+                second = first;
+                first = k;
+            } else if (second < 0 || m > sum[second] / Math.max(1, count[second])) {
+                second = k;
+            }
+        }
+        return new int[] {first, second};
+    }
+
+    private static Estimate fit(int[] steps, int gy, int gx) {
         int measured = 0;
         for (int st : steps) if (st > 0) measured++;
-        if (measured == 0) return new Estimate(100, 0, false);
+        if (measured == 0) return new Estimate(100, 0, false, gy, gx);
         int best = 100;
         double bestErr = Double.MAX_VALUE;
         for (int q = 1; q <= 100; q++) {
@@ -108,7 +200,7 @@ public final class JpegQualityEstimator {
             for (int m = 1; m <= MAX_MULTIPLE; m++) matches |= Math.abs(steps[f] - m * want) <= Math.max(1, 0.1 * m * want);
             standard &= matches;
         }
-        return new Estimate(best, measured, standard);
+        return new Estimate(best, measured, standard, gy, gx);
     }
 
     /**
@@ -136,10 +228,10 @@ public final class JpegQualityEstimator {
      * from zero (zeros fit every lattice) and only when they sit on at least three lattice points
      * (a few equal values fit their own multiples too); 0 when no step ≥ {@code minStep} fits.
      */
-    static int largestFittingStep(double[] c, int minStep) {
+    static int largestFittingStep(double[] c, int minStep, int maxStep) {
         double largest = 0;
         for (double v : c) largest = Math.max(largest, Math.abs(v));
-        for (int q = Math.min(MAX_STEP, (int) (2 * largest)); q >= minStep; q--) {
+        for (int q = Math.min(maxStep, (int) (2 * largest)); q >= minStep; q--) {
             double[] score = score(c, q, q / 2.0);
             if (score[1] >= MIN_SUPPORT && score[0] >= FIT && latticePoints(c, q) >= 3) return refine(c, q, minStep);
         }

@@ -10,8 +10,8 @@ import retouch.image.Image;
  * over-smoothing of near-lossless photos, where the box is narrow, and leaves blocky ones, where
  * it is wide, nearly alone. Applied to the luma (BT.601/JFIF Y) of colour photos, which JPEG
  * stores at full resolution with the luminance table; the standard (IJG) table at the given
- * quality is assumed, with the block grid at the top-left pixel; partial blocks at the right and
- * bottom edges are left as they are.
+ * quality is assumed, with the block grid where the caller says (the top-left pixel for files as
+ * saved, elsewhere for crops); partial blocks at the edges are left as they are.
  */
 public final class JpegQuantisationConstraint {
     /** The orthonormal 8-point DCT-II basis, COS[k][i] (frequency k, sample i); the estimator uses it too. */
@@ -31,6 +31,15 @@ public final class JpegQuantisationConstraint {
      * restored from, same size and channels), for the standard tables at {@code quality}.
      */
     public static Image project(Image restored, Image jpeg, int quality) {
+        return project(restored, jpeg, quality, 0, 0);
+    }
+
+    /**
+     * {@link #project(Image, Image, int)} for a block grid whose whole blocks start at row
+     * {@code gridY} and column {@code gridX} (0–7; {@link JpegQualityEstimator.Estimate#gridY}).
+     */
+    public static Image project(Image restored, Image jpeg, int quality, int gridY, int gridX) {
+        if (gridY < 0 || gridY > 7 || gridX < 0 || gridX > 7) throw new IllegalArgumentException("grid offsets must be in 0..7, got " + gridY + ", " + gridX);
         if (restored.channels() != jpeg.channels() || restored.height() != jpeg.height() || restored.width() != jpeg.width()) {
             throw new IllegalArgumentException("the repair and its JPEG must have the same size and channels");
         }
@@ -42,8 +51,8 @@ public final class JpegQuantisationConstraint {
         Image out = restored.copy();
         float[] o = out.data();
         double[] a = new double[64], b = new double[64], ca = new double[64], cb = new double[64], delta = new double[64];
-        for (int by = 0; by + 8 <= h; by += 8) {
-            for (int bx = 0; bx + 8 <= w; bx += 8) {
+        for (int by = gridY; by + 8 <= h; by += 8) {
+            for (int bx = gridX; bx + 8 <= w; bx += 8) {
                 for (int r = 0; r < 8; r++) {
                     for (int c = 0; c < 8; c++) {
                         a[r * 8 + c] = yr[(by + r) * w + bx + c] - 128.0;

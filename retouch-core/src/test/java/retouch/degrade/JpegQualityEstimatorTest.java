@@ -56,6 +56,29 @@ class JpegQualityEstimatorTest {
     }
 
     @Test
+    void findsTheGridOfACropAndItsQuality() {
+        int[][] cuts = {{3, 5}, {0, 6}, {7, 0}, {1, 1}};
+        for (int q : new int[] {15, 40, 80}) {
+            Image jpeg = JpegCompression.roundTrip(PHOTO, q);
+            for (int[] cut : cuts) {
+                Image crop = jpeg.crop(cut[0], cut[1], jpeg.height() - cut[0] - 2, jpeg.width() - cut[1] - 3);
+                JpegQualityEstimator.Estimate e = JpegQualityEstimator.estimate(crop);
+                String at = "quality " + q + ", cut " + cut[0] + "," + cut[1];
+                assertTrue(e.measured() && e.standardTable(), at + ": " + e);
+                assertEquals(q, e.quality(), 2, at);
+                // whole blocks of the crop start where the file's next block boundary falls
+                assertEquals((8 - cut[0]) % 8, e.gridY(), at);
+                assertEquals((8 - cut[1]) % 8, e.gridX(), at);
+            }
+        }
+        JpegQualityEstimator.Estimate file = JpegQualityEstimator.estimate(JpegCompression.roundTrip(PHOTO, 30));
+        assertFalse(file.offGrid());
+        // a crop of a photo that never was a JPEG still shows no lattice at any offset
+        assertFalse(JpegQualityEstimator.estimate(PHOTO.crop(3, 5, PHOTO.height() - 3, PHOTO.width() - 5)).measured());
+        assertFalse(JpegQualityEstimator.estimate(colourPhoto().crop(2, 7, 100, 120)).measured());
+    }
+
+    @Test
     void tableStepsFollowLibjpegScaling() {
         assertEquals(16, JpegQualityEstimator.tableStep(0, 50)); // quality 50 is the standard table itself
         assertEquals(8, JpegQualityEstimator.tableStep(0, 75));

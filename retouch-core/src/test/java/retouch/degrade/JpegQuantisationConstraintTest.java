@@ -24,6 +24,20 @@ class JpegQuantisationConstraintTest {
     }
 
     @Test
+    void aCropIsConstrainedOnItsOwnGrid() {
+        Image jpeg = JpegCompression.roundTrip(PHOTO, 40);
+        int h = PHOTO.height() - 5, w = PHOTO.width() - 3;
+        Image crop = jpeg.crop(5, 3, h, w), original = PHOTO.crop(5, 3, h, w);
+        Image smoothed = new GaussianBlur(1.5).apply(crop, new SplittableRandom(4));
+        // on the crop's own grid (blocks from row 3, column 5) the original stays in the box and a smoothed repair moves toward it
+        assertTrue(Psnr.of(original, JpegQuantisationConstraint.project(original, crop, 40, 3, 5)) > 50);
+        double before = Psnr.of(original, smoothed), after = Psnr.of(original, JpegQuantisationConstraint.project(smoothed, crop, 40, 3, 5));
+        assertTrue(after > before + 0.3, before + " -> " + after);
+        // on the file's grid the box is the wrong one: the original is pulled out of it
+        assertTrue(Psnr.of(original, JpegQuantisationConstraint.project(original, crop, 40, 0, 0)) < 45);
+    }
+
+    @Test
     void aSmoothedRepairMovesTowardsTheOriginal() {
         for (int q : new int[] {30, 95}) {
             Image jpeg = JpegCompression.roundTrip(PHOTO, q);

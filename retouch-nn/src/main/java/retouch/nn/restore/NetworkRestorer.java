@@ -77,12 +77,22 @@ public class NetworkRestorer extends ModelFileRestorer {
         boolean levelled = JpegTask.LEVEL_QUALITY.equals(meta().stringParam(JpegTask.LEVEL_HYPER, ""));
         // the level stays within the qualities the model was trained on
         int trained = Math.max(JpegTask.QUALITY_MIN, Math.min(JpegTask.QUALITY_MAX, quality));
-        Image out = d.apply(degraded, levelled ? JpegTask.level(trained) * 255.0 : 0).clip();
+        double level = levelled ? JpegTask.level(trained) * 255.0 : 0;
+        Image out;
         String told = "JPEG quality " + quality + (given ? " (given)" : " (estimated)");
+        if (seen.measured() && seen.offGrid()) {
+            // a crop: mirror the edge so the network sees whole blocks where it learnt them, at multiples of 8
+            int top = (8 - seen.gridY()) % 8, left = (8 - seen.gridX()) % 8;
+            Image aligned = d.apply(degraded.padReflect(top, 0, left, 0), level);
+            out = aligned.crop(top, left, degraded.height(), degraded.width()).clip();
+            told += "; 8x8 grid found at row " + seen.gridY() + ", column " + seen.gridX();
+        } else {
+            out = d.apply(degraded, level).clip();
+        }
         if (!seen.standardTable()) {
             told += seen.measured() ? "; tables not the standard ones, so no quantisation constraint" : "";
         } else {
-            out = JpegQuantisationConstraint.project(out, degraded, seen.quality());
+            out = JpegQuantisationConstraint.project(out, degraded, seen.quality(), seen.gridY(), seen.gridX());
             told += "; quantisation constraint of quality " + seen.quality();
         }
         double keep = strength.at(quality);

@@ -36,6 +36,21 @@ class ShippedJpegTest {
     }
 
     @Test
+    void repairsACropOfAJpegOnItsOwnGrid() {
+        try (Restorer r = ShippedDenoiser.openWith("jpeg-gray", RestoreSettings.defaults())) {
+            Image jpeg = JpegCompression.roundTrip(ImageFiles.read(Path.of("..", "samples", "camera.png")), 20);
+            // a crop saved as PNG: its 8x8 blocks start at row 5, column 3
+            Image crop = jpeg.crop(67, 61, 181, 190), original = ImageFiles.read(Path.of("..", "samples", "camera.png")).crop(67, 61, 181, 190);
+            Restoration fixed = r.restore(crop, RestoreParams.defaults(), r.settings());
+            assertEquals(crop.height(), fixed.image().height());
+            assertEquals(crop.width(), fixed.image().width());
+            double gain = Psnr.of(original, fixed.image()) - Psnr.of(original, crop);
+            assertTrue(gain > 0.7, "crop at quality 20: gain " + gain + " dB");
+            assertTrue(fixed.how().contains("grid found at row 5, column 3"), fixed.how());
+        }
+    }
+
+    @Test
     void calibratedStrengthIsNeverWorseThanTheJpegOrTheWholeRepair() {
         Image other = ImageFiles.read(Path.of("..", "samples", "chelsea.png")).withChannels(1).crop(40, 60, 160, 200);
         List<Image> photos = List.of(PHOTO, other);
