@@ -21,7 +21,6 @@ import retouch.nn.restore.JpegStrengthCalibration;
 import retouch.nn.restore.RestoreSettings;
 import retouch.nn.restore.Restorer;
 import retouch.nn.restore.Restorers;
-import retouch.nn.store.LoadedModel;
 import retouch.nn.store.ModelFile;
 import retouch.nn.store.ModelMeta;
 import retouch.nn.store.ModelStore;
@@ -45,8 +44,14 @@ public final class ModelsCalibrateJpegCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (valEvery < 1) throw new RetouchException("--val-every must be at least 1, got " + valEvery);
         int[] qs = qualities == null ? JpegStrengthCalibration.QUALITIES : qualities;
+        JpegStrengthCalibration.checkQualities(qs);
         Path location = ModelStore.resolve(model);
         ModelMeta meta = ModelFile.readMeta(location);
+        List<String> tasks = meta.tasks() == null ? List.of() : meta.tasks();
+        if (!tasks.contains(retouch.nn.task.JpegTask.TASK.id())) {
+            throw new RetouchException("model " + location + " is not a JPEG repair model (tasks " + tasks
+                    + "); calibrate-jpeg weighs models trained with 'retouch train restore --task jpeg'");
+        }
         ImageFolder folder = Files.isDirectory(Path.of(data)) ? ImageFolder.of(Path.of(data)) : Datasets.resolve(data, null).images();
         List<Image> photos = JpegStrengthCalibration.validationPhotos(folder, meta.inputChannels(), valEvery);
         JpegStrengthCalibration.Result result;
@@ -54,13 +59,12 @@ public final class ModelsCalibrateJpegCommand implements Callable<Integer> {
              Progress bar = new Progress("calibrate", (long) photos.size() * qs.length, "img")) {
             result = JpegStrengthCalibration.calibrate(restorer, photos, qs, bar::stepTo);
         }
-        try (LoadedModel lm = ModelFile.load(location, meta.architecture())) {
-            ModelMeta updated = lm.meta().toBuilder().hyper(JpegStrength.HYPER, result.strength().spec())
-                    .hyper(JpegStrength.HYPER + "_measured_on", data + ": " + result.photos() + " held-out photos (every " + valEvery
-                            + "-th), JDK JPEG round trips, quality read from the pixels")
-                    .build();
-            ModelFile.save(location, updated, lm.block());
-        }
+        // only model.json changes: the weights and, in a checkpoint, the optimiser state stay as they are
+        ModelMeta updated = meta.toBuilder().hyper(JpegStrength.HYPER, result.strength().spec())
+                .hyper(JpegStrength.HYPER + "_measured_on", data + ": " + result.photos() + " held-out photos (every " + valEvery
+                        + "-th), JDK JPEG round trips, quality read from the pixels")
+                .build();
+        ModelFile.rewriteMeta(location, updated);
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "%d held-out photos of %s (every %d-th), quality read from the pixels; mean PSNR, dB%n", result.photos(), folder.root(), valEvery);
         out.println("quality  jpeg    repair  strength  blend   (strength none: the model left the photos as they were)");

@@ -143,6 +143,18 @@ class TrainRestoreTest {
         assertEquals(java.util.Set.of(15, 60), strength.byQuality().keySet());
         Cli.Result after = Cli.run("restore", damaged.toString(), "-o", out.toString(), "--model", run.resolve("checkpoint").toString());
         assertEquals(0, after.code(), after.err());
+        // only model.json was rewritten: the checkpoint keeps its optimiser state and the run resumes
+        assertTrue(java.nio.file.Files.isRegularFile(run.resolve("checkpoint/trainer.json")));
+        Cli.Result resumed = Cli.run("train", "restore", "--task", "jpeg", "--data", crops(tmp).toString(), "--depth", "3", "--width", "16",
+                "--patch", "32", "--batch", "4", "--steps", "42", "--lr", "3e-3", "--validate-every", "40", "--val-every", "3",
+                "--checkpoint-every", "40", "--quiet", "--out", run.toString());
+        assertEquals(0, resumed.code(), resumed.err());
+        String trainer = java.nio.file.Files.readString(run.resolve("checkpoint/trainer.json"));
+        assertTrue(trainer.matches("(?s).*\"step\"\\s*:\\s*42\\b.*"), trainer);
+        Cli.Result badQualities = Cli.run("models", "calibrate-jpeg", run.resolve("checkpoint").toString(), "--data", crops(tmp).toString(),
+                "--qualities", "20,101");
+        assertEquals(ExitCodes.BAD_INPUT, badQualities.code(), badQualities.err());
+        assertTrue(badQualities.err().contains("--qualities"), badQualities.err());
         Cli.Result notJpeg = Cli.run("models", "calibrate-jpeg", "denoise-gray", "--data", crops(tmp).toString(), "--val-every", "3");
         assertEquals(ExitCodes.BAD_INPUT, notJpeg.code(), notJpeg.err());
         assertTrue(notJpeg.err().contains("not a JPEG repair model"), notJpeg.err());

@@ -77,10 +77,11 @@ public final class JpegQualityEstimator {
         if (best.measured() || h < 16 || w < 16) return best;
         // no lattice on the file grid: a crop or a turned photo has its blocks elsewhere, and block
         // edges show as larger steps between neighbouring pixels there
-        for (int gy : strongestBoundaries(y, h, w, true)) {
-            for (int gx : strongestBoundaries(y, h, w, false)) {
+        int[] rowOffsets = strongestBoundaries(y, h, w, true), columnOffsets = strongestBoundaries(y, h, w, false);
+        for (int gy : rowOffsets) {
+            for (int gx : columnOffsets) {
                 if (gy == 0 && gx == 0) continue;
-                Estimate e = fit(measuredSteps(y, h, w, gy, gx), gy, gx);
+                Estimate e = offGrid(y, h, w, gy, gx);
                 if (e.frequencies() > best.frequencies()) best = e;
             }
         }
@@ -100,7 +101,17 @@ public final class JpegQualityEstimator {
                 }
             }
         }
-        return bestFits == 0 ? best : fit(measuredSteps(y, h, w, bestY, bestX), bestY, bestX);
+        return bestFits == 0 ? best : offGrid(y, h, w, bestY, bestX);
+    }
+
+    /**
+     * The estimate on a grid other than the file's: trusted only when at least two frequencies fit
+     * (with 63 more offsets tried, one frequency fitting by chance on a photo that never was a JPEG
+     * is more likely than on the file grid alone).
+     */
+    private static Estimate offGrid(float[] y, int h, int w, int gy, int gx) {
+        Estimate e = fit(measuredSteps(y, h, w, gy, gx), gy, gx);
+        return e.frequencies() >= 2 ? e : new Estimate(100, 0, false);
     }
 
     /**

@@ -58,7 +58,8 @@ class JpegQualityEstimatorTest {
     @Test
     void findsTheGridOfACropAndItsQuality() {
         int[][] cuts = {{3, 5}, {0, 6}, {7, 0}, {1, 1}};
-        for (int q : new int[] {15, 40, 80}) {
+        // at 90 and 92 block edges are too faint to rank, so the screen of all 64 offsets finds the grid
+        for (int q : new int[] {15, 40, 80, 90, 92}) {
             Image jpeg = JpegCompression.roundTrip(PHOTO, q);
             for (int[] cut : cuts) {
                 Image crop = jpeg.crop(cut[0], cut[1], jpeg.height() - cut[0] - 2, jpeg.width() - cut[1] - 3);

@@ -81,9 +81,11 @@ public class NetworkRestorer extends ModelFileRestorer {
         Image out;
         String told = "JPEG quality " + quality + (given ? " (given)" : " (estimated)");
         if (seen.measured() && seen.offGrid()) {
-            // a crop: mirror the edge so the network sees whole blocks where it learnt them, at multiples of 8
+            // a crop: mirror the edges so the network sees whole blocks where it learnt them, at multiples
+            // of 8 from every side (its flipped passes too)
             int top = (8 - seen.gridY()) % 8, left = (8 - seen.gridX()) % 8;
-            Image aligned = d.apply(degraded.padReflect(top, 0, left, 0), level);
+            int bottom = (8 - (top + degraded.height()) % 8) % 8, right = (8 - (left + degraded.width()) % 8) % 8;
+            Image aligned = d.apply(degraded.padReflect(top, bottom, left, right), level);
             out = aligned.crop(top, left, degraded.height(), degraded.width()).clip();
             told += "; 8x8 grid found at row " + seen.gridY() + ", column " + seen.gridX();
         } else {

@@ -111,6 +111,46 @@ public final class ModelFile {
     }
 
     /**
+     * Replaces the model.json of the model at {@code location} (a folder or .zip) with {@code meta},
+     * atomically, leaving its weights and, in a folder, every other file (a checkpoint's optimiser
+     * and trainer state) as they are. For records that do not touch the weights (a calibration).
+     *
+     * @throws RetouchException when the model cannot be read, or {@code meta} names other weights
+     */
+    public static void rewriteMeta(Path location, ModelMeta meta) throws IOException {
+        Contents c = read(location, true);
+        if (meta.weightsSha256() != null && c.meta().weightsSha256() != null && !meta.weightsSha256().equalsIgnoreCase(c.meta().weightsSha256())) {
+            throw new RetouchException("model " + location + ": the new model.json names other weights than the folder holds; save the model instead");
+        }
+        byte[] metaBytes = JSON.writeValueAsBytes(meta);
+        Path abs = location.toAbsolutePath();
+        if (Files.isDirectory(abs)) {
+            Path target = abs.resolve(META_FILE), tmp = AtomicFiles.tempSibling(target);
+            try {
+                Files.write(tmp, metaBytes);
+                AtomicFiles.moveReplacing(tmp, target);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+            return;
+        }
+        Path tmp = AtomicFiles.tempSibling(abs);
+        try {
+            try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream zos = new ZipOutputStream(os)) {
+                zos.putNextEntry(new ZipEntry(META_FILE));
+                zos.write(metaBytes);
+                zos.closeEntry();
+                zos.putNextEntry(new ZipEntry(WEIGHTS_FILE));
+                zos.write(c.weights());
+                zos.closeEntry();
+            }
+            AtomicFiles.moveReplacing(tmp, abs);
+        } finally {
+            AtomicFiles.deleteRecursively(tmp);
+        }
+    }
+
+    /**
      * Writes {@code model.json} and {@code weights.params} into an existing folder, not
      * atomically: for callers that assemble a larger folder in a temporary place themselves (the
      * trainer's checkpoints).

@@ -44,10 +44,11 @@ public record JpegStrength(SortedMap<Integer, Double> byQuality) {
         if (spec == null || spec.isBlank()) return FULL;
         TreeMap<Integer, Double> table = new TreeMap<>();
         try {
-            for (String entry : spec.split(",")) {
+            for (String entry : spec.split(",", -1)) {
                 String[] qs = entry.trim().split(":");
                 if (qs.length != 2) throw new IllegalArgumentException("'" + entry.trim() + "' is not quality:strength");
-                table.put(Integer.parseInt(qs[0].trim()), Double.parseDouble(qs[1].trim()));
+                int q = Integer.parseInt(qs[0].trim());
+                if (table.put(q, Double.parseDouble(qs[1].trim())) != null) throw new IllegalArgumentException("quality " + q + " is listed twice");
             }
             return new JpegStrength(table);
         } catch (IllegalArgumentException e) {

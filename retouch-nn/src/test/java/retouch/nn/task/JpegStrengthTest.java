@@ -40,7 +40,7 @@ class JpegStrengthTest {
 
     @Test
     void malformedTablesNameTheirSourceAndTheFix() {
-        for (String bad : new String[] {"90", "90:x", "90:1.5", "0:1", "101:0.5", "90:-0.1", "a:b:c"}) {
+        for (String bad : new String[] {"90", "90:x", "90:1.5", "0:1", "101:0.5", "90:-0.1", "a:b:c", "90:0.5,", "90:0.5,90:0.4"}) {
             RetouchException e = assertThrows(RetouchException.class, () -> JpegStrength.parse(bad, "model m"), bad);
             assertTrue(e.getMessage().startsWith("model m: jpeg_strength"), e.getMessage());
             assertTrue(e.getMessage().contains("calibrate-jpeg"), e.getMessage());
