@@ -51,12 +51,19 @@ public final class JpegQualityEstimator {
     /**
      * What was found: the IJG quality, the number of frequencies whose step could be measured, and
      * whether every measured step is the standard (IJG-scaled) table's at that quality, within
-     * rounding: false for photos saved with other tables (some cameras and editors).
+     * rounding: false for photos saved with other tables (some cameras and editors). {@code gridY},
+     * {@code gridX}: where whole 8×8 blocks start; {@code transposed}: the table shows transposed
+     * (a photo turned a quarter by its EXIF orientation).
      */
-    public record Estimate(int quality, int frequencies, boolean standardTable, int gridY, int gridX) {
-        /** An estimate on the grid that starts at the top-left pixel. */
+    public record Estimate(int quality, int frequencies, boolean standardTable, int gridY, int gridX, boolean transposed) {
+        /** An estimate on the grid that starts at the top-left pixel, table upright. */
         public Estimate(int quality, int frequencies, boolean standardTable) {
-            this(quality, frequencies, standardTable, 0, 0);
+            this(quality, frequencies, standardTable, 0, 0, false);
+        }
+
+        /** An estimate with the table upright. */
+        public Estimate(int quality, int frequencies, boolean standardTable, int gridY, int gridX) {
+            this(quality, frequencies, standardTable, gridY, gridX, false);
         }
 
         /** True when at least one frequency had enough coefficients to measure its step. */
@@ -187,6 +194,12 @@ public final class JpegQualityEstimator {
     }
 
     private static Estimate fit(int[] steps, int gy, int gx) {
+        Estimate upright = fit(steps, gy, gx, false), turned = fit(steps, gy, gx, true);
+        // a photo turned a quarter by its EXIF orientation shows the table transposed
+        return turned.standardTable() && !upright.standardTable() ? turned : upright;
+    }
+
+    private static Estimate fit(int[] steps, int gy, int gx, boolean transposed) {
         int measured = 0;
         for (int st : steps) if (st > 0) measured++;
         if (measured == 0) return new Estimate(100, 0, false, gy, gx);
@@ -195,7 +208,7 @@ public final class JpegQualityEstimator {
         for (int q = 1; q <= 100; q++) {
             double err = 0;
             for (int f = 0; f < FREQS.length; f++) {
-                if (steps[f] != 0) err += mismatch(steps[f], tableStep(FREQS[f][0] * 8 + FREQS[f][1], q));
+                if (steps[f] != 0) err += mismatch(steps[f], tableStep(index(FREQS[f], transposed), q));
             }
             // ties (several qualities give the same table at these frequencies): the highest quality, the gentler repair
             if (err <= bestErr + 1e-9) {
@@ -206,12 +219,17 @@ public final class JpegQualityEstimator {
         boolean standard = true;
         for (int f = 0; f < FREQS.length; f++) {
             if (steps[f] == 0) continue;
-            int want = tableStep(FREQS[f][0] * 8 + FREQS[f][1], best);
+            int want = tableStep(index(FREQS[f], transposed), best);
             boolean matches = false;
             for (int m = 1; m <= MAX_MULTIPLE; m++) matches |= Math.abs(steps[f] - m * want) <= Math.max(1, 0.1 * m * want);
             standard &= matches;
         }
-        return new Estimate(best, measured, standard, gy, gx);
+        return new Estimate(best, measured, standard, gy, gx, transposed);
+    }
+
+    /** The table position of frequency (row, column), or of its transpose. */
+    private static int index(int[] freq, boolean transposed) {
+        return transposed ? freq[1] * 8 + freq[0] : freq[0] * 8 + freq[1];
     }
 
     /**

@@ -39,6 +39,14 @@ public final class JpegQuantisationConstraint {
      * {@code gridY} and column {@code gridX} (0–7; {@link JpegQualityEstimator.Estimate#gridY}).
      */
     public static Image project(Image restored, Image jpeg, int quality, int gridY, int gridX) {
+        return project(restored, jpeg, quality, gridY, gridX, false);
+    }
+
+    /**
+     * {@link #project(Image, Image, int, int, int)} with the table {@code transposed} (a photo turned
+     * a quarter after it was saved: its row frequencies were the file's column frequencies).
+     */
+    public static Image project(Image restored, Image jpeg, int quality, int gridY, int gridX, boolean transposed) {
         if (gridY < 0 || gridY > 7 || gridX < 0 || gridX > 7) throw new IllegalArgumentException("grid offsets must be in 0..7, got " + gridY + ", " + gridX);
         if (restored.channels() != jpeg.channels() || restored.height() != jpeg.height() || restored.width() != jpeg.width()) {
             throw new IllegalArgumentException("the repair and its JPEG must have the same size and channels");
@@ -47,7 +55,7 @@ public final class JpegQuantisationConstraint {
         int h = restored.height(), w = restored.width(), n = h * w, channels = restored.channels();
         float[] yr = JpegQualityEstimator.luma255(restored), yj = JpegQualityEstimator.luma255(jpeg);
         double[] step = new double[64];
-        for (int i = 0; i < 64; i++) step[i] = JpegQualityEstimator.tableStep(i, quality);
+        for (int i = 0; i < 64; i++) step[i] = JpegQualityEstimator.tableStep(transposed ? (i % 8) * 8 + i / 8 : i, quality);
         Image out = restored.copy();
         float[] o = out.data();
         double[] a = new double[64], b = new double[64], ca = new double[64], cb = new double[64], delta = new double[64];

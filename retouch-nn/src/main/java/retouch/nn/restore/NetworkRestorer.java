@@ -94,7 +94,7 @@ public class NetworkRestorer extends ModelFileRestorer {
         if (!seen.standardTable()) {
             told += seen.measured() ? "; tables not the standard ones, so no quantisation constraint" : "";
         } else {
-            out = JpegQuantisationConstraint.project(out, degraded, seen.quality(), seen.gridY(), seen.gridX());
+            out = JpegQuantisationConstraint.project(out, degraded, seen.quality(), seen.gridY(), seen.gridX(), seen.transposed());
             told += "; quantisation constraint of quality " + seen.quality();
         }
         double keep = strength.at(quality);
