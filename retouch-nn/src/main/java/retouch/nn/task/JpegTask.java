@@ -8,7 +8,8 @@ import java.util.List;
  * alone. The quality is estimated from the pixels ({@link retouch.degrade.JpegQualityEstimator})
  * unless the caller gives it. Training patches go through a JPEG round trip at a quality drawn
  * from {@value #QUALITY_MIN}–{@value #QUALITY_MAX}; evaluation uses qualities 10, 20, 30 and 40,
- * the literature's table.
+ * the literature's table. Gray photos go to {@code jpeg-gray}, colour photos to {@code jpeg-color}
+ * (one RGB network, which also undoes the chroma subsampling).
  */
 public final class JpegTask {
     /** JPEG qualities a model is trained on (uniform, inclusive; the JDK's baseline encoder, IJG scale). */
@@ -25,7 +26,7 @@ public final class JpegTask {
     }
 
     public static final RestorationTask TASK = new RestorationTask("jpeg", "JPEG artefact removal", List.of("dejpeg", "deblock"), 1,
-            List.of(), "jpeg-gray", null, "jpeg:10|jpeg:20|jpeg:30|jpeg:40",
+            List.of(), "jpeg-gray", "jpeg-color", "jpeg:10|jpeg:20|jpeg:30|jpeg:40",
             "a JPEG round trip at a quality drawn from " + QUALITY_MIN + "-" + QUALITY_MAX + " (the JDK's baseline encoder)", true,
             retouch.nn.restore.NetworkRestorer::new);
 }
