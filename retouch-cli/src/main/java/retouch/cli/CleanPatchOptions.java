@@ -27,6 +27,11 @@ final class CleanPatchOptions {
 
     /** The images --data names: a folder as it is, else a named set. */
     ImageFolder folder() {
+        return folder(data);
+    }
+
+    /** The images {@code data} names: a folder as it is, else a named set. */
+    static ImageFolder folder(String data) {
         return Files.isDirectory(Path.of(data)) ? ImageFolder.of(Path.of(data)) : Datasets.resolve(data, null).images();
     }
 

@@ -1,9 +1,7 @@
 package retouch.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -14,7 +12,6 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import retouch.RetouchException;
-import retouch.data.Datasets;
 import retouch.data.ImageFolder;
 import retouch.image.Image;
 import retouch.nn.restore.JpegStrengthCalibration;
@@ -52,7 +49,7 @@ public final class ModelsCalibrateJpegCommand implements Callable<Integer> {
             throw new RetouchException("model " + location + " is not a JPEG repair model (tasks " + tasks
                     + "); calibrate-jpeg weighs models trained with 'retouch train restore --task jpeg'");
         }
-        ImageFolder folder = Files.isDirectory(Path.of(data)) ? ImageFolder.of(Path.of(data)) : Datasets.resolve(data, null).images();
+        ImageFolder folder = CleanPatchOptions.folder(data);
         List<Image> photos = JpegStrengthCalibration.validationPhotos(folder, meta.inputChannels(), valEvery);
         JpegStrengthCalibration.Result result;
         try (Restorer restorer = Restorers.open(location.toString(), RestoreSettings.defaults());
