@@ -17,7 +17,7 @@ import retouch.image.Image;
  * {@code GET|POST /v1/generate}: parameters {@code model} (default: the first generator
  * installed), {@code label} (class name or index; omitted: unconditional, or every class in turn),
  * {@code n} (1-{@value #MAX_N}, default 16), {@code seed} (default random, echoed in
- * X-Retouch-Seed), {@code temperature} (default 1) and {@code format}: {@code png} (one grid
+ * X-Retouch-Seed), {@code temperature} (default: the model's {@code sample_temperature}, else 1, as on the command line) and {@code format}: {@code png} (one grid
  * picture) or {@code json} (a list of base64 PNGs). Parameters come from the query string, a
  * urlencoded form or a multipart form.
  *
@@ -56,7 +56,7 @@ record GenerateEndpoint(ServerConfig config, ModelCatalog catalog, WorkQueue que
             String label = param(ctx, form, "label");
             int n = parseInt(param(ctx, form, "n"), "n", 16, 1, MAX_N);
             long seed = parseSeed(param(ctx, form, "seed"));
-            float temperature = parseTemperature(param(ctx, form, "temperature"));
+            Float temperature = parseTemperature(param(ctx, form, "temperature"));
             String format = param(ctx, form, "format");
             format = format == null ? "png" : format.toLowerCase(Locale.ROOT);
             if (!format.equals("png") && !format.equals("json")) {
@@ -91,13 +91,13 @@ record GenerateEndpoint(ServerConfig config, ModelCatalog catalog, WorkQueue que
 
     private record Result(byte[] png, Map<String, Object> body, String labelName) {}
 
-    private Result sample(ModelCatalog.Entry entry, String label, int n, long seed, float temperature, String format) {
+    private Result sample(ModelCatalog.Entry entry, String label, int n, long seed, Float temperature, String format) {
         Generator g = catalog.generator(entry);
         int index;
         List<Image> images;
         try {
             index = g.labelIndex(label);
-            images = g.sampleImages(n, index, seed, temperature);
+            images = g.sampleImages(n, index, seed, temperature != null ? temperature : g.generator().defaultTemperature());
         } catch (RetouchException e) {
             throw ApiException.badRequest("bad_parameter", e.getMessage());
         }
@@ -141,8 +141,9 @@ record GenerateEndpoint(ServerConfig config, ModelCatalog catalog, WorkQueue que
         }
     }
 
-    static float parseTemperature(String s) {
-        if (s == null) return 1f;
+    /** The asked temperature, or null when none was asked (the model's own applies). */
+    static Float parseTemperature(String s) {
+        if (s == null) return null;
         try {
             float v = Float.parseFloat(s);
             if (!(v > 0 && v <= 10)) throw new NumberFormatException();

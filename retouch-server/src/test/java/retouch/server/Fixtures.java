@@ -128,6 +128,7 @@ final class Fixtures {
         final ModelMeta meta;
         final long delayMillis;
         volatile boolean closed;
+        volatile float lastTemperature = Float.NaN;
 
         FakeGenerator(ModelMeta meta, long delayMillis) {
             this.meta = meta;
@@ -138,6 +139,7 @@ final class Fixtures {
 
         @Override
         public List<Image> sample(int n, int label, long seed, float temperature) {
+            lastTemperature = temperature;
             if (delayMillis > 0) {
                 try {
                     Thread.sleep(delayMillis);

@@ -82,6 +82,28 @@ class ServerTest {
     }
 
     @Test
+    void generateSamplesAtTheModelsOwnTemperatureUnlessAsked() throws Exception {
+        Fixtures.writeFakeGeneratorModel(models, "bars");
+        ModelMeta warm = ModelMeta.builder("fake-bars").name("warm").tasks("generate").channels(1, 1)
+                .labels(List.of("one", "two", "three")).hyper("sample_temperature", 1.3).build();
+        java.nio.file.Files.createDirectories(models.resolve("warm"));
+        java.nio.file.Files.write(models.resolve("warm").resolve(ModelFile.META_FILE), ModelFile.json().writeValueAsBytes(warm));
+        java.util.Map<String, Fixtures.FakeGenerator> made = new java.util.concurrent.ConcurrentHashMap<>();
+        try (RetouchServer s = RetouchServer.start(ServerConfig.defaults().withPort(0).withModelsDir(models), path -> {
+            Fixtures.FakeGenerator g = new Fixtures.FakeGenerator(ModelFile.readMeta(Path.of(path)), 0);
+            made.put(g.meta().name(), g);
+            return g;
+        })) {
+            assertEquals(200, Http.get(s.url() + "/v1/generate?model=warm&n=1&seed=1").statusCode());
+            assertEquals(1.3f, made.get("warm").lastTemperature, 1e-6, "no temperature asked: the model's sample_temperature, as the CLI does");
+            assertEquals(200, Http.get(s.url() + "/v1/generate?model=warm&n=1&seed=1&temperature=0.7").statusCode());
+            assertEquals(0.7f, made.get("warm").lastTemperature, 1e-6);
+            assertEquals(200, Http.get(s.url() + "/v1/generate?model=bars&n=1&seed=1").statusCode());
+            assertEquals(1f, made.get("bars").lastTemperature, 1e-6, "a model without sample_temperature samples at 1");
+        }
+    }
+
+    @Test
     void generatePngAndJson() throws Exception {
         try (RetouchServer s = start(ServerConfig.defaults(), 0)) {
             HttpResponse<byte[]> r = Http.get(s.url() + "/v1/generate?model=bars&label=two&n=9&seed=5");
