@@ -5,7 +5,8 @@
 # gan-faces trains on the first 17,000), each image's distance to its nearest training face, and (copying
 # test) the same samples against 744 training faces and 744 never-trained ones (17256-17999.jpg).
 #
-# Usage: bench/faces-check.sh [MODEL] [OUT_DIR]     Env: CELEBA (folder of celeba64), TRAIN_LIMIT (17000)
+# Usage: bench/faces-check.sh [MODEL] [OUT_DIR]
+# Env: CELEBA (folder of celeba64), TRAIN_LIMIT (17000), SEED (3), N (256), TEMPERATURE (the model's sample_temperature)
 # Needs: apt-get install opencv-data (the cascade XML); the CLI built (./retouch builds it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +17,7 @@ cascade=/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml
 [ -f "$cascade" ] || { echo "faces-check: $cascade missing: apt-get install opencv-data" >&2; exit 2; }
 [ -d "$celeba" ] || { echo "faces-check: $celeba missing: set CELEBA to the celeba64 folder" >&2; exit 2; }
 rm -rf "$out" && mkdir -p "$out/held-out" "$out/unseen"
-./retouch generate --model "$model" -n 256 --seed 3 --out-dir "$out/generated"
+./retouch generate --model "$model" -n "${N:-256}" --seed "${SEED:-3}" ${TEMPERATURE:+-t "$TEMPERATURE"} --out-dir "$out/generated"
 for i in $(seq 17000 17255); do cp "$celeba/$i.jpg" "$out/held-out/"; done
 for i in $(seq 17256 17999); do cp "$celeba/$i.jpg" "$out/unseen/"; done  # 744 more never-trained faces
 java -cp "retouch-cli/target/retouch-cli.jar:retouch-cli/target/lib/*" bench/faces/FaceCheck.java \

@@ -119,4 +119,18 @@ class GeneratorCommandsTest {
         assertNotEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("--size must be 28, 32 or 64"), r.err());
     }
+
+    @Test
+    void generateSamplesAtTheModelsOwnTemperatureUnlessAsked() throws Exception {
+        // gan-faces records the latent scale at which its samples are as varied as real faces.
+        double t = retouch.nn.store.ModelFile.readMeta(retouch.nn.store.ModelStore.resolve("gan-faces")).doubleParam("sample_temperature", 1.0);
+        assertTrue(t > 1 && t <= 2, "gan-faces' sample_temperature: " + t);
+        Path byDefault = tmp.resolve("default"), asked = tmp.resolve("asked"), atOne = tmp.resolve("one");
+        assertEquals(0, Cli.run("generate", "--model", "gan-faces", "-n", "2", "--seed", "3", "--out-dir", byDefault.toString()).code());
+        assertEquals(0, Cli.run("generate", "--model", "gan-faces", "-n", "2", "--seed", "3", "-t", Double.toString(t), "--out-dir", asked.toString()).code());
+        assertEquals(0, Cli.run("generate", "--model", "gan-faces", "-n", "2", "--seed", "3", "-t", "1", "--out-dir", atOne.toString()).code());
+        float[] d = ImageFiles.read(byDefault.resolve("sample-00001.png")).data();
+        assertTrue(java.util.Arrays.equals(d, ImageFiles.read(asked.resolve("sample-00001.png")).data()), "no -t: the model's own temperature");
+        assertTrue(!java.util.Arrays.equals(d, ImageFiles.read(atOne.resolve("sample-00001.png")).data()), "-t 1 is another latent scale");
+    }
 }
