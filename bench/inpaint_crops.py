@@ -1,14 +1,20 @@
-"""Independent check of inpainting on natural photos: held-out natural-image crops with
-free-form masks covering 10-30 %, hole PSNR of Retouch's inpainter against OpenCV's own Telea.
+"""Independent check of inpainting on natural photos: held-out natural-image crops with masks of
+several families covering 10-30 %, hole PSNR of Retouch's inpainters against OpenCV's own Telea.
 
 Crops (default 256x256, one or more per image) come from photos training never saw (Kodak24 by
-default); masks come from this script's own free-form brush generator (DeepFill v2's algorithm:
-random polylines of 4-12 vertices, widths 10-40 px at 256 px, scaled with the crop), not Retouch's,
-and Telea from OpenCV in Python (cv2.inpaint, radius 3), so neither side's code grades itself.
-Writes crops, masks and results under OUT; prints mean hole PSNR per method.
+default). Masks come from this script's own generators, not Retouch's:
+  thin   polylines 3-10 px wide at any crop size (scratches, wires, blemishes);
+  thick  DeepFill v2's free-form strokes (random polylines of 4-12 vertices, 10-40 px at 256 px,
+         scaled with the crop);
+  blob   irregular blobs: white noise blurred with a Gaussian of 5-14 px (at 256 px) and
+         thresholded at the quantile that gives the drawn coverage;
+and Telea comes from OpenCV in Python (cv2.inpaint, radius 3), so neither side's code grades itself.
+Each family is one folder of damaged crops and one of masks, restored with one `retouch restore
+DIR --mask MASKDIR` call per model. Prints mean hole PSNR per family and model; writes
+OUT/results.json.
 
-Usage: python3 bench/inpaint_crops.py [--set DIR] [--size 256] [--per-image 2] [--gray|--color]
-       [--model inpaint-gray] [--out runs/inpaint-crops] [--seed 0]
+Usage: python3 bench/inpaint_crops.py [--set DIR] [--size 256] [--per-image 2] [--color]
+       [--families thin,thick,blob] [--models inpaint-gray,inpaint-color] [--out runs/inpaint-crops] [--seed 0]
 Needs python3-opencv and python3-numpy (Debian), and ./retouch.
 """
 import argparse
@@ -23,26 +29,52 @@ import cv2
 import numpy as np
 
 
-def free_form_mask(h, w, rng, lo=0.10, hi=0.30):
-    """DeepFill v2 free-form strokes (Yu et al. 2019), redrawn until the coverage is in [lo, hi]."""
-    s = min(h, w) / 256.0
-    for _ in range(1000):
+def _polylines(h, w, rng, lo, hi, width_px):
+    """Strokes added one at a time until the coverage reaches a target drawn in [lo, hi]; a stroke that overshoots is dropped."""
+    target = rng.uniform(lo, hi)
+    for _ in range(200):
         m = np.zeros((h, w), np.uint8)
-        for _ in range(rng.integers(1, 5)):
+        for _ in range(400):
+            stroke = m.copy()
             x, y = rng.integers(0, w), rng.integers(0, h)
-            width = int(rng.integers(10, 41) * s)
+            width = max(1, int(round(width_px(rng))))
             for _ in range(rng.integers(4, 13)):
                 angle = rng.uniform(0, 2 * math.pi)
-                length = rng.uniform(10, 60) * s
+                length = rng.uniform(10, 60) * min(h, w) / 256.0
                 nx = int(np.clip(x + length * math.cos(angle), 0, w - 1))
                 ny = int(np.clip(y + length * math.sin(angle), 0, h - 1))
-                cv2.line(m, (int(x), int(y)), (nx, ny), 255, max(1, width))
-                cv2.circle(m, (nx, ny), max(1, width // 2), 255, -1)
+                cv2.line(stroke, (int(x), int(y)), (nx, ny), 255, width)
+                cv2.circle(stroke, (nx, ny), max(1, width // 2), 255, -1)
                 x, y = nx, ny
-        cov = (m > 127).mean()
-        if lo <= cov <= hi:
+            cov = (stroke > 127).mean()
+            if cov > hi:
+                continue
+            m = stroke
+            if cov >= target:
+                return m
+        if lo <= (m > 127).mean() <= hi:
             return m
     raise RuntimeError("could not draw a mask with the asked coverage")
+
+
+def thin_mask(h, w, rng, lo=0.10, hi=0.30):
+    return _polylines(h, w, rng, lo, hi, lambda r: r.uniform(3, 10))
+
+
+def thick_mask(h, w, rng, lo=0.10, hi=0.30):
+    s = min(h, w) / 256.0
+    return _polylines(h, w, rng, lo, hi, lambda r: r.uniform(10, 40) * s)
+
+
+def blob_mask(h, w, rng, lo=0.10, hi=0.30):
+    s = min(h, w) / 256.0
+    noise = rng.standard_normal((h, w)).astype(np.float32)
+    smooth = cv2.GaussianBlur(noise, (0, 0), rng.uniform(5, 14) * s)
+    cov = rng.uniform(lo, hi)
+    return np.where(smooth > np.quantile(smooth, 1 - cov), 255, 0).astype(np.uint8)
+
+
+FAMILIES = {"thin": thin_mask, "thick": thick_mask, "blob": blob_mask}
 
 
 def hole_psnr(a, b, hole):
@@ -57,54 +89,69 @@ def main():
     p.add_argument("--size", type=int, default=256)
     p.add_argument("--per-image", type=int, default=2)
     p.add_argument("--color", action="store_true", help="RGB crops (default gray)")
-    p.add_argument("--model", default="inpaint-gray")
+    p.add_argument("--families", default="thin,thick,blob")
+    p.add_argument("--models", default="inpaint-gray", help="comma-separated Retouch models")
     p.add_argument("--out", default="runs/inpaint-crops")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--retouch", default=os.environ.get("RETOUCH_CMD", "./retouch"))
     a = p.parse_args()
-    rng = np.random.default_rng(a.seed)
     files = sorted(glob.glob(os.path.join(a.set, "*.png")) + glob.glob(os.path.join(a.set, "*.jpg")))
     if not files:
         sys.exit(f"no images in {a.set}")
-    os.makedirs(a.out, exist_ok=True)
-    rows = []
-    for f in files:
-        img = cv2.imread(f, cv2.IMREAD_COLOR if a.color else cv2.IMREAD_GRAYSCALE)
-        h, w = img.shape[:2]
-        if min(h, w) < a.size:
-            continue
-        for k in range(a.per_image):
-            y, x = rng.integers(0, h - a.size + 1), rng.integers(0, w - a.size + 1)
-            crop = img[y:y + a.size, x:x + a.size]
-            mask = free_form_mask(a.size, a.size, rng)
-            name = f"{os.path.splitext(os.path.basename(f))[0]}_{k}"
-            cp, mp, op = (os.path.join(a.out, f"{name}{s}.png") for s in ("", "_mask", "_retouch"))
-            cv2.imwrite(cp, crop)
-            cv2.imwrite(mp, mask)
-            damaged = crop.copy()
-            damaged[mask > 127] = 0
-            dp = os.path.join(a.out, f"{name}_damaged.png")
-            cv2.imwrite(dp, damaged)
-            telea = cv2.inpaint(damaged, mask, 3, cv2.INPAINT_TELEA)
-            subprocess.run([a.retouch, "restore", dp, "--task", "inpaint", "--model", a.model, "--mask", mp,
-                            "-o", op], check=True, stdout=subprocess.DEVNULL,
-                           env=dict(os.environ, RETOUCH_NO_PROGRESS="1"))
-            out = cv2.imread(op, cv2.IMREAD_COLOR if a.color else cv2.IMREAD_GRAYSCALE)
+    models = a.models.split(",")
+    mode = cv2.IMREAD_COLOR if a.color else cv2.IMREAD_GRAYSCALE
+    summary = {"set": os.path.abspath(a.set), "size": a.size, "color": a.color, "seed": a.seed, "families": {}}
+    for fam in a.families.split(","):
+        rng = np.random.default_rng([a.seed, list(FAMILIES).index(fam)])
+        d = os.path.join(a.out, fam)
+        for sub in ("clean", "damaged", "masks"):
+            os.makedirs(os.path.join(d, sub), exist_ok=True)
+        names = []
+        for f in files:
+            img = cv2.imread(f, mode)
+            h, w = img.shape[:2]
+            if min(h, w) < a.size:
+                continue
+            for k in range(a.per_image):
+                y, x = rng.integers(0, h - a.size + 1), rng.integers(0, w - a.size + 1)
+                crop = img[y:y + a.size, x:x + a.size]
+                mask = FAMILIES[fam](a.size, a.size, rng)
+                name = f"{os.path.splitext(os.path.basename(f))[0]}_{k}"
+                damaged = crop.copy()
+                damaged[mask > 127] = 0
+                cv2.imwrite(os.path.join(d, "clean", name + ".png"), crop)
+                cv2.imwrite(os.path.join(d, "damaged", name + ".png"), damaged)
+                cv2.imwrite(os.path.join(d, "masks", name + ".png"), mask)
+                names.append(name)
+        for model in models:
+            subprocess.run([a.retouch, "restore", os.path.join(d, "damaged"), "-o", os.path.join(d, model), "--task", "inpaint",
+                            "--model", model, "--mask", os.path.join(d, "masks"), "--overwrite"], check=True,
+                           stdout=subprocess.DEVNULL, env=dict(os.environ, RETOUCH_NO_PROGRESS="1"))
+        rows = []
+        for name in names:
+            crop = cv2.imread(os.path.join(d, "clean", name + ".png"), mode)
+            mask = cv2.imread(os.path.join(d, "masks", name + ".png"), cv2.IMREAD_GRAYSCALE)
+            damaged = cv2.imread(os.path.join(d, "damaged", name + ".png"), mode)
             hole = mask > 127
-            known_diff = int(np.abs(out.astype(int) - crop.astype(int))[~hole].max())
-            r = {"image": name, "coverage": float(hole.mean()), "telea": hole_psnr(telea, crop, hole),
-                 "retouch": hole_psnr(out, crop, hole), "known_max_abs_diff": known_diff}
+            r = {"image": name, "coverage": float(hole.mean()),
+                 "telea": hole_psnr(cv2.inpaint(damaged, mask, 3, cv2.INPAINT_TELEA), crop, hole)}
+            for model in models:
+                out = cv2.imread(os.path.join(d, model, name + ".png"), mode)
+                r[model] = hole_psnr(out, crop, hole)
+                r[model + "_known_max_abs_diff"] = int(np.abs(out.astype(int) - damaged.astype(int))[~hole].max())
             rows.append(r)
-            print(f"{name:14s} cover {r['coverage']:.3f}  Telea {r['telea']:6.2f}  {a.model} {r['retouch']:6.2f}  "
-                  f"gain {r['retouch'] - r['telea']:+.2f} dB  known-pixel max diff {known_diff}", flush=True)
-    t = np.mean([r["telea"] for r in rows])
-    m = np.mean([r["retouch"] for r in rows])
-    summary = {"crops": len(rows), "size": a.size, "color": a.color, "model": a.model, "set": os.path.abspath(a.set),
-               "hole_psnr_telea": t, "hole_psnr_model": m, "gain_db": m - t,
-               "crops_better_than_telea": sum(r["retouch"] > r["telea"] for r in rows), "rows": rows}
+        t = float(np.mean([r["telea"] for r in rows]))
+        fs = {"crops": len(rows), "coverage_mean": float(np.mean([r["coverage"] for r in rows])), "hole_psnr_telea": t, "rows": rows}
+        line = f"{fam:6s} {'RGB' if a.color else 'gray'} {len(rows)} crops: Telea {t:.2f} dB"
+        for model in models:
+            m = float(np.mean([r[model] for r in rows]))
+            better = sum(r[model] > r["telea"] for r in rows)
+            known = max(r[model + "_known_max_abs_diff"] for r in rows)
+            fs[model] = {"hole_psnr": m, "gain_db": m - t, "better_than_telea": better, "known_max_abs_diff": known}
+            line += f" | {model} {m:.2f} ({m - t:+.2f}, better on {better}/{len(rows)}, known-pixel max diff {known})"
+        print(line, flush=True)
+        summary["families"][fam] = fs
     json.dump(summary, open(os.path.join(a.out, "results.json"), "w"), indent=1)
-    print(f"{len(rows)} crops {a.size}x{a.size} ({'RGB' if a.color else 'gray'}): hole PSNR Telea {t:.2f} dB, "
-          f"{a.model} {m:.2f} dB, gain {m - t:+.2f} dB; better on {summary['crops_better_than_telea']} of {len(rows)}")
 
 
 if __name__ == "__main__":

@@ -165,7 +165,8 @@ public final class RestoreCommand implements Callable<Integer> {
         }
         if (scale < 1 || scale > 8) throw new UsageException("--scale must be between 1 and 8, not " + scale);
         if (radius < 0 || radius > 100) throw new UsageException("--radius must be from 0 (method default) to 100 pixels, not " + radius);
-        Image maskPicture = mask == null ? null : ImageFiles.read(mask, imageOptions.readOptions()).toGray();
+        boolean maskFolder = mask != null && java.nio.file.Files.isDirectory(mask);
+        Image maskPicture = mask == null || maskFolder ? null : ImageFiles.read(mask, imageOptions.readOptions()).toGray();
         List<Path> files = Inputs.expand(inputs);
         boolean singleFileArg = inputs.size() == 1 && !java.nio.file.Files.isDirectory(inputs.get(0));
         List<Inputs.Target> targets = Inputs.targetsFor(files, output, singleFileArg);
@@ -190,7 +191,8 @@ public final class RestoreCommand implements Callable<Integer> {
                         .withBlur(knownBlur).withJpegQuality(jpegQualityValue);
                 Image restored;
                 try {
-                    if (maskPicture != null) p = p.withMask(Masks.fromImage(maskPicture, degraded.height(), degraded.width()));
+                    Image picture = maskFolder ? ImageFiles.read(maskFor(file), imageOptions.readOptions()).toGray() : maskPicture;
+                    if (picture != null) p = p.withMask(Masks.fromImage(picture, degraded.height(), degraded.width()));
                     long passes = files.size() == 1 ? m.passes(degraded) : 0;
                     if (passes > 4) {
                         // One big image: show progress over its tiles instead.
@@ -224,6 +226,23 @@ public final class RestoreCommand implements Callable<Integer> {
             spec.commandLine().getOut().printf("restored %d images into %s (%s)%n", files.size(), output, m.name());
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * With {@code --mask DIR}: the mask of {@code image} is the file in DIR with the image's name
+     * (photo.jpg → DIR/photo.png, DIR/photo.jpg, …, or DIR/photo_mask.png), so a folder of photos can
+     * be inpainted with one mask each.
+     */
+    private Path maskFor(Path image) {
+        String name = image.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        for (String candidate : List.of(stem + ".png", name, stem + "_mask.png", stem + ".jpg", stem + ".bmp", stem + ".tif")) {
+            Path f = mask.resolve(candidate);
+            if (java.nio.file.Files.isRegularFile(f)) return f;
+        }
+        throw new RetouchException(image + ": no mask for it in " + mask + "; with --mask DIR each image needs a mask of the same name ("
+                + stem + ".png or " + stem + "_mask.png), or give one mask file for all with --mask MASK.png");
     }
 
     /** What blind deblurring found per image, printed after the progress bar. */

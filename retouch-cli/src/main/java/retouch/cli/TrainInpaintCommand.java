@@ -51,6 +51,10 @@ public class TrainInpaintCommand implements Callable<Integer> {
 
     @Option(names = "--batch", defaultValue = "16") int batch;
 
+    @Option(names = "--init-from", paramLabel = "NAME|PATH") String initFrom;
+
+    @Option(names = "--gray-fraction", defaultValue = "0") double grayFraction;
+
     @Option(names = "--lr", defaultValue = "2e-4") float lr;
 
     @Option(names = "--lr-min", defaultValue = "1e-6") float lrMin;
@@ -75,6 +79,8 @@ public class TrainInpaintCommand implements Callable<Integer> {
     public Integer call() throws java.io.IOException {
         String t = task != null ? task : defaultTask();
         if (channels != 1 && channels != 3) throw new RetouchException("--channels must be 1 or 3");
+        if (!(grayFraction >= 0 && grayFraction <= 1)) throw new RetouchException("--gray-fraction must be in [0, 1], not " + grayFraction);
+        if (grayFraction > 0 && channels != 3) throw new RetouchException("--gray-fraction turns colour crops gray; it needs --channels 3");
         double[] range = parseHole(hole);
         List<Image> train = new ArrayList<>();
         List<Image> val = new ArrayList<>();
@@ -96,12 +102,13 @@ public class TrainInpaintCommand implements Callable<Integer> {
         }
         boolean natural = ds == null || !ds.isLabeled();
         description += t.equals("inpaint")
-                ? "; masks: free-form strokes / 1-3 boxes / centre box, " + hole + " of the crop"
+                ? "; masks: thin strokes 3-10 px / free-form strokes / 1-3 boxes / centre box, " + hole + " of the crop"
+                  + (grayFraction > 0 ? "; " + Math.round(grayFraction * 100) + "% of the crops turned gray" : "")
                 : "; Gaussian σ 0.5-3 or motion 5-21 px blur, noise σ 0-5";
         var cfg = new InpaintTraining.Config(t, channels, size, levels, width, dWidth, advWeight, holeWeight, range[0], range[1],
                 natural, batch, lr, lrMin, schedule.steps, description + (maskDir == null ? "" : "; a third of the masks from " + maskDir
-                + " (files numbered 4 mod 5 held out)"), maskDir);
-        Trainer.Builder trainer = schedule.applyTo(lrRamp.applyTo(run.applyTo(Trainer.builder(), spec)), validateEvery);
+                + " (files numbered 4 mod 5 held out)"), maskDir, grayFraction);
+        Trainer.Builder trainer = schedule.applyTo(lrRamp.applyTo(run.applyTo(Trainer.builder(), spec)), validateEvery).optInitFrom(initFrom);
         return run.fit(spec, trainer, new InpaintTraining(cfg, train, val), schedule.steps);
     }
 

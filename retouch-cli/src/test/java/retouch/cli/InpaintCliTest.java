@@ -121,4 +121,42 @@ class InpaintCliTest {
         assertTrue(r.err().contains("junk.png"), r.err());
         assertFalse(r.err().contains("Exception"), r.err());
     }
+
+    @Test
+    void aFolderOfMasksGivesEachPhotoItsOwn() throws Exception {
+        Path photos = Files.createDirectories(dir.resolve("photos")), masks = Files.createDirectories(dir.resolve("masks"));
+        Image small = photoImage.crop(0, 0, 96, 128);
+        ImageFiles.writePng(small, photos.resolve("a.png"), 8);
+        ImageFiles.writePng(small, photos.resolve("b.png"), 8);
+        Image left = new Image(1, 96, 128), right = new Image(1, 96, 128);
+        for (int y = 30; y < 60; y++) {
+            for (int x = 10; x < 40; x++) left.set(0, y, x, 1f);
+            for (int x = 80; x < 110; x++) right.set(0, y, x, 1f);
+        }
+        ImageFiles.writePng(left, masks.resolve("a.png"), 8);
+        ImageFiles.writePng(right, masks.resolve("b_mask.png"), 8);
+        Path out = dir.resolve("filled");
+        Cli.Result r = Cli.run("restore", photos.toString(), "--mask", masks.toString(), "-o", out.toString(), "--model", model.toString());
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        for (String name : new String[] {"a", "b"}) {
+            Image filled = ImageFiles.read(out.resolve(name + ".png"));
+            Image hole = name.equals("a") ? left : right;
+            int changedOutside = 0, changedInside = 0;
+            for (int y = 0; y < 96; y++) {
+                for (int x = 0; x < 128; x++) {
+                    boolean differs = false;
+                    for (int c = 0; c < 3; c++) differs |= filled.get(c, y, x) != small.get(c, y, x);
+                    if (differs && hole.get(0, y, x) < 0.5f) changedOutside++;
+                    if (differs && hole.get(0, y, x) >= 0.5f) changedInside++;
+                }
+            }
+            assertEquals(0, changedOutside, name + ": pixels outside its own mask changed");
+            assertTrue(changedInside > 100, name + ": its own hole was filled (" + changedInside + " pixels changed)");
+        }
+        // A photo without a mask of its name: refused, naming the photo and the fix.
+        ImageFiles.writePng(small, photos.resolve("c.png"), 8);
+        r = Cli.run("restore", photos.toString(), "--mask", masks.toString(), "-o", dir.resolve("filled2").toString(), "--model", model.toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
+        assertTrue(r.err().contains("c.png") && r.err().contains("c_mask.png"), r.err());
+    }
 }

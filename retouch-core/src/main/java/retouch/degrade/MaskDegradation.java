@@ -61,6 +61,13 @@ public final class MaskDegradation implements Degradation {
                 "mask:free:" + Filters.num(lo) + "-" + Filters.num(hi), 0f);
     }
 
+    /** Thin free-form strokes, brush widths 3–10 px at any image size, coverage in [lo, hi]. */
+    public static MaskDegradation thinStrokes(double lo, double hi) {
+        Masks.checkRange(lo, hi);
+        return new MaskDegradation((h, w, r) -> Masks.freeForm(h, w, lo, hi, Masks.THIN_MIN_WIDTH, Masks.THIN_MAX_WIDTH, r),
+                "mask:thin:" + Filters.num(lo) + "-" + Filters.num(hi), 0f);
+    }
+
     /** A mask read once from {@code file} (white = hole), resized nearest to each image. */
     public static MaskDegradation fromFile(Path file) {
         Image picture = Masks.read(file);

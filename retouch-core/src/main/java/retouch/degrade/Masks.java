@@ -28,6 +28,9 @@ import retouch.image.Resize;
 public final class Masks {
     private Masks() {}
 
+    /** Brush widths (px) of thin strokes: the scratches, wires and blemishes people paint out. */
+    public static final double THIN_MIN_WIDTH = 3, THIN_MAX_WIDTH = 10;
+
     /** Fraction of hole pixels (values ≥ 0.5). */
     public static double coverage(Image mask) {
         float[] d = mask.data();
@@ -88,12 +91,22 @@ public final class Masks {
 
     /** Free-form brush strokes with coverage in [lo, hi] (see the class comment). */
     public static Image freeForm(int h, int w, double lo, double hi, SplittableRandom rng) {
+        double scale = Math.min(h, w) / 256.0;
+        return freeForm(h, w, lo, hi, 12 * scale, 40 * scale, rng);
+    }
+
+    /**
+     * Free-form strokes as {@link #freeForm(int, int, double, double, SplittableRandom)} but with brush
+     * widths uniform in [{@code minWidth}, {@code maxWidth}] pixels whatever the image size: e.g.
+     * 3–10 px for the thin scratches, wires and blemishes people paint out of photos.
+     */
+    public static Image freeForm(int h, int w, double lo, double hi, double minWidth, double maxWidth, SplittableRandom rng) {
         checkRange(lo, hi);
+        if (!(minWidth >= 1 && maxWidth >= minWidth)) throw new IllegalArgumentException("brush widths must satisfy 1 <= min <= max, got " + minWidth + "-" + maxWidth);
         int n = h * w;
         float[] d = new float[n];
         double target = lo + (hi - lo) * rng.nextDouble();
         int holes = 0;
-        double scale = Math.min(h, w) / 256.0;
         double avgRadius = Math.sqrt((double) h * h + (double) w * w) / 8;
         int[] touched = new int[n];
         for (int stroke = 0; stroke < 1000 && holes < target * n; stroke++) {
@@ -101,7 +114,7 @@ public final class Masks {
             double meanAngle = 2 * Math.PI / 5, angleRange = 2 * Math.PI / 15;
             double aMin = meanAngle - rng.nextDouble() * angleRange;
             double aMax = meanAngle + rng.nextDouble() * angleRange;
-            double width = Math.max(1, (12 + rng.nextDouble() * 28) * scale);
+            double width = Math.max(1, minWidth + rng.nextDouble() * (maxWidth - minWidth));
             double px = rng.nextDouble() * w, py = rng.nextDouble() * h;
             int start = disc(d, h, w, px, py, width / 2, touched);
             if (holes + start > hi * n) {

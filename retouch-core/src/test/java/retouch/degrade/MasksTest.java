@@ -1,6 +1,7 @@
 package retouch.degrade;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -46,6 +47,40 @@ class MasksTest {
                 assertTrue(c >= range[0] && c <= range[1], "coverage " + c + " in " + range[0] + "-" + range[1]);
             }
         }
+    }
+
+    @Test
+    void thinStrokesAreThinAtAnySizeAndRespectCoverage() {
+        SplittableRandom r = new SplittableRandom(4);
+        for (int side : new int[] {128, 512}) {
+            double thinSurvives = 0, wideSurvives = 0;
+            for (int i = 0; i < 5; i++) {
+                Image thin = Masks.freeForm(side, side, 0.1, 0.3, Masks.THIN_MIN_WIDTH, Masks.THIN_MAX_WIDTH, r);
+                double c = Masks.coverage(thin);
+                assertTrue(c >= 0.1 && c <= 0.3, "coverage " + c);
+                thinSurvives += survivesErosion(thin, 7);
+                wideSurvives += survivesErosion(Masks.freeForm(side, side, 0.1, 0.3, r), 7);
+            }
+            // a 15x15 square fits in a 3-10 px stroke only where strokes cross or run side by side
+            assertTrue(thinSurvives / 5 < 0.05, side + " px: " + thinSurvives / 5 + " of the thin holes hold a 15 px square");
+            assertTrue(wideSurvives / 5 > 0.2, side + " px: wide strokes for contrast, " + wideSurvives / 5);
+        }
+        assertThrows(IllegalArgumentException.class, () -> Masks.freeForm(64, 64, 0.1, 0.3, 0.5, 3, new SplittableRandom(1)));
+    }
+
+    /** The share of hole pixels that are the centre of a (2r+1)-square lying wholly in the hole. */
+    private static double survivesErosion(Image m, int r) {
+        int h = m.height(), w = m.width(), holes = 0, kept = 0;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                if (m.get(0, y, x) < 0.5f) continue;
+                holes++;
+                boolean all = y >= r && x >= r && y + r < h && x + r < w;
+                for (int dy = -r; all && dy <= r; dy++) for (int dx = -r; all && dx <= r; dx++) all = m.get(0, y + dy, x + dx) >= 0.5f;
+                if (all) kept++;
+            }
+        }
+        return holes == 0 ? 0 : kept / (double) holes;
     }
 
     @Test

@@ -62,14 +62,22 @@ public final class InpaintTraining implements TrainingTask {
     /** Settings of one run; recorded in model.json. */
     public record Config(String task, int channels, int size, int levels, int width, int dWidth, float advWeight,
                          float holeWeight, double minHole, double maxHole, boolean dihedral, int batch, float lr,
-                         float lrMin, long steps, String dataDescription, java.nio.file.Path maskDir) {
+                         float lrMin, long steps, String dataDescription, java.nio.file.Path maskDir, double grayFraction) {
+
+        /** Colour runs see no crops turned gray. */
+        public Config(String task, int channels, int size, int levels, int width, int dWidth, float advWeight,
+                      float holeWeight, double minHole, double maxHole, boolean dihedral, int batch, float lr,
+                      float lrMin, long steps, String dataDescription, java.nio.file.Path maskDir) {
+            this(task, channels, size, levels, width, dWidth, advWeight, holeWeight, minHole, maxHole, dihedral, batch, lr,
+                    lrMin, steps, dataDescription, maskDir, 0);
+        }
 
         /** Without a folder of mask pictures. */
         public Config(String task, int channels, int size, int levels, int width, int dWidth, float advWeight,
                       float holeWeight, double minHole, double maxHole, boolean dihedral, int batch, float lr,
                       float lrMin, long steps, String dataDescription) {
             this(task, channels, size, levels, width, dWidth, advWeight, holeWeight, minHole, maxHole, dihedral, batch, lr,
-                    lrMin, steps, dataDescription, null);
+                    lrMin, steps, dataDescription, null, 0);
         }
 
         boolean inpaint() {
@@ -87,7 +95,10 @@ public final class InpaintTraining implements TrainingTask {
     private final List<Image> validationMasks = new ArrayList<>();
     private final List<Image> validationInputs = new ArrayList<>();
     private final TaskDegradation blur;
+    private final List<Image> validationThinMasks = new ArrayList<>();
+    private final List<Image> validationThinInputs = new ArrayList<>();
     private double teleaHolePsnr = Double.NaN;
+    private double teleaThinHolePsnr = Double.NaN;
     private retouch.degrade.MaskSet maskSet;
     private UNet g;
     private PatchDiscriminator d;
@@ -129,6 +140,8 @@ public final class InpaintTraining implements TrainingTask {
                 .hyper("d_width", cfg.dWidth())
                 .hyper("hole_weight", cfg.holeWeight())
                 .hyper("hole_range", List.of(cfg.minHole(), cfg.maxHole()))
+                .hyper("mask_mix", MASK_MIX)
+                .hyper("gray_fraction", cfg.grayFraction())
                 .hyper("mask_pictures", cfg.maskDir() == null ? "none" : cfg.maskDir().toString() + " (files numbered 4 mod 5 held out)")
                 .hyper("batch", cfg.batch())
                 .hyper("lr", cfg.lr())
@@ -166,25 +179,64 @@ public final class InpaintTraining implements TrainingTask {
                 Image mask = Masks.freeForm(v.height(), v.width(), 0.1, 0.3, r);
                 validationMasks.add(mask);
                 validationInputs.add(MaskDegradation.applyMask(v, mask, 0f));
+                Image thin = Masks.freeForm(v.height(), v.width(), 0.1, 0.3, Masks.THIN_MIN_WIDTH, Masks.THIN_MAX_WIDTH, r);
+                validationThinMasks.add(thin);
+                validationThinInputs.add(MaskDegradation.applyMask(v, thin, 0f));
             } else {
                 validationInputs.add(blur.apply(v, r).input().clip());
             }
         }
     }
 
-    /** A training mask for one crop (see the class comment for the mix). */
+    /**
+     * Starts from another inpainting U-Net: one of the same shape as it is (fine-tuning, e.g. with
+     * another mask mix), or a gray one of the same levels and width expanded to RGB
+     * ({@link retouch.nn.store.UNetGrayToColour}). The discriminator always starts fresh.
+     */
+    @Override
+    public String initialiseFrom(retouch.nn.train.TrainContext ctx, retouch.nn.train.StartModel start) {
+        ModelMeta to = ctx.modelMeta();
+        if (retouch.nn.store.UNetGrayToColour.applies(start.meta(), to)) {
+            try (retouch.nn.store.LoadedModel gray = retouch.nn.store.ModelFile.load(start.location(), null)) {
+                byte[] weights = retouch.nn.store.UNetGrayToColour.weights(gray.block(), to, ctx.manager());
+                retouch.nn.store.ModelFile.replaceParameters(ctx.model(), ctx.manager(), weights, to, start.location() + " (expanded to RGB)", true);
+            }
+            return start.name() + " (gray, expanded to RGB)";
+        }
+        ModelMeta from = start.meta();
+        if (!from.architecture().equals(to.architecture()) || from.inputChannels() != to.inputChannels()
+                || from.intParam("levels", 3) != to.intParam("levels", 3) || from.intParam("width", 32) != to.intParam("width", 32)) {
+            throw new RetouchException("--init-from " + start.name() + ": that model is " + from.architecture() + " "
+                    + from.inputChannels() + " channel(s), levels " + from.intParam("levels", 3) + ", width "
+                    + from.intParam("width", 32) + "; this run builds " + to.architecture() + " " + to.inputChannels()
+                    + " channel(s), levels " + to.intParam("levels", 3) + ", width " + to.intParam("width", 32)
+                    + " (a gray inpainting U-Net may also start an RGB one of the same levels and width)");
+        }
+        return start.loadInto(ctx);
+    }
+
+    /** The mix of training masks, recorded in model.json (see {@link #trainingMask}). */
+    static final String MASK_MIX = "a quarter mask pictures (when given); of the rest 30% thin strokes 3-10 px, 40% free-form"
+            + " strokes drawn for 1-2.5x the crop, 15% 1-3 boxes, 15% a centre box 25-60%";
+
+    /**
+     * A training mask for one crop: with a folder of mask pictures a quarter from it (irregular
+     * blobs unlike brush strokes); of the rest 30 % thin strokes 3–10 px wide (scratches, wires,
+     * blemishes: a model that never saw them fills them no better than Telea), 40 % free-form
+     * brush strokes, 15 % 1–3 boxes, 15 % a centre box with sides 25–60 % of the crop.
+     */
     Image trainingMask(int h, int w, SplittableRandom r) {
         double kind = r.nextDouble();
         if (maskSet != null) {
-            // A third of the masks from the picture folder (irregular blobs unlike brush strokes).
-            if (kind < 1 / 3.0) {
+            if (kind < 0.25) {
                 Image m = maskSet.draw(h, w, cfg.minHole(), cfg.maxHole(), r);
                 if (m != null) return m;
             }
             kind = r.nextDouble();
         }
-        if (kind < 0.5) return scaledFreeForm(h, w, r);
-        if (kind < 0.75) return Masks.randomBoxes(h, w, 1 + r.nextInt(3), cfg.minHole(), cfg.maxHole(), r);
+        if (kind < 0.3) return Masks.freeForm(h, w, cfg.minHole(), Math.min(cfg.maxHole(), 0.35), Masks.THIN_MIN_WIDTH, Masks.THIN_MAX_WIDTH, r);
+        if (kind < 0.7) return scaledFreeForm(h, w, r);
+        if (kind < 0.85) return Masks.randomBoxes(h, w, 1 + r.nextInt(3), cfg.minHole(), cfg.maxHole(), r);
         double side = 0.25 + 0.35 * r.nextDouble();
         return Masks.centerBox(h, w, side);
     }
@@ -220,6 +272,8 @@ public final class InpaintTraining implements TrainingTask {
             Image crop = im.crop(r.nextInt(im.height() - s + 1), r.nextInt(im.width() - s + 1), s, s);
             if (cfg.dihedral()) crop = PatchSampler.dihedral(crop, r.nextInt(8));
             else if (r.nextBoolean()) crop = PatchSampler.dihedral(crop, 4); // mirror only, for upright objects
+            // Some colour crops turned gray: one RGB model then serves gray photos as well (R = G = B in, out).
+            if (c == 3 && cfg.grayFraction() > 0 && r.nextDouble() < cfg.grayFraction()) crop = crop.toGray().withChannels(3);
             System.arraycopy(crop.data(), 0, clean, i * n, n);
             if (cfg.inpaint()) {
                 Image mask = trainingMask(s, s, maskRng);
@@ -308,7 +362,7 @@ public final class InpaintTraining implements TrainingTask {
     public Map<String, Float> validate(StepContext ctx) {
         if (validation.isEmpty()) return Map.of();
         Inpainter ip = inpainter(ctx);
-        double sum = 0, base = 0;
+        double sum = 0, base = 0, thinSum = 0, thinBase = 0;
         boolean needTelea = cfg.inpaint() && Double.isNaN(teleaHolePsnr);
         ClassicalMethod telea = needTelea ? ClassicalMethods.byName("telea") : null;
         for (int i = 0; i < validation.size(); i++) {
@@ -316,9 +370,13 @@ public final class InpaintTraining implements TrainingTask {
             Image restored = restore(ip, i);
             if (cfg.inpaint()) {
                 sum += Psnr.inMask(clean, restored, validationMasks.get(i));
+                Image thinMask = validationThinMasks.get(i);
+                thinSum += Psnr.inMask(clean, ip.inpaint(validationThinInputs.get(i), thinMask), thinMask);
                 if (needTelea) {
                     Image t = telea.apply(validationInputs.get(i), RestoreParams.defaults().withMask(validationMasks.get(i)));
                     base += Psnr.inMask(clean, t, validationMasks.get(i));
+                    Image tt = telea.apply(validationThinInputs.get(i), RestoreParams.defaults().withMask(thinMask));
+                    thinBase += Psnr.inMask(clean, tt, thinMask);
                 }
             } else {
                 sum += Psnr.of(clean, restored);
@@ -328,9 +386,14 @@ public final class InpaintTraining implements TrainingTask {
         int k = validation.size();
         Map<String, Float> out = new LinkedHashMap<>();
         if (cfg.inpaint()) {
-            if (needTelea) teleaHolePsnr = base / k;
+            if (needTelea) {
+                teleaHolePsnr = base / k;
+                teleaThinHolePsnr = thinBase / k;
+            }
             out.put("val_hole_psnr", (float) (sum / k));
             out.put("val_hole_psnr_telea", (float) teleaHolePsnr);
+            out.put("val_thin_hole_psnr", (float) (thinSum / k));
+            out.put("val_thin_hole_psnr_telea", (float) teleaThinHolePsnr);
         } else {
             out.put("val_psnr", (float) (sum / k));
             out.put("val_psnr_input", (float) (base / k));

@@ -126,10 +126,12 @@
     return { x: (e.clientX - r.left) * maskCanvas.width / r.width, y: (e.clientY - r.top) * maskCanvas.height / r.height };
   }
 
+  // The brush is sized in pixels of the photo (the mask canvas has the photo's size), so thin
+  // strokes stay thin on a big photo shown small: 3-10 px for scratches and wires, more for objects.
   function brushWidth() {
-    const r = maskCanvas.getBoundingClientRect();
-    return Math.max(1, Number($('brush').value) * maskCanvas.width / Math.max(1, r.width));
+    return Math.max(1, Number($('brush').value));
   }
+  $('brush').addEventListener('input', () => { $('brush-size').textContent = $('brush').value + ' px'; });
 
   function paint(from, to) {
     const g = maskCanvas.getContext('2d');
