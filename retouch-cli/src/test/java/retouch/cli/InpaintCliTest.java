@@ -159,4 +159,34 @@ class InpaintCliTest {
         assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
         assertTrue(r.err().contains("c.png") && r.err().contains("c_mask.png"), r.err());
     }
+
+    @Test
+    void aColourInpainterStartsFromAGrayOne() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("train-photos"));
+        for (int i = 0; i < 6; i++) ImageFiles.writePng(photoImage.crop(40 * i, 60 * i, 48, 64), data.resolve("p" + i + ".png"), 8);
+        String[] common = {"train", "inpaint", "--data", data.toString(), "--size", "32", "--levels", "2", "--batch", "2",
+                "--steps", "2", "--validate-every", "0", "--val-every", "3", "--quiet"};
+        Path gray = dir.resolve("run-gray"), colour = dir.resolve("run-colour");
+        Cli.Result r = Cli.run(concat(common, "--width", "16", "--out", gray.toString()));
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        r = Cli.run(concat(common, "--width", "16", "--channels", "3", "--gray-fraction", "0.25", "--init-from", gray.resolve("checkpoint").toString(),
+                "--out", colour.toString()));
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        String json = Files.readString(colour.resolve("checkpoint").resolve("model.json"));
+        assertTrue(json.contains("expanded to RGB") && json.contains("gray_fraction"), json);
+        // another width cannot start from it: a clear refusal
+        r = Cli.run(concat(common, "--channels", "3", "--width", "24", "--init-from", gray.resolve("checkpoint").toString(),
+                "--out", dir.resolve("run-bad").toString()));
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
+        assertTrue(r.err().contains("width 16") && r.err().contains("width 24"), r.err());
+        r = Cli.run(concat(common, "--gray-fraction", "0.5", "--out", dir.resolve("run-bad2").toString()));
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
+        assertTrue(r.err().contains("--channels 3"), r.err());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
 }

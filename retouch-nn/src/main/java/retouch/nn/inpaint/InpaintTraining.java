@@ -28,9 +28,13 @@ import retouch.nn.gan.FrozenParameterStore;
 import retouch.nn.gan.GanLoss;
 import retouch.nn.restore.TaskDegradation;
 import retouch.nn.store.Architectures;
+import retouch.nn.store.LoadedModel;
+import retouch.nn.store.ModelFile;
 import retouch.nn.store.ModelMeta;
+import retouch.nn.store.UNetGrayToColour;
 import retouch.nn.train.Adam;
 import retouch.nn.train.LrSchedule;
+import retouch.nn.train.StartModel;
 import retouch.nn.train.StepContext;
 import retouch.nn.train.TrainContext;
 import retouch.nn.train.TrainingTask;
@@ -191,15 +195,15 @@ public final class InpaintTraining implements TrainingTask {
     /**
      * Starts from another inpainting U-Net: one of the same shape as it is (fine-tuning, e.g. with
      * another mask mix), or a gray one of the same levels and width expanded to RGB
-     * ({@link retouch.nn.store.UNetGrayToColour}). The discriminator always starts fresh.
+     * ({@link UNetGrayToColour}). The discriminator always starts fresh.
      */
     @Override
-    public String initialiseFrom(retouch.nn.train.TrainContext ctx, retouch.nn.train.StartModel start) {
+    public String initialiseFrom(TrainContext ctx, StartModel start) {
         ModelMeta to = ctx.modelMeta();
-        if (retouch.nn.store.UNetGrayToColour.applies(start.meta(), to)) {
-            try (retouch.nn.store.LoadedModel gray = retouch.nn.store.ModelFile.load(start.location(), null)) {
-                byte[] weights = retouch.nn.store.UNetGrayToColour.weights(gray.block(), to, ctx.manager());
-                retouch.nn.store.ModelFile.replaceParameters(ctx.model(), ctx.manager(), weights, to, start.location() + " (expanded to RGB)", true);
+        if (UNetGrayToColour.applies(start.meta(), to)) {
+            try (LoadedModel gray = ModelFile.load(start.location(), null)) {
+                byte[] weights = UNetGrayToColour.weights(gray.block(), to, ctx.manager());
+                ModelFile.replaceParameters(ctx.model(), ctx.manager(), weights, to, start.location() + " (expanded to RGB)", true);
             }
             return start.name() + " (gray, expanded to RGB)";
         }
