@@ -77,6 +77,11 @@ def blob_mask(h, w, rng, lo=0.10, hi=0.30):
 FAMILIES = {"thin": thin_mask, "thick": thick_mask, "blob": blob_mask}
 
 
+def label(model):
+    """A folder name for a model given by name or by path (results never go into the model's own folder)."""
+    return "out-" + os.path.basename(os.path.normpath(model))
+
+
 def hole_psnr(a, b, hole):
     d = (a.astype(np.float64) - b.astype(np.float64))[hole]
     mse = (d ** 2).mean()
@@ -124,7 +129,7 @@ def main():
                 cv2.imwrite(os.path.join(d, "masks", name + ".png"), mask)
                 names.append(name)
         for model in models:
-            subprocess.run([a.retouch, "restore", os.path.join(d, "damaged"), "-o", os.path.join(d, model), "--task", "inpaint",
+            subprocess.run([a.retouch, "restore", os.path.join(d, "damaged"), "-o", os.path.join(d, label(model)), "--task", "inpaint",
                             "--model", model, "--mask", os.path.join(d, "masks"), "--overwrite"], check=True,
                            stdout=subprocess.DEVNULL, env=dict(os.environ, RETOUCH_NO_PROGRESS="1"))
         rows = []
@@ -136,7 +141,7 @@ def main():
             r = {"image": name, "coverage": float(hole.mean()),
                  "telea": hole_psnr(cv2.inpaint(damaged, mask, 3, cv2.INPAINT_TELEA), crop, hole)}
             for model in models:
-                out = cv2.imread(os.path.join(d, model, name + ".png"), mode)
+                out = cv2.imread(os.path.join(d, label(model), name + ".png"), mode)
                 r[model] = hole_psnr(out, crop, hole)
                 r[model + "_known_max_abs_diff"] = int(np.abs(out.astype(int) - damaged.astype(int))[~hole].max())
             rows.append(r)

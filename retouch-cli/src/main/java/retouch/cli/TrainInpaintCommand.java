@@ -55,6 +55,8 @@ public class TrainInpaintCommand implements Callable<Integer> {
 
     @Option(names = "--gray-fraction", defaultValue = "0") double grayFraction;
 
+    @Option(names = "--loss", defaultValue = "l1") String loss;
+
     @Option(names = "--lr", defaultValue = "2e-4") float lr;
 
     @Option(names = "--lr-min", defaultValue = "1e-6") float lrMin;
@@ -80,6 +82,7 @@ public class TrainInpaintCommand implements Callable<Integer> {
         String t = task != null ? task : defaultTask();
         if (channels != 1 && channels != 3) throw new RetouchException("--channels must be 1 or 3");
         if (!(grayFraction >= 0 && grayFraction <= 1)) throw new RetouchException("--gray-fraction must be in [0, 1], not " + grayFraction);
+        if (!loss.equals("l1") && !loss.equals("l2")) throw new RetouchException("--loss must be l1 or l2, not '" + loss + "'");
         if (grayFraction > 0 && channels != 3) throw new RetouchException("--gray-fraction turns colour crops gray; it needs --channels 3");
         double[] range = parseHole(hole);
         List<Image> train = new ArrayList<>();
@@ -107,7 +110,7 @@ public class TrainInpaintCommand implements Callable<Integer> {
                 : "; Gaussian σ 0.5-3 or motion 5-21 px blur, noise σ 0-5";
         var cfg = new InpaintTraining.Config(t, channels, size, levels, width, dWidth, advWeight, holeWeight, range[0], range[1],
                 natural, batch, lr, lrMin, schedule.steps, description + (maskDir == null ? "" : "; a third of the masks from " + maskDir
-                + " (files numbered 4 mod 5 held out)"), maskDir, grayFraction);
+                + " (files numbered 4 mod 5 held out)"), maskDir, grayFraction, loss.equals("l2"));
         Trainer.Builder trainer = schedule.applyTo(lrRamp.applyTo(run.applyTo(Trainer.builder(), spec)), validateEvery).optInitFrom(initFrom);
         return run.fit(spec, trainer, new InpaintTraining(cfg, train, val), schedule.steps);
     }
