@@ -45,20 +45,17 @@ import retouch.nn.train.TrainingTask;
  * {@code advWeight > 0} (the GAN model) or with the reconstruction loss alone when it is 0 (the
  * ablation that shows what the discriminator adds).
  *
- * <p>Generator loss: L1, weighted {@code holeWeight} inside the hole and 1 outside (pixels
- * averaged over the image, as in Liu et al. 2018), plus {@code advWeight} × the hinge generator
- * loss on the composite (known pixels from the input, hole pixels from the network — what the user
- * gets). Discriminator: hinge loss, real images against composites, with the mask as a second
- * channel. Masks per sample: free-form strokes drawn for an image 1–2.5× the crop and cropped (half),
- * 1–3 random boxes (a quarter), a centre box
- * with sides 25–60% of the crop (a quarter); coverage within [{@code minHole}, {@code maxHole}]. With
- * a folder of mask pictures ({@code maskDir}, e.g. the NVIDIA irregular masks) a third of the masks
- * come from it instead (those numbered 4 mod 5 are kept out for evaluation).
+ * <p>Generator loss: L1 (or the squared error, {@code squaredError}), weighted {@code holeWeight}
+ * inside the hole and 1 outside (pixels averaged over the image, as in Liu et al. 2018), plus
+ * {@code advWeight} × the hinge generator loss on the composite (known pixels from the input, hole
+ * pixels from the network — what the user gets). Discriminator: hinge loss, real images against
+ * composites, with the mask as a second channel. Masks per sample: see {@link #trainingMask}; coverage
+ * within [{@code minHole}, {@code maxHole}]; mask pictures numbered 4 mod 5 are kept out for evaluation.
  * Deblurring damages crops with {@link TaskDegradation} ("deblur": Gaussian and motion blur, mild
  * noise) and applies L1 and the adversarial loss to the whole image.
  *
- * <p>Validation each epoch on held-out images with fixed seeded masks (free-form 10–30%):
- * hole PSNR of the network and, computed once, of OpenCV Telea; for deblurring, PSNR of the
+ * <p>Validation each epoch on held-out images with fixed seeded masks (free-form and thin strokes,
+ * 10–30%): hole PSNR of the network and, computed once, of Telea; for deblurring, PSNR of the
  * input and the output.
  */
 public final class InpaintTraining implements TrainingTask {
@@ -145,7 +142,7 @@ public final class InpaintTraining implements TrainingTask {
                 .hyper("d_width", cfg.dWidth())
                 .hyper("hole_weight", cfg.holeWeight())
                 .hyper("hole_range", List.of(cfg.minHole(), cfg.maxHole()))
-                .hyper("mask_mix", MASK_MIX)
+                .hyper("mask_mix", cfg.inpaint() ? MASK_MIX : "none")
                 .hyper("gray_fraction", cfg.grayFraction())
                 .hyper("reconstruction_loss", cfg.squaredError() ? "l2" : "l1")
                 .hyper("mask_pictures", cfg.maskDir() == null ? "none" : cfg.maskDir().toString() + " (files numbered 4 mod 5 held out)")
@@ -228,7 +225,7 @@ public final class InpaintTraining implements TrainingTask {
     /**
      * A training mask for one crop: with a folder of mask pictures a quarter from it (irregular
      * blobs unlike brush strokes); of the rest 30 % thin strokes 3–10 px wide (scratches, wires,
-     * blemishes: a model that never saw them fills them no better than Telea), 40 % free-form
+     * blemishes, which the earlier mix lacked), 40 % free-form
      * brush strokes, 15 % 1–3 boxes, 15 % a centre box with sides 25–60 % of the crop.
      */
     Image trainingMask(int h, int w, SplittableRandom r) {
