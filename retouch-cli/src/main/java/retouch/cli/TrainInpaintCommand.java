@@ -109,7 +109,7 @@ public class TrainInpaintCommand implements Callable<Integer> {
                   + (grayFraction > 0 ? "; " + Math.round(grayFraction * 100) + "% of the crops turned gray" : "")
                 : "; Gaussian σ 0.5-3 or motion 5-21 px blur, noise σ 0-5";
         var cfg = new InpaintTraining.Config(t, channels, size, levels, width, dWidth, advWeight, holeWeight, range[0], range[1],
-                natural, batch, lr, lrMin, schedule.steps, description + (maskDir == null ? "" : "; a third of the masks from " + maskDir
+                natural, batch, lr, lrMin, schedule.steps, description + (maskDir == null ? "" : "; a quarter of the masks from " + maskDir
                 + " (files numbered 4 mod 5 held out)"), maskDir, grayFraction, loss.equals("l2"));
         Trainer.Builder trainer = schedule.applyTo(lrRamp.applyTo(run.applyTo(Trainer.builder(), spec)), validateEvery).optInitFrom(initFrom);
         return run.fit(spec, trainer, new InpaintTraining(cfg, train, val), schedule.steps);

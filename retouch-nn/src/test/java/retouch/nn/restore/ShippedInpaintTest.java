@@ -1,0 +1,60 @@
+package retouch.nn.restore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import retouch.baseline.ClassicalMethods;
+import retouch.degrade.MaskDegradation;
+import retouch.degrade.Masks;
+import retouch.image.Image;
+import retouch.image.ImageFiles;
+import retouch.metrics.Psnr;
+import retouch.restore.RestoreParams;
+
+/**
+ * The shipped inpainter against Telea on the bundled photos (never trained on), thin and thick
+ * strokes, gray and colour: hole PSNR above Telea's, every pixel outside the hole untouched.
+ */
+class ShippedInpaintTest {
+
+    private static double[] fill(Restorer model, Image photo, Image mask) {
+        Image damaged = MaskDegradation.applyMask(photo, mask, 0f);
+        RestoreParams p = RestoreParams.defaults().withMask(mask);
+        Image ours = model.restore(damaged, p, model.settings()).image();
+        Image telea = ClassicalMethods.byName("telea").apply(damaged, p);
+        assertEquals(photo.channels(), ours.channels());
+        float[] o = ours.data(), d = damaged.data(), m = mask.data();
+        int plane = photo.height() * photo.width();
+        for (int i = 0; i < o.length; i++) {
+            if (m[i % plane] < 0.5f) assertEquals(d[i], o[i], 0f, "pixel " + i + " outside the hole changed");
+        }
+        return new double[] {Psnr.inMask(photo, ours, mask), Psnr.inMask(photo, telea, mask)};
+    }
+
+    @Test
+    void beatsTeleaOnThinAndThickStrokesInGrayAndColour() {
+        Image camera = ImageFiles.read(Path.of("..", "samples", "camera.png")).toGray();
+        Image cat = ImageFiles.read(Path.of("..", "samples", "chelsea.png")).crop(0, 100, 256, 256);
+        try (Restorer model = Restorers.open("inpaint-gray", 256)) {
+            StringBuilder report = new StringBuilder();
+            for (Image photo : new Image[] {camera, cat}) {
+                SplittableRandom r = new SplittableRandom(11);
+                Image thin = Masks.freeForm(photo.height(), photo.width(), 0.1, 0.3, Masks.THIN_MIN_WIDTH, Masks.THIN_MAX_WIDTH, r);
+                Image thick = Masks.freeForm(photo.height(), photo.width(), 0.1, 0.3, r);
+                double[] a = fill(model, photo, thin), b = fill(model, photo, thick);
+                report.append(String.format("%d ch: thin %.2f vs Telea %.2f, thick %.2f vs %.2f; ", photo.channels(), a[0], a[1], b[0], b[1]));
+                assertTrue(a[0] > a[1] + MARGIN_DB && b[0] > b[1] + MARGIN_DB, report.toString());
+            }
+            System.out.println("inpaint-gray hole PSNR: " + report);
+        }
+    }
+
+    /**
+     * Single photos vary more than the held-out crops' averages (thin +0.95, thick +1.2 dB): measured
+     * here thin +0.74 / +0.58 and thick +0.45 / +0.27 dB (camera gray / cat RGB).
+     */
+    private static final double MARGIN_DB = 0.15;
+}
