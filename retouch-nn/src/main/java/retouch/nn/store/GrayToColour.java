@@ -119,7 +119,7 @@ public final class GrayToColour {
     }
 
     /** Writes the R, G and B weights at {@code r}, {@code g}, {@code b} of {@code from} minus their mean into {@code to}. */
-    private static void centre(float[] from, float[] to, int r, int g, int b) {
+    static void centre(float[] from, float[] to, int r, int g, int b) {
         float mean = (from[r] + from[g] + from[b]) / 3;
         to[r] = from[r] - mean;
         to[g] = from[g] - mean;
@@ -135,7 +135,7 @@ public final class GrayToColour {
         return out;
     }
 
-    private static float rms(float[] a) {
+    static float rms(float[] a) {
         return rms(a, a.length);
     }
 

@@ -37,11 +37,11 @@ public final class UNetGrayToColour {
             float[] g = a.toFloatArray();
             if (i == first) {
                 return GrayToColour.add(expandInput(g, a.getShape(), b.getShape()),
-                        chromaOfInput(b.toFloatArray(), b.getShape()), rms(g) / 3);
+                        chromaOfInput(b.toFloatArray(), b.getShape()), GrayToColour.rms(g) / 3);
             }
             if (i == last) {
                 return GrayToColour.add(expandOutput(g, a.getShape(), b.getShape()),
-                        chromaOfOutput(b.toFloatArray(), b.getShape()), 0.1f * rms(g));
+                        chromaOfOutput(b.toFloatArray(), b.getShape()), 0.1f * GrayToColour.rms(g));
             }
             if (i == last + 1 && a.getShape().dimension() == 1) {
                 return expandOutput(g, a.getShape(), b.getShape()); // the head's bias
@@ -81,7 +81,7 @@ public final class UNetGrayToColour {
         int f = (int) cs.get(0), kk = (int) (cs.get(2) * cs.get(3));
         float[] c = new float[random.length];
         for (int o = 0; o < f; o++) {
-            for (int t = 0; t < kk; t++) centre(random, c, (o * 4) * kk + t, (o * 4 + 1) * kk + t, (o * 4 + 2) * kk + t);
+            for (int t = 0; t < kk; t++) GrayToColour.centre(random, c, (o * 4) * kk + t, (o * 4 + 1) * kk + t, (o * 4 + 2) * kk + t);
         }
         return c;
     }
@@ -90,20 +90,7 @@ public final class UNetGrayToColour {
     static float[] chromaOfOutput(float[] random, Shape cs) {
         int per = (int) (cs.size() / cs.get(0));
         float[] c = new float[random.length];
-        for (int j = 0; j < per; j++) centre(random, c, j, per + j, 2 * per + j);
+        for (int j = 0; j < per; j++) GrayToColour.centre(random, c, j, per + j, 2 * per + j);
         return c;
-    }
-
-    private static void centre(float[] from, float[] to, int r, int g, int b) {
-        float mean = (from[r] + from[g] + from[b]) / 3;
-        to[r] = from[r] - mean;
-        to[g] = from[g] - mean;
-        to[b] = from[b] - mean;
-    }
-
-    private static float rms(float[] a) {
-        double s = 0;
-        for (float v : a) s += (double) v * v;
-        return a.length == 0 ? 0 : (float) Math.sqrt(s / a.length);
     }
 }
