@@ -15,6 +15,7 @@ OUT/results.json.
 
 Usage: python3 bench/inpaint_crops.py [--set DIR] [--size 256] [--per-image 2] [--color]
        [--families thin,thick,blob] [--models inpaint-gray,inpaint-color] [--out runs/inpaint-crops] [--seed 0]
+       [--restore-args "--ensemble 4"]
 Needs python3-opencv and python3-numpy (Debian), and ./retouch.
 """
 import argparse
@@ -99,6 +100,7 @@ def main():
     p.add_argument("--out", default="runs/inpaint-crops")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--retouch", default=os.environ.get("RETOUCH_CMD", "./retouch"))
+    p.add_argument("--restore-args", default="", help="extra flags for every restore call, e.g. '--ensemble 4'")
     a = p.parse_args()
     files = sorted(glob.glob(os.path.join(a.set, "*.png")) + glob.glob(os.path.join(a.set, "*.jpg")))
     if not files:
@@ -130,7 +132,7 @@ def main():
                 names.append(name)
         for model in models:
             subprocess.run([a.retouch, "restore", os.path.join(d, "damaged"), "-o", os.path.join(d, label(model)), "--task", "inpaint",
-                            "--model", model, "--mask", os.path.join(d, "masks"), "--overwrite"], check=True,
+                            "--model", model, "--mask", os.path.join(d, "masks"), "--overwrite"] + a.restore_args.split(), check=True,
                            stdout=subprocess.DEVNULL, env=dict(os.environ, RETOUCH_NO_PROGRESS="1"))
         rows = []
         for name in names:

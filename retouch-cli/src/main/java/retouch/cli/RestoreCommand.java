@@ -191,8 +191,9 @@ public final class RestoreCommand implements Callable<Integer> {
                         .withBlur(knownBlur).withJpegQuality(jpegQualityValue);
                 Image restored;
                 try {
-                    Image picture = maskFolder ? ImageFiles.read(maskFor(file), imageOptions.readOptions()).toGray() : maskPicture;
-                    if (picture != null) p = p.withMask(Masks.fromImage(picture, degraded.height(), degraded.width()));
+                    Path maskFile = maskFolder ? maskFor(file) : mask;
+                    Image picture = maskFolder ? ImageFiles.read(maskFile, imageOptions.readOptions()).toGray() : maskPicture;
+                    if (picture != null) p = p.withMask(Masks.forPhoto(picture, degraded.height(), degraded.width(), String.valueOf(maskFile)));
                     long passes = files.size() == 1 ? m.passes(degraded) : 0;
                     if (passes > 4) {
                         // One big image: show progress over its tiles instead.

@@ -88,6 +88,26 @@ class InpaintCliTest {
         assertTrue(inside > 1000, "the hole was filled: " + inside + " samples changed");
     }
 
+    /** A JPEG stored 48 px high and shown 48 px wide (EXIF orientation 6): masks go by the photo as displayed. */
+    @Test
+    void masksFollowThePhotoAsDisplayedUnderExifOrientation() throws Exception {
+        Path jpeg = Path.of("..", "retouch-core", "src", "test", "resources", "corpus", "good", "exif-6.jpg");
+        Image shown = ImageFiles.read(jpeg);
+        assertEquals(48, shown.width());
+        assertEquals(32, shown.height());
+        Path out = dir.resolve("exif-filled.png");
+        Cli.Result r = Cli.run("restore", jpeg.toString(), "--mask", mask("exif-shown.png", Masks.centerBox(32, 48, 0.4)).toString(),
+                "-o", out.toString(), "--method", "telea");
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        assertEquals(48, ImageFiles.read(out).width());
+        Path stored = dir.resolve("exif-stored-out.png");
+        r = Cli.run("restore", jpeg.toString(), "--mask", mask("exif-stored.png", Masks.centerBox(48, 32, 0.4)).toString(),
+                "-o", stored.toString(), "--method", "telea");
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
+        assertTrue(r.err().contains("exif-stored.png") && r.err().contains("EXIF orientation"), r.err());
+        assertFalse(Files.exists(stored));
+    }
+
     @Test
     void awkwardMasksGiveAResultOrAClearError() throws Exception {
         // Another size: resized to the photo.
@@ -96,6 +116,14 @@ class InpaintCliTest {
                 "-o", out.toString(), "--model", model.toString());
         assertEquals(ExitCodes.OK, r.code(), r.err());
         assertEquals(1024, ImageFiles.read(out).width());
+        // Another shape (a mask for the photo turned a quarter): refused, naming the mask and both sizes, nothing written.
+        Path wrong = dir.resolve("wrong-shape.png");
+        r = Cli.run("restore", photo.toString(), "--mask", mask("turned.png", Masks.centerBox(1024, 768, 0.3)).toString(),
+                "-o", wrong.toString(), "--model", model.toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
+        assertTrue(r.err().contains("turned.png") && r.err().contains("768x1024") && r.err().contains("1024x768")
+                && r.err().contains("EXIF"), r.err());
+        assertFalse(Files.exists(wrong));
         // No hole: the photo comes back as it was.
         Path same = dir.resolve("same.png");
         r = Cli.run("restore", photo.toString(), "--mask", mask("none.png", new Image(1, 768, 1024)).toString(), "-o", same.toString(),

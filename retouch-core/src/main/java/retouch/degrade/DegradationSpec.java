@@ -25,6 +25,7 @@ import retouch.image.Resize;
  *   mask:boxes:N[:LO-HI]                    N random boxes (optional coverage range)
  *   mask:free[:LO-HI]                       free-form strokes, coverage range (default 0.05-0.5)
  *   mask:thin[:LO-HI]                       thin strokes 3-10 px wide, coverage range (default 0.05-0.3)
+ *   mask:blobs[:LO-HI]                      irregular blobs, coverage range (default 0.05-0.5)
  *   mask:file:PATH                          mask picture, white = hole (PATH must not contain a comma)
  *   mask:dir:PATH                           per image a random mask picture from a folder (seeded)
  * </pre>
@@ -39,7 +40,7 @@ public final class DegradationSpec {
             "noise:gauss:SIGMA", "noise:gauss:LO-HI", "noise:poisson:PEAK", "noise:sp:AMOUNT",
             "blur:gauss:SIGMA", "blur:motion:LENGTH:ANGLE", "down:bicubic|area|nearest:K", "sr:K",
             "jpeg:QUALITY", "mask:box:FRACTION", "mask:box:WxH", "mask:boxes:N[:LO-HI]",
-            "mask:free[:LO-HI]", "mask:thin[:LO-HI]", "mask:file:PATH", "mask:dir:PATH");
+            "mask:free[:LO-HI]", "mask:thin[:LO-HI]", "mask:blobs[:LO-HI]", "mask:file:PATH", "mask:dir:PATH");
 
     /** Parses one step or a comma-separated chain; a single step is returned unwrapped. */
     public static Degradation parse(String spec) {
@@ -193,6 +194,16 @@ public final class DegradationSpec {
                 } else if (t.size() == 3) {
                     double[] r = range(t.get(2));
                     m = MaskDegradation.thinStrokes(r[0], r[1]);
+                } else {
+                    throw error(whole, "'" + step + "' takes [LO-HI]");
+                }
+            }
+            case "blobs" -> {
+                if (t.size() == 2) {
+                    m = MaskDegradation.blobs(0.05, 0.5);
+                } else if (t.size() == 3) {
+                    double[] r = range(t.get(2));
+                    m = MaskDegradation.blobs(r[0], r[1]);
                 } else {
                     throw error(whole, "'" + step + "' takes [LO-HI]");
                 }

@@ -68,6 +68,12 @@ public final class MaskDegradation implements Degradation {
                 "mask:thin:" + Filters.num(lo) + "-" + Filters.num(hi), 0f);
     }
 
+    /** Irregular blobs (radii 5–35 px at 256 px, scaled with the image), coverage in [lo, hi]; see {@link Masks#blobs}. */
+    public static MaskDegradation blobs(double lo, double hi) {
+        Masks.checkRange(lo, hi);
+        return new MaskDegradation((h, w, r) -> Masks.blobs(h, w, lo, hi, r), "mask:blobs:" + Filters.num(lo) + "-" + Filters.num(hi), 0f);
+    }
+
     /** A mask read once from {@code file} (white = hole), resized nearest to each image. */
     public static MaskDegradation fromFile(Path file) {
         Image picture = Masks.read(file);

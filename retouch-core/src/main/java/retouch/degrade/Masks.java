@@ -30,6 +30,8 @@ public final class Masks {
 
     /** Brush widths (px) of thin strokes: the scratches, wires and blemishes people paint out. */
     public static final double THIN_MIN_WIDTH = 3, THIN_MAX_WIDTH = 10;
+    /** Blob radii of {@link #blobs(int, int, double, double, SplittableRandom)} at 256 px (scaled with the image's shorter side). */
+    public static final double BLOB_MIN_RADIUS = 5, BLOB_MAX_RADIUS = 35;
 
     /** Fraction of hole pixels (values ≥ 0.5). */
     public static double coverage(Image mask) {
@@ -145,6 +147,87 @@ public final class Masks {
             }
         }
         return new Image(1, h, w, d);
+    }
+
+    /**
+     * Irregular blobs with coverage in [lo, hi]: star-shaped shapes whose radius varies with the
+     * angle by four random harmonics (r(θ) = R·(1 + Σ a_k cos(kθ + φ_k)), k = 2..5), R uniform in
+     * [{@code minRadius}, {@code maxRadius}] pixels, placed anywhere (overlapping, cut by the border)
+     * until the coverage drawn in [lo, hi] is reached; a blob that would pass {@code hi} is dropped.
+     * They stand for the compact holes people paint over objects, stains and blemishes, unlike the
+     * elongated brush strokes of {@link #freeForm}.
+     */
+    public static Image blobs(int h, int w, double lo, double hi, SplittableRandom rng) {
+        double scale = Math.min(h, w) / 256.0;
+        return blobs(h, w, lo, hi, Math.max(2, BLOB_MIN_RADIUS * scale), Math.max(2, BLOB_MAX_RADIUS * scale), rng);
+    }
+
+    /** Blobs as {@link #blobs(int, int, double, double, SplittableRandom)} with radii in pixels, whatever the image size. */
+    public static Image blobs(int h, int w, double lo, double hi, double minRadius, double maxRadius, SplittableRandom rng) {
+        checkRange(lo, hi);
+        if (!(minRadius >= 1 && maxRadius >= minRadius)) throw new IllegalArgumentException("blob radii must satisfy 1 <= min <= max, got " + minRadius + "-" + maxRadius);
+        int n = h * w;
+        float[] d = new float[n];
+        int[] touched = new int[n];
+        double target = lo + (hi - lo) * rng.nextDouble();
+        int holes = 0;
+        double[] amp = new double[4], phase = new double[4];
+        for (int blob = 0; blob < 2000 && holes < target * n; blob++) {
+            double radius = minRadius + rng.nextDouble() * (maxRadius - minRadius);
+            for (int k = 0; k < 4; k++) {
+                amp[k] = rng.nextDouble() * 0.4 / (k + 1);
+                phase[k] = rng.nextDouble() * 2 * Math.PI;
+            }
+            double cx = rng.nextDouble() * w, cy = rng.nextDouble() * h, reach = radius * 1.8;
+            int xa = Math.max(0, (int) (cx - reach)), xb = Math.min(w - 1, (int) (cx + reach));
+            int ya = Math.max(0, (int) (cy - reach)), yb = Math.min(h - 1, (int) (cy + reach));
+            int added = 0;
+            for (int y = ya; y <= yb; y++) {
+                for (int x = xa; x <= xb; x++) {
+                    int i = y * w + x;
+                    if (d[i] != 0f) continue;
+                    double dx = x + 0.5 - cx, dy = y + 0.5 - cy, theta = Math.atan2(dy, dx), r = 1;
+                    for (int k = 0; k < 4; k++) r += amp[k] * Math.cos((k + 2) * theta + phase[k]);
+                    if (dx * dx + dy * dy <= radius * radius * r * r) {
+                        d[i] = 1f;
+                        touched[added++] = i;
+                    }
+                }
+            }
+            if (holes + added > hi * n) {
+                for (int i = 0; i < added; i++) d[touched[i]] = 0f;
+            } else {
+                holes += added;
+            }
+        }
+        return new Image(1, h, w, d);
+    }
+
+    /**
+     * The hole mask a user gave for a photo of h×w (as displayed: after its EXIF orientation): as
+     * {@link #fromImage}, so a mask painted on a smaller or larger copy of the photo fits, but a
+     * mask of another shape is refused, since its holes would land in the wrong places. The
+     * tolerance is one mask pixel or 2 % of a side, whichever is larger (rounding of a resized copy).
+     *
+     * @param name the mask's name for the message (a file name, a form field)
+     * @throws RetouchException when the shapes differ, naming both sizes and the fix
+     */
+    public static Image forPhoto(Image picture, int h, int w, String name) {
+        int mh = picture.height(), mw = picture.width();
+        if (!sameShape(mh, mw, h, w)) {
+            boolean turned = sameShape(mh, mw, w, h);
+            throw new retouch.RetouchException("mask " + name + " is " + mw + "x" + mh + " but the photo is " + w + "x" + h
+                    + (turned ? " as displayed (the mask is turned a quarter: was it painted on the photo before its EXIF orientation"
+                            + " was applied?)" : "")
+                    + "; a mask of another shape would put the holes in the wrong places: paint it on the photo as it is displayed,"
+                    + " at its size or any size of the same shape");
+        }
+        return fromImage(picture, h, w);
+    }
+
+    private static boolean sameShape(int mh, int mw, int h, int w) {
+        double expectedHeight = (double) mw * h / w;
+        return Math.abs(mh - expectedHeight) <= Math.max(1, 0.02 * expectedHeight);
     }
 
     /**

@@ -20,7 +20,7 @@ class DegradationSpecTest {
     void roundTrips() {
         String[] specs = {"blur:gauss:1.6,noise:gauss:15,jpeg:40", "noise:gauss:0-55", "noise:poisson:30", "noise:sp:0.05",
                 "blur:motion:15:45", "down:bicubic:4", "down:area:2", "mask:box:0.5", "mask:box:64x48", "mask:boxes:3",
-                "mask:boxes:2:0.1-0.3", "mask:free:0.1-0.3", "mask:thin:0.1-0.3", "mask:free:0.1-0.3:fill=1", "noise:gauss:7.5"};
+                "mask:boxes:2:0.1-0.3", "mask:free:0.1-0.3", "mask:thin:0.1-0.3", "mask:blobs:0.1-0.3", "mask:free:0.1-0.3:fill=1", "noise:gauss:7.5"};
         for (String s : specs) {
             Degradation d = DegradationSpec.parse(s);
             assertEquals(s, d.spec());
@@ -29,6 +29,7 @@ class DegradationSpecTest {
         assertEquals("down:bicubic:4", DegradationSpec.parse("sr:4").spec());
         assertEquals("mask:free:0.05-0.5", DegradationSpec.parse("mask:free").spec());
         assertEquals("mask:thin:0.05-0.3", DegradationSpec.parse("mask:thin").spec());
+        assertEquals("mask:blobs:0.05-0.5", DegradationSpec.parse("mask:blobs").spec());
         assertEquals("noise:gauss:25", DegradationSpec.parse(" noise:gaussian:25 ").spec());
         assertInstanceOf(Chain.class, DegradationSpec.parse("blur:gauss:1,sr:2"));
         assertInstanceOf(GaussianNoise.class, DegradationSpec.parse("noise:gauss:25"));

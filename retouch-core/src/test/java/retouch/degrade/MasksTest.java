@@ -68,6 +68,47 @@ class MasksTest {
         assertThrows(IllegalArgumentException.class, () -> Masks.freeForm(64, 64, 0.1, 0.3, 0.5, 3, new SplittableRandom(1)));
     }
 
+    /** Blobs are compact (most hole pixels lie deep inside), respect the coverage range, and scale with the image. */
+    @Test
+    void blobsAreCompactAndRespectCoverage() {
+        SplittableRandom r = new SplittableRandom(6);
+        for (int side : new int[] {128, 512}) {
+            double deep = 0;
+            for (int i = 0; i < 5; i++) {
+                Image b = Masks.blobs(side, side, 0.1, 0.3, r);
+                double c = Masks.coverage(b);
+                assertTrue(c >= 0.1 && c <= 0.3, side + " px: coverage " + c);
+                deep += survivesErosion(b, side / 128); // a 3 px (128) or 9 px (512) square fits in most of a blob
+            }
+            assertTrue(deep / 5 > 0.5, side + " px: only " + deep / 5 + " of the blob pixels are interior");
+        }
+        assertEquals(Masks.blobs(96, 80, 0.2, 0.4, new SplittableRandom(3)).data().length, 96 * 80);
+        assertArrayEqualsMask(Masks.blobs(96, 80, 0.2, 0.4, new SplittableRandom(3)), Masks.blobs(96, 80, 0.2, 0.4, new SplittableRandom(3)));
+        assertThrows(IllegalArgumentException.class, () -> Masks.blobs(64, 64, 0.1, 0.3, 0.5, 3, new SplittableRandom(1)));
+        assertThrows(IllegalArgumentException.class, () -> Masks.blobs(64, 64, 0.4, 0.3, new SplittableRandom(1)));
+    }
+
+    /** A user's mask may be a resized copy of the photo's shape, never another shape. */
+    @Test
+    void forPhotoResizesSameShapeMasksAndRefusesOthers() {
+        Image small = Masks.centerBox(24, 32, 0.5);
+        Image fitted = Masks.forPhoto(small, 300, 400, "m.png");
+        assertEquals(300, fitted.height());
+        assertEquals(400, fitted.width());
+        assertEquals(1f, fitted.get(0, 150, 200));
+        assertEquals(0f, fitted.get(0, 5, 5));
+        assertEquals(301, Masks.forPhoto(Masks.centerBox(301, 400, 0.5), 301, 400, "m.png").height()); // same size
+        Masks.forPhoto(Masks.centerBox(25, 32, 0.5), 300, 400, "m.png"); // one pixel of rounding is allowed
+        retouch.RetouchException turned = assertThrows(retouch.RetouchException.class, () -> Masks.forPhoto(Masks.centerBox(32, 24, 0.5), 300, 400, "m.png"));
+        assertTrue(turned.getMessage().contains("m.png") && turned.getMessage().contains("24x32") && turned.getMessage().contains("EXIF"), turned.getMessage());
+        retouch.RetouchException other = assertThrows(retouch.RetouchException.class, () -> Masks.forPhoto(Masks.centerBox(20, 40, 0.5), 300, 400, "m.png"));
+        assertTrue(!other.getMessage().contains("EXIF") && other.getMessage().contains("400x300"), other.getMessage());
+    }
+
+    private static void assertArrayEqualsMask(Image a, Image b) {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(a.data(), b.data(), "same seed, same mask");
+    }
+
     /** The share of hole pixels that are the centre of a (2r+1)-square lying wholly in the hole. */
     private static double survivesErosion(Image m, int r) {
         int h = m.height(), w = m.width(), holes = 0, kept = 0;

@@ -341,8 +341,9 @@ public final class Retouch implements AutoCloseable {
      * Fills the holes of an image with an inpainting model (task "inpaint"); every pixel outside the
      * hole is returned unchanged.
      *
-     * @param mask gray, white (≥ 0.5) = missing; another size is resized (nearest) to the image. A
-     *     mask without holes returns the image as it is; one that is all hole is refused.
+     * @param mask gray, white (≥ 0.5) = missing; another size of the same shape is resized
+     *     (nearest) to the image, another shape (e.g. the photo turned by its EXIF orientation) is
+     *     refused. A mask without holes returns the image as it is; one that is all hole is refused.
      */
     public Image inpaint(Image image, Image mask) {
         return inpaint(image, mask, options.settings());

@@ -132,11 +132,11 @@ record RestoreEndpoint(ServerConfig config, ModelCatalog catalog, WorkQueue queu
             }
         } else {
             RestoreParams p = RestoreParams.ofSigma(sigma).withScale(Math.max(1, scale));
-            if (maskUpload != null) {
-                Image maskPicture = Uploads.read(maskUpload, config.maxPixels(), 0f);
-                p = p.withMask(Masks.fromImage(maskPicture, in.height(), in.width()));
-            }
             try {
+                if (maskUpload != null) {
+                    Image maskPicture = Uploads.read(maskUpload, config.maxPixels(), 0f);
+                    p = p.withMask(Masks.forPhoto(maskPicture, in.height(), in.width(), "'mask' (the uploaded file)"));
+                }
                 out = plan.classical().apply(in, p);
             } catch (RetouchException e) {
                 throw ApiException.badRequest("bad_input", e.getMessage());

@@ -141,6 +141,18 @@ class CorpusHttpTest {
             f = new Http.Form().file("image", "photo.jpg", "image/jpeg", photo)
                     .file("mask", "mask.png", "image/png", "not a mask".getBytes()).field("task", "inpaint");
             assertRefused(server.restore(f), "mask.png");
+            // exif-6.jpg is stored 32 wide and 48 high and shown 48 wide: a mask of the stored shape is refused,
+            // one of the shown shape fills the hole
+            byte[] turned = Files.readAllBytes(CORPUS.resolve("good/exif-6.jpg"));
+            ImageFiles.writePng(retouch.degrade.Masks.centerBox(48, 32, 0.4), allHole);
+            f = new Http.Form().file("image", "turned.jpg", "image/jpeg", turned)
+                    .file("mask", "stored.png", "image/png", Files.readAllBytes(allHole)).field("task", "inpaint");
+            assertRefused(server.restore(f), "EXIF orientation");
+            ImageFiles.writePng(retouch.degrade.Masks.centerBox(32, 48, 0.4), allHole);
+            f = new Http.Form().file("image", "turned.jpg", "image/jpeg", turned)
+                    .file("mask", "shown.png", "image/png", Files.readAllBytes(allHole)).field("task", "inpaint");
+            HttpResponse<byte[]> ok = server.restore(f);
+            assertEquals(200, ok.statusCode(), Http.text(ok));
             goodStillWorks();
         } finally {
             Files.deleteIfExists(allHole);

@@ -54,7 +54,7 @@ import retouch.nn.train.TrainingTask;
  * Deblurring damages crops with {@link TaskDegradation} ("deblur": Gaussian and motion blur, mild
  * noise) and applies L1 and the adversarial loss to the whole image.
  *
- * <p>Validation each epoch on held-out images with fixed seeded masks (free-form and thin strokes,
+ * <p>Validation each epoch on held-out images with fixed seeded masks (free-form strokes, thin strokes and blobs,
  * 10–30%): hole PSNR of the network and, computed once, of Telea; for deblurring, PSNR of the
  * input and the output.
  */
@@ -99,8 +99,11 @@ public final class InpaintTraining implements TrainingTask {
     private final TaskDegradation blur;
     private final List<Image> validationThinMasks = new ArrayList<>();
     private final List<Image> validationThinInputs = new ArrayList<>();
+    private final List<Image> validationBlobMasks = new ArrayList<>();
+    private final List<Image> validationBlobInputs = new ArrayList<>();
     private double teleaHolePsnr = Double.NaN;
     private double teleaThinHolePsnr = Double.NaN;
+    private double teleaBlobHolePsnr = Double.NaN;
     private retouch.degrade.MaskSet maskSet;
     private UNet g;
     private PatchDiscriminator d;
@@ -185,6 +188,10 @@ public final class InpaintTraining implements TrainingTask {
                 Image thin = Masks.freeForm(v.height(), v.width(), 0.1, 0.3, Masks.THIN_MIN_WIDTH, Masks.THIN_MAX_WIDTH, r);
                 validationThinMasks.add(thin);
                 validationThinInputs.add(MaskDegradation.applyMask(v, thin, 0f));
+                // Its own seed, so the free-form and thin masks stay those of runs made before blobs joined.
+                Image blob = Masks.blobs(v.height(), v.width(), 0.1, 0.3, new SplittableRandom(2000 + i));
+                validationBlobMasks.add(blob);
+                validationBlobInputs.add(MaskDegradation.applyMask(v, blob, 0f));
             } else {
                 validationInputs.add(blur.apply(v, r).input().clip());
             }
@@ -219,14 +226,15 @@ public final class InpaintTraining implements TrainingTask {
     }
 
     /** The mix of training masks, recorded in model.json (see {@link #trainingMask}). */
-    static final String MASK_MIX = "a quarter mask pictures (when given); of the rest 30% thin strokes 3-10 px, 40% free-form"
-            + " strokes drawn for 1-2.5x the crop, 15% 1-3 boxes, 15% a centre box 25-60%";
+    static final String MASK_MIX = "a quarter mask pictures (when given); of the rest 25% thin strokes 3-10 px, 30% free-form"
+            + " strokes drawn for 1-2.5x the crop, 20% irregular blobs, 12.5% 1-3 boxes, 12.5% a centre box 25-60%";
 
     /**
      * A training mask for one crop: with a folder of mask pictures a quarter from it (irregular
-     * blobs unlike brush strokes); of the rest 30 % thin strokes 3–10 px wide (scratches, wires,
-     * blemishes, which the earlier mix lacked), 40 % free-form
-     * brush strokes, 15 % 1–3 boxes, 15 % a centre box with sides 25–60 % of the crop.
+     * blobs unlike brush strokes); of the rest 25 % thin strokes 3–10 px wide (scratches, wires,
+     * blemishes), 30 % free-form brush strokes, 20 % irregular blobs ({@link Masks#blobs}: compact
+     * holes over objects and stains, radii scaled as for a 1–2.5× larger photo), 12.5 % 1–3 boxes,
+     * 12.5 % a centre box with sides 25–60 % of the crop.
      */
     Image trainingMask(int h, int w, SplittableRandom r) {
         double kind = r.nextDouble();
@@ -237,9 +245,13 @@ public final class InpaintTraining implements TrainingTask {
             }
             kind = r.nextDouble();
         }
-        if (kind < 0.3) return Masks.freeForm(h, w, cfg.minHole(), Math.min(cfg.maxHole(), 0.35), Masks.THIN_MIN_WIDTH, Masks.THIN_MAX_WIDTH, r);
-        if (kind < 0.7) return scaledFreeForm(h, w, r);
-        if (kind < 0.85) return Masks.randomBoxes(h, w, 1 + r.nextInt(3), cfg.minHole(), cfg.maxHole(), r);
+        if (kind < 0.25) return Masks.freeForm(h, w, cfg.minHole(), Math.min(cfg.maxHole(), 0.35), Masks.THIN_MIN_WIDTH, Masks.THIN_MAX_WIDTH, r);
+        if (kind < 0.55) return scaledFreeForm(h, w, r);
+        if (kind < 0.75) {
+            double k = (1 + 1.5 * r.nextDouble()) * Math.min(h, w) / 256.0;
+            return Masks.blobs(h, w, cfg.minHole(), cfg.maxHole(), Math.max(2, Masks.BLOB_MIN_RADIUS * k), Math.max(2, Masks.BLOB_MAX_RADIUS * k), r);
+        }
+        if (kind < 0.875) return Masks.randomBoxes(h, w, 1 + r.nextInt(3), cfg.minHole(), cfg.maxHole(), r);
         double side = 0.25 + 0.35 * r.nextDouble();
         return Masks.centerBox(h, w, side);
     }
@@ -366,7 +378,7 @@ public final class InpaintTraining implements TrainingTask {
     public Map<String, Float> validate(StepContext ctx) {
         if (validation.isEmpty()) return Map.of();
         Inpainter ip = inpainter(ctx);
-        double sum = 0, base = 0, thinSum = 0, thinBase = 0;
+        double sum = 0, base = 0, thinSum = 0, thinBase = 0, blobSum = 0, blobBase = 0;
         boolean needTelea = cfg.inpaint() && Double.isNaN(teleaHolePsnr);
         ClassicalMethod telea = needTelea ? ClassicalMethods.byName("telea") : null;
         for (int i = 0; i < validation.size(); i++) {
@@ -376,11 +388,15 @@ public final class InpaintTraining implements TrainingTask {
                 sum += Psnr.inMask(clean, restored, validationMasks.get(i));
                 Image thinMask = validationThinMasks.get(i);
                 thinSum += Psnr.inMask(clean, ip.inpaint(validationThinInputs.get(i), thinMask), thinMask);
+                Image blobMask = validationBlobMasks.get(i);
+                blobSum += Psnr.inMask(clean, ip.inpaint(validationBlobInputs.get(i), blobMask), blobMask);
                 if (needTelea) {
                     Image t = telea.apply(validationInputs.get(i), RestoreParams.defaults().withMask(validationMasks.get(i)));
                     base += Psnr.inMask(clean, t, validationMasks.get(i));
                     Image tt = telea.apply(validationThinInputs.get(i), RestoreParams.defaults().withMask(thinMask));
                     thinBase += Psnr.inMask(clean, tt, thinMask);
+                    Image tb = telea.apply(validationBlobInputs.get(i), RestoreParams.defaults().withMask(blobMask));
+                    blobBase += Psnr.inMask(clean, tb, blobMask);
                 }
             } else {
                 sum += Psnr.of(clean, restored);
@@ -393,11 +409,14 @@ public final class InpaintTraining implements TrainingTask {
             if (needTelea) {
                 teleaHolePsnr = base / k;
                 teleaThinHolePsnr = thinBase / k;
+                teleaBlobHolePsnr = blobBase / k;
             }
             out.put("val_hole_psnr", (float) (sum / k));
             out.put("val_hole_psnr_telea", (float) teleaHolePsnr);
             out.put("val_thin_hole_psnr", (float) (thinSum / k));
             out.put("val_thin_hole_psnr_telea", (float) teleaThinHolePsnr);
+            out.put("val_blob_hole_psnr", (float) (blobSum / k));
+            out.put("val_blob_hole_psnr_telea", (float) teleaBlobHolePsnr);
         } else {
             out.put("val_psnr", (float) (sum / k));
             out.put("val_psnr_input", (float) (base / k));

@@ -43,6 +43,8 @@ public final class Inpainter {
     private final NDManager manager;
     private final Tiler tiler;
     private Runnable onTile = () -> {};
+    /** The most flip-ensemble passes a U-Net takes (left-right, up-down and both). */
+    public static final int MAX_ENSEMBLE = 4;
     private int ensemble = 1;
     private int scales = 3;
 
@@ -60,8 +62,9 @@ public final class Inpainter {
      * Flip self-ensemble (as in EDSR, Lim et al. 2017): each tile also runs mirrored left-right
      * ({@code 2}), and upside down and both ways ({@code 4}); the hole is the mean of the results
      * mirrored back, which averages away fill details the network is unsure of; {@code 1}
-     * (default) runs once. One batch per tile, so the cost is about ×n. Measured with
-     * inpaint-gray on Set12: +0.02 dB hole PSNR for 4 passes, hence off by default.
+     * (default) runs once. One batch per tile, so the cost is about ×n. With the L2-tuned
+     * inpaint-gray, 4 passes gained +0.04 to +0.08 dB hole PSNR on held-out crops of every mask
+     * family (docs/BENCHMARKS.md), so its model.json asks for them; {@code quality=fast} runs once.
      */
     public Inpainter ensemble(int n) {
         if (n != 1 && n != 2 && n != 4) throw new RetouchException("flip ensemble must be 1, 2 or 4 passes, got " + n);
@@ -115,7 +118,7 @@ public final class Inpainter {
         if (!net.takesMask()) throw new RetouchException("model " + meta.name() + " does not inpaint (its task is " + meta.tasks() + ")");
         if (mask == null) throw new RetouchException("inpainting needs a hole mask: --mask MASK.png (white = missing)");
         Image m = mask.height() == image.height() && mask.width() == image.width() && mask.channels() == 1
-                ? binary(mask) : Masks.fromImage(mask, image.height(), image.width());
+                ? binary(mask) : Masks.forPhoto(mask, image.height(), image.width(), "(the hole mask)");
         double coverage = Masks.coverage(m);
         if (coverage == 0) return image.copy();
         if (coverage == 1) {

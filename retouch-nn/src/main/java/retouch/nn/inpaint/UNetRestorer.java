@@ -26,10 +26,15 @@ public final class UNetRestorer extends ModelFileRestorer {
         inpainter(settings); // settings the model cannot take fail at open, not at the first image
     }
 
-    /** The inpainter run as {@code s} says: ensemble from the settings, else model.json, one pass for {@code fast}. */
+    /**
+     * The inpainter run as {@code s} says: the ensemble from the settings; else one pass for
+     * {@code fast}, all four flips for {@code max}, model.json's {@code ensemble} for {@code auto}.
+     */
     private Inpainter inpainter(RestoreSettings s) {
-        int ensemble = s.ensemble() > 0 ? s.ensemble() : Math.max(1, loaded.meta().intParam("ensemble", 1));
-        if (s.quality().equals("fast") && s.ensemble() == 0) ensemble = 1;
+        int ensemble = s.ensemble() > 0 ? s.ensemble()
+                : s.quality().equals("fast") ? 1
+                : s.quality().equals("max") ? Inpainter.MAX_ENSEMBLE
+                : Math.max(1, loaded.meta().intParam("ensemble", 1));
         return inpainter.configured(s.tileOr(tile), ensemble, s.inpaintScalesOr3());
     }
 
