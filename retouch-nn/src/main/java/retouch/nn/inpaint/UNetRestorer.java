@@ -28,7 +28,7 @@ public final class UNetRestorer extends ModelFileRestorer {
 
     /**
      * The inpainter run as {@code s} says: the ensemble from the settings; else one pass for
-     * {@code fast}, all four flips for {@code max}, model.json's {@code ensemble} for {@code auto}.
+     * {@code fast}, all eight flips and turns for {@code max}, model.json's {@code ensemble} for {@code auto}.
      */
     private Inpainter inpainter(RestoreSettings s) {
         int ensemble = s.ensemble() > 0 ? s.ensemble()

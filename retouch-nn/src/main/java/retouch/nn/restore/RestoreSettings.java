@@ -17,8 +17,8 @@ import retouch.nn.store.ModelMeta;
  *     {@code retouch restore --help})
  * @param refine denoisers: {@code none}, {@code wiener} or {@code fusion}; {@code null} follows
  *     {@code quality}
- * @param ensemble self-ensemble passes (denoisers and other FFDNet-style models 1, 2, 4, 8;
- *     U-Nets 1, 2, 4); 0 follows {@code quality} and model.json
+ * @param ensemble self-ensemble passes (1, 2, 4 or 8: the image flipped and turned, results
+ *     averaged); 0 follows {@code quality} and model.json
  * @param deblur blind deblurring: {@code kernel-fit} (fit the blur, then plug-and-play) or
  *     {@code network} (the network's output as it is); {@code null}: kernel-fit
  * @param inpaintScales inpainting: 1 (full scale only), 2 (and ½) or 3 (and ¼); 0: 3

@@ -249,8 +249,31 @@ class InpaintTest {
                 }
             }
             assertTrue(checked > 20, "too few hole pixels compared: " + checked);
+            // eight: the four flips of the tile and of its transpose, transposed back
+            Image four = new Inpainter(net, meta, m, 64).ensemble(4).inpaint(x, mask);
+            Image fourT = transpose(new Inpainter(net, meta, m, 64).ensemble(4).inpaint(transpose(x), transpose(mask)));
+            Image eight = new Inpainter(net, meta, m, 64).ensemble(8).inpaint(x, mask);
+            checked = 0;
+            for (int i = 0; i < x.pixels(); i++) {
+                float a = four.data()[i], b = fourT.data()[i], e = eight.data()[i];
+                if (mask.data()[i] < 0.5f) {
+                    assertEquals(x.data()[i], e, 0f, "known pixel " + i + " changed");
+                } else if (a > 0 && a < 1 && b > 0 && b < 1) {
+                    assertEquals((a + b) / 2, e, 1e-4f, "hole pixel " + i + " (eight passes)");
+                    checked++;
+                }
+            }
+            assertTrue(checked > 20, "too few hole pixels compared: " + checked);
             assertThrows(RetouchException.class, () -> new Inpainter(net, meta, m, 64).ensemble(3));
                 });
+    }
+
+    private static Image transpose(Image a) {
+        Image t = new Image(a.channels(), a.width(), a.height());
+        for (int c = 0; c < a.channels(); c++) {
+            for (int y = 0; y < a.height(); y++) for (int x = 0; x < a.width(); x++) t.set(c, x, y, a.get(c, y, x));
+        }
+        return t;
     }
 
     /** A small untrained gray inpainting U-Net (2 levels, width 16). */
