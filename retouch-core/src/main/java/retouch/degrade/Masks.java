@@ -216,7 +216,7 @@ public final class Masks {
         int mh = picture.height(), mw = picture.width();
         if (!sameShape(mh, mw, h, w)) {
             boolean turned = sameShape(mh, mw, w, h);
-            throw new retouch.RetouchException("mask " + name + " is " + mw + "x" + mh + " but the photo is " + w + "x" + h
+            throw new RetouchException("mask " + name + " is " + mw + "x" + mh + " but the photo is " + w + "x" + h
                     + (turned ? " as displayed (the mask is turned a quarter: was it painted on the photo before its EXIF orientation"
                             + " was applied?)" : "")
                     + "; a mask of another shape would put the holes in the wrong places: paint it on the photo as it is displayed,"
