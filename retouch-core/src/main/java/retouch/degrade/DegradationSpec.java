@@ -178,36 +178,9 @@ public final class DegradationSpec {
                     throw error(whole, "'" + step + "' takes N[:LO-HI]");
                 }
             }
-            case "free" -> {
-                if (t.size() == 2) {
-                    m = MaskDegradation.freeForm(0.05, 0.5);
-                } else if (t.size() == 3) {
-                    double[] r = range(t.get(2));
-                    m = MaskDegradation.freeForm(r[0], r[1]);
-                } else {
-                    throw error(whole, "'" + step + "' takes [LO-HI]");
-                }
-            }
-            case "thin" -> {
-                if (t.size() == 2) {
-                    m = MaskDegradation.thinStrokes(0.05, 0.3);
-                } else if (t.size() == 3) {
-                    double[] r = range(t.get(2));
-                    m = MaskDegradation.thinStrokes(r[0], r[1]);
-                } else {
-                    throw error(whole, "'" + step + "' takes [LO-HI]");
-                }
-            }
-            case "blobs" -> {
-                if (t.size() == 2) {
-                    m = MaskDegradation.blobs(0.05, 0.5);
-                } else if (t.size() == 3) {
-                    double[] r = range(t.get(2));
-                    m = MaskDegradation.blobs(r[0], r[1]);
-                } else {
-                    throw error(whole, "'" + step + "' takes [LO-HI]");
-                }
-            }
+            case "free" -> m = coverageMask(t, whole, step, 0.05, 0.5, MaskDegradation::freeForm);
+            case "thin" -> m = coverageMask(t, whole, step, 0.05, 0.3, MaskDegradation::thinStrokes);
+            case "blobs" -> m = coverageMask(t, whole, step, 0.05, 0.5, MaskDegradation::blobs);
             default -> throw error(whole, "unknown mask '" + t.get(1) + "'");
         }
         return m.withFill(fill);
@@ -228,6 +201,15 @@ public final class DegradationSpec {
     }
 
     /** "25" → [25, 25]; "0-55" → [0, 55]. */
+    /** A mask generator taking an optional coverage range ({@code mask:TYPE[:LO-HI]}), [lo, hi] when none is given. */
+    private static MaskDegradation coverageMask(List<String> t, String whole, String step, double lo, double hi,
+                                                java.util.function.BiFunction<Double, Double, MaskDegradation> make) {
+        if (t.size() == 2) return make.apply(lo, hi);
+        if (t.size() != 3) throw error(whole, "'" + step + "' takes [LO-HI]");
+        double[] r = range(t.get(2));
+        return make.apply(r[0], r[1]);
+    }
+
     private static double[] range(String s) {
         int dash = s.indexOf('-', 1);
         if (dash < 0) {
