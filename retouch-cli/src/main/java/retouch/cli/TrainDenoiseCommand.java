@@ -10,6 +10,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import retouch.RetouchException;
 import retouch.data.ImageFolder;
 import retouch.nn.restore.DenoiseTraining;
+import retouch.nn.restore.EdsrNet;
+import retouch.nn.restore.SrTraining;
 import retouch.nn.restore.RestoreTraining;
 import retouch.nn.train.TrainingTask;
 import retouch.nn.train.Trainer;
@@ -63,8 +65,8 @@ public final class TrainDenoiseCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (arch.equals("unet")) arch = retouch.nn.restore.RestoreNets.UNET;
-        if (!arch.equals("ffdnet") && !arch.equals("dncnn") && !arch.equals(retouch.nn.restore.RestoreNets.UNET)) {
-            throw new RetouchException("--arch must be ffdnet, dncnn or unet, not " + arch);
+        if (!arch.equals("ffdnet") && !arch.equals("dncnn") && !arch.equals(retouch.nn.restore.RestoreNets.UNET) && !arch.equals(EdsrNet.ARCHITECTURE)) {
+            throw new RetouchException("--arch must be ffdnet, dncnn, unet or edsr, not " + arch);
         }
         boolean unet = arch.equals(retouch.nn.restore.RestoreNets.UNET);
         int patch = patches.patch;
@@ -83,7 +85,13 @@ public final class TrainDenoiseCommand implements Callable<Integer> {
         if (freezeBatchNorm && initFrom == null) {
             throw new RetouchException("--freeze-batchnorm keeps the start model's statistics; give the model with --init-from");
         }
-        if (task.equals("denoise")) {
+        if (arch.equals(EdsrNet.ARCHITECTURE)) {
+            if (blocks < 1) throw new RetouchException("--blocks must be >= 1");
+            String what = patchData + " (high-resolution side), MATLAB-style bicubic downscaling by " + retouch.nn.task.RestorationTasks.scaleOf(task)
+                    + ", small patch rounded to 8 bits";
+            trainingTask = new SrTraining(new SrTraining.Config(task, channels, width, blocks, patch, patches.batch,
+                    rate.lr, rate.lrMin, schedule.steps, patches.valEvery, what, loss), folder);
+        } else if (task.equals("denoise")) {
             String description = patchData + ", Gaussian σ " + sigma + (quantize ? ", noisy input clipped and rounded to 8 bits" : "");
             trainingTask = new DenoiseTraining(new DenoiseTraining.Config(arch, channels, unet ? blocks : depth, width, patch, patches.batch,
                     range[0], range[1], rate.lr, rate.lrMin, schedule.steps, loss, patches.valEvery, description,

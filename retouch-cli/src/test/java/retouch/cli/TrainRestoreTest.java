@@ -46,6 +46,53 @@ class TrainRestoreTest {
         assertEquals(60, ImageFiles.probe(out).height());
     }
 
+    /** The low-resolution network: trains from the CLI, reports Y-channel validation against bicubic, upscales RGB and gray photos. */
+    @Test
+    void lowResolutionSuperResolutionTrainsAndUpscales() throws Exception {
+        Path run = tmp.resolve("sr2-edsr");
+        Cli.Result r = Cli.run(edsrArgs("sr2", "32", run));
+        assertEquals(0, r.code(), r.err());
+        TrainRuns.Log log = TrainRuns.Log.of(run);
+        assertTrue(log.last("loss") < log.first("loss"), "loss should fall: " + log.first("loss") + " -> " + log.last("loss"));
+        double bicubic = log.last("val_psnr_input");
+        assertTrue(bicubic > 18 && bicubic < 45, "bicubic validation PSNR " + bicubic);
+        assertTrue(Files.readString(run.resolve("checkpoint/model.json")).contains("\"edsr\""));
+        for (String sample : new String[] {"chelsea.png", "camera.png"}) {
+            Path lr = tmp.resolve("lr-" + sample);
+            Image small = ImageFiles.read(Cli.sample(sample)).crop(0, 0, 30, 41);
+            ImageFiles.writePng(small, lr);
+            Path out = tmp.resolve("sr-" + sample);
+            Cli.Result rr = Cli.run("restore", lr.toString(), "-o", out.toString(), "--model", run.resolve("checkpoint").toString());
+            assertEquals(0, rr.code(), rr.err());
+            Image up = ImageFiles.read(out);
+            assertEquals(82, up.width());
+            assertEquals(60, up.height());
+            assertEquals(small.channels(), up.channels(), "the photo keeps its mode");
+        }
+        // a x4 network starts from the x2 one's low-resolution body; its tail starts afresh
+        Path x4 = tmp.resolve("sr4-edsr");
+        Cli.Result r4 = Cli.run(concat(edsrArgs("sr4", "32", x4), "--init-from", run.resolve("checkpoint").toString()));
+        assertEquals(0, r4.code(), r4.err());
+        assertTrue(Files.readString(x4.resolve("checkpoint/model.json")).contains("x2 body; the x4 tail starts afresh"));
+        String[] wider = edsrArgs("sr4", "32", tmp.resolve("sr4-wider"));
+        wider[java.util.Arrays.asList(wider).indexOf("--width") + 1] = "32";
+        Cli.Result mismatch = Cli.run(concat(wider, "--init-from", run.resolve("checkpoint").toString()));
+        assertEquals(ExitCodes.BAD_INPUT, mismatch.code(), mismatch.err());
+        assertTrue(mismatch.err().contains("only with the same channels, width and blocks"), mismatch.err());
+        Cli.Result badPatch = Cli.run(edsrArgs("sr4", "34", tmp.resolve("sr2-bad")));
+        assertEquals(ExitCodes.BAD_INPUT, badPatch.code(), badPatch.err());
+        assertTrue(badPatch.err().contains("--patch must be a multiple of 4"), badPatch.err());
+        Cli.Result wrongTask = Cli.run(edsrArgs("deblur", "32", tmp.resolve("sr2-bad2")));
+        assertEquals(ExitCodes.BAD_INPUT, wrongTask.code(), wrongTask.err());
+        assertTrue(wrongTask.err().contains("--arch edsr trains super-resolution"), wrongTask.err());
+    }
+
+    private static String[] edsrArgs(String task, String patch, Path run) throws Exception {
+        return new String[] {"train", "restore", "--task", task, "--arch", "edsr", "--channels", "3", "--data", crops(tmp).toString(),
+                "--width", "16", "--blocks", "2", "--patch", patch, "--batch", "4", "--steps", "40", "--lr", "2e-3", "--loss", "l1",
+                "--validate-every", "40", "--val-every", "3", "--checkpoint-every", "40", "--quiet", "--out", run.toString()};
+    }
+
     @Test
     void denoiserTrainsResumesAndValidates() throws Exception {
         Path run = tmp.resolve("denoise");

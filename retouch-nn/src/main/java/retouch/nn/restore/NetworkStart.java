@@ -2,6 +2,7 @@ package retouch.nn.restore;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+import retouch.RetouchException;
 import retouch.nn.store.GrayToColour;
 import retouch.nn.store.LoadedModel;
 import retouch.nn.store.ModelFile;
@@ -37,6 +38,10 @@ final class NetworkStart {
             fromGray(ctx, start, GrayToColour::weights, " (expanded to RGB)");
             return start.name() + " (gray, expanded to RGB)";
         }
+        if (EdsrNet.ARCHITECTURE.equals(to.architecture()) && EdsrNet.ARCHITECTURE.equals(start.meta().architecture())
+                && start.meta().intParam("scale", 2) != to.intParam("scale", 2)) {
+            return anotherScale(ctx, start, to);
+        }
         start.requireShapeOf(to, " (a gray FFDNet-style model may also start an RGB one of the same depth and the same or three times the width)");
         if (ModelFile.hasFusionHead(start.meta()) && !ModelFile.hasFusionHead(to)) {
             // a model refined by a fusion head (retouch train fusion): its network starts this run, the head stays out
@@ -46,6 +51,32 @@ final class NetworkStart {
             return start.name() + " (network, without its fusion head)";
         }
         return start.loadInto(ctx);
+    }
+
+    /**
+     * A super-resolution network of another factor: everything but the pixel-shuffle tail is
+     * copied (the low-resolution features serve every factor; EDSR starts ×4 from ×2 this way),
+     * the tail starts afresh.
+     */
+    private static String anotherScale(TrainContext ctx, StartModel start, ModelMeta to) {
+        ModelMeta from = start.meta();
+        for (String key : new String[] {"width", "blocks"}) {
+            if (from.intParam(key, -1) != to.intParam(key, -1) || from.inputChannels() != to.inputChannels()) {
+                throw new RetouchException("--init-from " + start.name() + ": that model has " + from.inputChannels() + " channel(s), width "
+                        + from.intParam("width", -1) + " and " + from.intParam("blocks", -1) + " blocks, this run builds " + to.inputChannels()
+                        + " channel(s), width " + to.intParam("width", -1) + " and " + to.intParam("blocks", -1) + " blocks; a model of another "
+                        + "scale starts this one only with the same channels, width and blocks");
+            }
+        }
+        try (LoadedModel src = ModelFile.load(start.location(), null)) {
+            java.util.Map<String, ai.djl.nn.Parameter> source = new java.util.HashMap<>();
+            for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : src.block().getParameters()) source.put(p.getKey(), p.getValue());
+            for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : ctx.model().getParameters()) {
+                if (p.getKey().contains("tail")) continue;
+                p.getValue().getArray().set(source.get(p.getKey()).getArray().toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray());
+            }
+        }
+        return start.name() + " (x" + from.intParam("scale", 2) + " body; the x" + to.intParam("scale", 2) + " tail starts afresh)";
     }
 
     private static void fromGray(TrainContext ctx, StartModel start, ColourWeights colour, String what) {

@@ -15,8 +15,9 @@ public final class RestoreNets {
     public static final String DNCNN = "dncnn";
     public static final String FFDNET = "ffdnet";
     public static final String UNET = UNetDenoiser.ARCHITECTURE;
+    public static final String EDSR = EdsrNet.ARCHITECTURE;
     /** Architectures that {@code retouch restore --model} accepts. */
-    public static final List<String> ARCHITECTURES = List.of(DNCNN, FFDNET, UNET);
+    public static final List<String> ARCHITECTURES = List.of(DNCNN, FFDNET, UNET, EDSR);
 
     private RestoreNets() {}
 
@@ -47,6 +48,19 @@ public final class RestoreNets {
         public Shape[] inputShapes(ModelMeta meta) {
             int m = UNetDenoiser.sizeMultiple(meta.intParam("levels", 3));
             return new Shape[] {new Shape(1, meta.inputChannels(), 2L * m, 2L * m), new Shape(1, 1, 1, 1)};
+        }
+    };
+
+    /** {@link EdsrNet}: model.json {@code scale}, {@code width}, {@code blocks}. */
+    public static final ModelFactory EDSR_FACTORY = new ModelFactory() {
+        @Override
+        public Block build(ModelMeta meta) {
+            return new EdsrNet(meta.inputChannels(), meta.intParam("scale", 2), meta.intParam("width", 64), meta.intParam("blocks", 8));
+        }
+
+        @Override
+        public Shape[] inputShapes(ModelMeta meta) {
+            return new Shape[] {new Shape(1, meta.inputChannels(), 16, 16)};
         }
     };
 

@@ -8,7 +8,9 @@ import java.util.Map;
 import retouch.RetouchException;
 import retouch.nn.inpaint.UNetRestorer;
 import retouch.nn.restore.BlindDeblurRestorer;
+import retouch.nn.restore.EdsrNet;
 import retouch.nn.restore.NetworkRestorer;
+import retouch.nn.restore.SuperResolutionRestorer;
 
 /**
  * The registry of restoration tasks: every front door lists and validates tasks from here, so
@@ -28,7 +30,7 @@ public final class RestorationTasks {
         for (int s = 2; s <= 4; s++) {
             register(new RestorationTask("sr" + s, "x" + s + " super-resolution", s == 2 ? List.of("sr", "super-resolve") : List.of(), s,
                     List.of("bicubic", "nearest"), s == 3 ? null : "sr" + s + "-gray", null, "down:bicubic:" + s,
-                    "MATLAB-style bicubic downscaling by " + s + ", then bicubic upscaling back", true, NetworkRestorer::new));
+                    "MATLAB-style bicubic downscaling by " + s + ", then bicubic upscaling back", true, RestorationTasks::superResolution));
         }
         register(new RestorationTask("inpaint", "inpainting", List.of("inpainting", "gan-inpaint"), 1, List.of("telea", "ns"),
                 "inpaint-gray", null, "mask:free:0.1-0.3", "free-form strokes, boxes and irregular masks over the image", false, UNetRestorer::new));
@@ -37,6 +39,11 @@ public final class RestorationTasks {
     }
 
     private RestorationTasks() {}
+
+    /** Super-resolution models run at low resolution ({@link EdsrNet}) or on the bicubic upscale (FFDNet-style). */
+    private static retouch.nn.restore.Restorer superResolution(retouch.nn.store.LoadedModel lm, String name, retouch.nn.restore.RestoreSettings s) {
+        return EdsrNet.ARCHITECTURE.equals(lm.meta().architecture()) ? new SuperResolutionRestorer(lm, name, s) : new NetworkRestorer(lm, name, s);
+    }
 
     /** Adds a task (its id must be new). */
     public static synchronized void register(RestorationTask task) {

@@ -48,6 +48,7 @@ public record StartModel(String name, Path location, ModelMeta meta) {
     /** Architecture, channels and the hyper-parameters that decide parameter shapes, e.g. "ffdnet 1->1 depth 15 width 64". */
     private static String shape(ModelMeta m) {
         Map<String, Object> h = m.hyperParameters() == null ? Map.of() : m.hyperParameters();
-        return m.architecture() + " " + m.inputChannels() + "->" + m.outputChannels() + " depth " + h.get("depth") + " width " + h.get("width");
+        return m.architecture() + " " + m.inputChannels() + "->" + m.outputChannels() + " depth " + h.get("depth") + " width " + h.get("width")
+                + (h.containsKey("blocks") ? " blocks " + h.get("blocks") : "") + ("edsr".equals(m.architecture()) && h.containsKey("scale") ? " scale " + h.get("scale") : "");
     }
 }
