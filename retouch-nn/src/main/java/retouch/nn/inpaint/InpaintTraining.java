@@ -94,16 +94,13 @@ public final class InpaintTraining implements TrainingTask {
     private final Config cfg;
     private final List<Image> pool;
     private final List<Image> validation;
-    private final List<Image> validationMasks = new ArrayList<>();
-    private final List<Image> validationInputs = new ArrayList<>();
+    /** Validation masks of inpainting runs by family: free-form strokes (also the sample strips'), thin strokes, blobs. */
+    private final MaskFamily freeForm = new MaskFamily("val_hole_psnr"), thin = new MaskFamily("val_thin_hole_psnr"),
+            blobs = new MaskFamily("val_blob_hole_psnr");
+    private final List<MaskFamily> families = List.of(freeForm, thin, blobs);
+    /** The blurred validation inputs of deblurring runs. */
+    private final List<Image> blurredInputs = new ArrayList<>();
     private final TaskDegradation blur;
-    private final List<Image> validationThinMasks = new ArrayList<>();
-    private final List<Image> validationThinInputs = new ArrayList<>();
-    private final List<Image> validationBlobMasks = new ArrayList<>();
-    private final List<Image> validationBlobInputs = new ArrayList<>();
-    private double teleaHolePsnr = Double.NaN;
-    private double teleaThinHolePsnr = Double.NaN;
-    private double teleaBlobHolePsnr = Double.NaN;
     private retouch.degrade.MaskSet maskSet;
     private UNet g;
     private PatchDiscriminator d;
@@ -182,18 +179,12 @@ public final class InpaintTraining implements TrainingTask {
             Image v = validation.get(i);
             SplittableRandom r = new SplittableRandom(1000 + i);
             if (cfg.inpaint()) {
-                Image mask = Masks.freeForm(v.height(), v.width(), 0.1, 0.3, r);
-                validationMasks.add(mask);
-                validationInputs.add(MaskDegradation.applyMask(v, mask, 0f));
-                Image thin = Masks.freeForm(v.height(), v.width(), 0.1, 0.3, Masks.THIN_MIN_WIDTH, Masks.THIN_MAX_WIDTH, r);
-                validationThinMasks.add(thin);
-                validationThinInputs.add(MaskDegradation.applyMask(v, thin, 0f));
+                freeForm.add(v, Masks.freeForm(v.height(), v.width(), 0.1, 0.3, r));
+                thin.add(v, Masks.freeForm(v.height(), v.width(), 0.1, 0.3, Masks.THIN_MIN_WIDTH, Masks.THIN_MAX_WIDTH, r));
                 // Its own seed, so the free-form and thin masks stay those of runs made before blobs joined.
-                Image blob = Masks.blobs(v.height(), v.width(), 0.1, 0.3, new SplittableRandom(2000 + i));
-                validationBlobMasks.add(blob);
-                validationBlobInputs.add(MaskDegradation.applyMask(v, blob, 0f));
+                blobs.add(v, Masks.blobs(v.height(), v.width(), 0.1, 0.3, new SplittableRandom(2000 + i)));
             } else {
-                validationInputs.add(blur.apply(v, r).input().clip());
+                blurredInputs.add(blur.apply(v, r).input().clip());
             }
         }
     }
@@ -371,57 +362,56 @@ public final class InpaintTraining implements TrainingTask {
     }
 
     private Image restore(Inpainter ip, int i) {
-        return cfg.inpaint() ? ip.inpaint(validationInputs.get(i), validationMasks.get(i)) : ip.restore(validationInputs.get(i));
+        return cfg.inpaint() ? ip.inpaint(freeForm.inputs.get(i), freeForm.masks.get(i)) : ip.restore(blurredInputs.get(i));
     }
 
     @Override
     public Map<String, Float> validate(StepContext ctx) {
         if (validation.isEmpty()) return Map.of();
         Inpainter ip = inpainter(ctx);
-        double sum = 0, base = 0, thinSum = 0, thinBase = 0, blobSum = 0, blobBase = 0;
-        boolean needTelea = cfg.inpaint() && Double.isNaN(teleaHolePsnr);
-        ClassicalMethod telea = needTelea ? ClassicalMethods.byName("telea") : null;
-        for (int i = 0; i < validation.size(); i++) {
-            Image clean = validation.get(i);
-            Image restored = restore(ip, i);
-            if (cfg.inpaint()) {
-                sum += Psnr.inMask(clean, restored, validationMasks.get(i));
-                Image thinMask = validationThinMasks.get(i);
-                thinSum += Psnr.inMask(clean, ip.inpaint(validationThinInputs.get(i), thinMask), thinMask);
-                Image blobMask = validationBlobMasks.get(i);
-                blobSum += Psnr.inMask(clean, ip.inpaint(validationBlobInputs.get(i), blobMask), blobMask);
-                if (needTelea) {
-                    Image t = telea.apply(validationInputs.get(i), RestoreParams.defaults().withMask(validationMasks.get(i)));
-                    base += Psnr.inMask(clean, t, validationMasks.get(i));
-                    Image tt = telea.apply(validationThinInputs.get(i), RestoreParams.defaults().withMask(thinMask));
-                    thinBase += Psnr.inMask(clean, tt, thinMask);
-                    Image tb = telea.apply(validationBlobInputs.get(i), RestoreParams.defaults().withMask(blobMask));
-                    blobBase += Psnr.inMask(clean, tb, blobMask);
-                }
-            } else {
-                sum += Psnr.of(clean, restored);
-                base += Psnr.of(clean, validationInputs.get(i));
-            }
-        }
         int k = validation.size();
         Map<String, Float> out = new LinkedHashMap<>();
-        if (cfg.inpaint()) {
-            if (needTelea) {
-                teleaHolePsnr = base / k;
-                teleaThinHolePsnr = thinBase / k;
-                teleaBlobHolePsnr = blobBase / k;
+        if (!cfg.inpaint()) {
+            double sum = 0, base = 0;
+            for (int i = 0; i < k; i++) {
+                sum += Psnr.of(validation.get(i), restore(ip, i));
+                base += Psnr.of(validation.get(i), blurredInputs.get(i));
             }
-            out.put("val_hole_psnr", (float) (sum / k));
-            out.put("val_hole_psnr_telea", (float) teleaHolePsnr);
-            out.put("val_thin_hole_psnr", (float) (thinSum / k));
-            out.put("val_thin_hole_psnr_telea", (float) teleaThinHolePsnr);
-            out.put("val_blob_hole_psnr", (float) (blobSum / k));
-            out.put("val_blob_hole_psnr_telea", (float) teleaBlobHolePsnr);
-        } else {
             out.put("val_psnr", (float) (sum / k));
             out.put("val_psnr_input", (float) (base / k));
+            return out;
+        }
+        // Telea's figures do not change during a run: measured at the first validation only
+        ClassicalMethod telea = Double.isNaN(freeForm.telea) ? ClassicalMethods.byName("telea") : null;
+        for (MaskFamily f : families) {
+            double sum = 0, base = 0;
+            for (int i = 0; i < k; i++) {
+                Image clean = validation.get(i), mask = f.masks.get(i);
+                sum += Psnr.inMask(clean, ip.inpaint(f.inputs.get(i), mask), mask);
+                if (telea != null) base += Psnr.inMask(clean, telea.apply(f.inputs.get(i), RestoreParams.defaults().withMask(mask)), mask);
+            }
+            if (telea != null) f.telea = base / k;
+            out.put(f.metric, (float) (sum / k));
+            out.put(f.metric + "_telea", (float) f.telea);
         }
         return out;
+    }
+
+    /** One family of validation masks: a seeded mask and the masked input per held-out image, and Telea's hole PSNR on them. */
+    private static final class MaskFamily {
+        final String metric;
+        final List<Image> masks = new ArrayList<>();
+        final List<Image> inputs = new ArrayList<>();
+        double telea = Double.NaN;
+
+        MaskFamily(String metric) {
+            this.metric = metric;
+        }
+
+        void add(Image clean, Image mask) {
+            masks.add(mask);
+            inputs.add(MaskDegradation.applyMask(clean, mask, 0f));
+        }
     }
 
     @Override
@@ -433,11 +423,12 @@ public final class InpaintTraining implements TrainingTask {
         for (int i = 0; i < Math.min(3, validation.size()); i++) {
             Image clean = validation.get(i);
             Image restored = restore(ip, i);
-            panels.add(validationInputs.get(i));
-            captions.add(cfg.inpaint() ? "input" : String.format("input %.2f dB", Psnr.of(clean, validationInputs.get(i))));
+            Image input = cfg.inpaint() ? freeForm.inputs.get(i) : blurredInputs.get(i);
+            panels.add(input);
+            captions.add(cfg.inpaint() ? "input" : String.format("input %.2f dB", Psnr.of(clean, input)));
             panels.add(restored);
             captions.add(cfg.inpaint()
-                    ? String.format("step %d hole %.2f dB", ctx.step(), Psnr.inMask(clean, restored, validationMasks.get(i)))
+                    ? String.format("step %d hole %.2f dB", ctx.step(), Psnr.inMask(clean, restored, freeForm.masks.get(i)))
                     : String.format("step %d %.2f dB", ctx.step(), Psnr.of(clean, restored)));
             panels.add(clean);
             captions.add("clean");
