@@ -1,26 +1,26 @@
 #!/usr/bin/env bash
 # x2 super-resolution of a 12-megapixel output, side by side in one run: the model on the bicubic
-# upscale (sr2-gray, R, G and B apart) against the low-resolution network (sr2-color), each under
+# upscale (the retired sr2-gray, R, G and B apart) against the low-resolution network (sr2-color), each under
 # a 2 GiB heap. Prints wall time, max RSS, output megapixels per second and the time ratio.
 # Usage: bash bench/sr-bench.sh [OTHER_MODEL [REFERENCE_MODEL]]   (needs python3-opencv)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-NEW=${1:-sr2-color}; REF=${2:-sr2-gray}
+NEW=${1:-sr2-color}; REF=${2:-checkpoints/retired/sr2-gray}
 DATA=${RETOUCH_DATA:-../shared/data}
 OUT=${OUT:-runs/sr-bench}; mkdir -p "$OUT"
 ./retouch --version >/dev/null   # build once, outside the timing
 # a 2000x1500 RGB photo (kodim01 resized up with Lanczos), so the x2 output is 4000x3000
-python3 - "$DATA/kodak24/kodim01.png" "$OUT/lr.png" <<'PY'
+/usr/bin/python3 - "$DATA/kodak24/kodim01.png" "$OUT/lr.png" <<'PY'
 import sys, cv2
 im = cv2.imread(sys.argv[1], cv2.IMREAD_COLOR)
 cv2.imwrite(sys.argv[2], cv2.resize(im, (2000, 1500), interpolation=cv2.INTER_LANCZOS4))
 PY
 JAR=$(ls retouch-cli/target/retouch-cli.jar)
 run() {  # model -> "seconds rss_kb"
-  local log="$OUT/$1.log"
+  local log="$OUT/$(basename "$1").log"
   RETOUCH_NO_PROGRESS=1 /usr/bin/time -v java -Xmx2g -Djava.awt.headless=true -Dai.djl.offline=true -Dretouch.home="$PWD" -jar "$JAR" \
-    restore "$OUT/lr.png" -o "$OUT/out-$1.png" --model "$1" --overwrite > "$log" 2>&1
-  python3 - "$log" <<'PY'
+    restore "$OUT/lr.png" -o "$OUT/out-$(basename "$1").png" --model "$1" --overwrite > "$log" 2>&1
+  /usr/bin/python3 - "$log" <<'PY'
 import re, sys
 t = open(sys.argv[1]).read()
 w = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", t)
@@ -29,11 +29,12 @@ print(s, re.search(r"Maximum resident set size \(kbytes\): (\d+)", t).group(1))
 PY
 }
 read rt rr < <(run "$REF"); read nt nr < <(run "$NEW")
-python3 - "$REF" "$rt" "$rr" "$NEW" "$nt" "$nr" "$OUT" <<'PY'
+/usr/bin/python3 - "$REF" "$rt" "$rr" "$NEW" "$nt" "$nr" "$OUT" <<'PY'
 import sys
 ref, rt, rr, new, nt, nr, out = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), sys.argv[4], float(sys.argv[5]), int(sys.argv[6]), sys.argv[7]
 import cv2
-h, w = cv2.imread(f"{out}/out-{new}.png", cv2.IMREAD_UNCHANGED).shape[:2]
+import os
+h, w = cv2.imread(f"{out}/out-{os.path.basename(new)}.png", cv2.IMREAD_UNCHANGED).shape[:2]
 mp = w * h / 1e6
 print(f"x2 output {w}x{h} ({mp:.1f} MP), -Xmx2g")
 for name, t, r in ((ref, rt, rr), (new, nt, nr)):

@@ -127,7 +127,7 @@ class CommandsTest {
         assertTrue(withMethod.code() != 0 && withMethod.err().contains("drop --method"), withMethod.err());
         Cli.Result zero = Cli.run("restore", blurred.toString(), "-o", sharp.toString(), "--blur-sigma", "0");
         assertTrue(zero.code() != 0 && zero.err().contains("--blur-sigma must be"), zero.err());
-        Cli.Result notDenoiser = Cli.run("restore", blurred.toString(), "-o", sharp.toString(), "--blur-sigma", "2", "--model", "sr2-gray");
+        Cli.Result notDenoiser = Cli.run("restore", blurred.toString(), "-o", sharp.toString(), "--blur-sigma", "2", "--model", "sr2-color");
         assertTrue(notDenoiser.code() != 0 && notDenoiser.err().contains("denoising model"), notDenoiser.err());
     }
 

@@ -80,10 +80,10 @@ class TrainFusionTest {
 
     @Test
     void headIsForGrayDenoisersOnly() throws Exception {
-        Cli.Result r = Cli.run("train", "fusion", "--from", "sr2-gray", "--data", crops(tmp).toString(), "--steps", "2", "--quiet",
+        Cli.Result r = Cli.run("train", "fusion", "--from", "deblur-gray", "--data", crops(tmp).toString(), "--steps", "2", "--quiet",
                 "--out", tmp.resolve("wrong").toString());
         assertNotEquals(0, r.code());
-        assertTrue(r.err().contains("sr2-gray") && r.err().contains("gray denoiser"), r.err());
+        assertTrue(r.err().contains("deblur-gray") && r.err().contains("gray denoiser"), r.err());
         // samples kept from other settings are refused, naming the file to delete
         Path run = tmp.resolve("settings");
         String[] args = {"train", "fusion", "--data", crops(tmp).toString(), "--depth", "2", "--width", "4", "--patch", "32", "--batch", "2",

@@ -134,7 +134,7 @@ class RetouchTest {
             Image out = r.deblur(blurred, new retouch.degrade.GaussianBlur(1.6), 2);
             assertTrue(Psnr.of(sharp, out) > Psnr.of(sharp, blurred) + 2, Psnr.of(sharp, blurred) + " -> " + Psnr.of(sharp, out));
         }
-        try (Retouch r = Retouch.load("sr2-gray")) {
+        try (Retouch r = Retouch.load("sr2-color")) {
             RetouchException e = assertThrows(RetouchException.class, () -> r.deblur(blurred, new retouch.degrade.GaussianBlur(1.6), 2));
             assertTrue(e.getMessage().contains("denoising model"), e.getMessage());
         }

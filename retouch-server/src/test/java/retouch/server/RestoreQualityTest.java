@@ -85,7 +85,7 @@ class RestoreQualityTest {
         HttpResponse<byte[]> badSpec = restore("b.png", blurred, "task", "deblur", "blur", "gauss:x");
         assertEquals(400, badSpec.statusCode());
         assertTrue(Http.text(badSpec).contains("gauss:S or motion:LENGTH:ANGLE"), Http.text(badSpec));
-        HttpResponse<byte[]> notDenoiser = restore("b.png", blurred, "task", "deblur", "blur", "motion:9:30", "model", "sr2-gray");
+        HttpResponse<byte[]> notDenoiser = restore("b.png", blurred, "task", "deblur", "blur", "motion:9:30", "model", "sr2-color");
         assertEquals(400, notDenoiser.statusCode());
         assertEquals("wrong_task", Http.json(notDenoiser).path("error").asText(), Http.text(notDenoiser));
     }

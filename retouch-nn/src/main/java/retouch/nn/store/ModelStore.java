@@ -92,10 +92,15 @@ public final class ModelStore {
         return java.util.Collections.unmodifiableMap(m);
     }
 
+    /** Shipped models that were replaced, and what replaced them (docs/MODELS.md says why). */
+    static final java.util.Map<String, String> RETIRED = java.util.Map.of(
+            "sr2-gray", "sr2-color (x2, for gray and colour photos; what --task sr2 runs)",
+            "sr4-gray", "sr4-color (x4, for gray and colour photos; what --task sr4 runs)");
+
     /**
      * The folder or zip for {@code nameOrPath}.
      *
-     * @throws RetouchException if nothing matches, listing where it looked
+     * @throws RetouchException if nothing matches, listing where it looked; for a retired model, what replaced it
      */
     public static Path resolve(String nameOrPath) {
         if (nameOrPath == null || nameOrPath.isBlank()) {
@@ -119,6 +124,11 @@ public final class ModelStore {
             if (Files.isRegularFile(zip)) {
                 return zip;
             }
+        }
+        String successor = RETIRED.get(nameOrPath);
+        if (successor != null) {
+            throw new RetouchException("model '" + nameOrPath + "' was retired: use " + successor + "; its weights stay in the source repository under "
+                    + "checkpoints/retired/" + nameOrPath + " for --model PATH");
         }
         throw new RetouchException("no model named '" + nameOrPath + "' in " + searchPath()
                 + "; see 'retouch models', give a path, or add a folder with -Dretouch.models / RETOUCH_MODELS");

@@ -28,11 +28,11 @@ class RestorersTest {
         try (Restorer denoise = Restorers.open("denoise-gray", 64);
              Restorer deblur = Restorers.open("deblur-gray", 64);
              Restorer inpaint = Restorers.open("inpaint-gray", 64);
-             Restorer sr = Restorers.open("sr2-gray", 64)) {
+             Restorer sr = Restorers.open("sr2-color", 64)) {
             assertInstanceOf(NetworkRestorer.class, denoise);
             assertInstanceOf(BlindDeblurRestorer.class, deblur);
             assertInstanceOf(UNetRestorer.class, inpaint);
-            assertInstanceOf(NetworkRestorer.class, sr);
+            assertInstanceOf(SuperResolutionRestorer.class, sr);
             assertEquals("denoise", denoise.task());
             assertEquals("deblur", deblur.task());
             assertEquals("inpaint", inpaint.task());

@@ -30,10 +30,20 @@ class TaskRoutingTest {
     }
 
     @Test
-    void tasksWithoutAColourModelUseTheGrayOneForColourPhotos() {
-        try (Restorer r = Restorers.forTask("sr2", 64)) {
-            assertEquals("sr2-gray", r.nameFor(new Image(3, 40, 40)));
+    void superResolutionRunsOneModelForGrayAndColourPhotos() {
+        assertEquals(null, ModelStore.COLOUR_DEFAULT_FOR_TASK.get("sr2"));
+        for (String task : new String[] {"sr2", "sr4"}) {
+            try (Restorer r = Restorers.forTask(task, 64)) {
+                assertEquals(task + "-color", r.nameFor(new Image(3, 40, 40)));
+                assertEquals(task + "-color", r.nameFor(new Image(1, 40, 40)));
+            }
         }
+    }
+
+    @Test
+    void retiredModelNamesSayWhatReplacedThem() {
+        RetouchException e = assertThrows(RetouchException.class, () -> Restorers.open("sr2-gray", 64));
+        assertTrue(e.getMessage().contains("retired") && e.getMessage().contains("sr2-color"), e.getMessage());
     }
 
     @Test
