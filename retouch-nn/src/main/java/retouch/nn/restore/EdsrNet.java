@@ -11,6 +11,8 @@ import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.List;
 import retouch.nn.blocks.Layers;
 
 /**
@@ -77,6 +79,60 @@ public final class EdsrNet extends AbstractBlock {
         int wanted = channels * scale * scale;
         if (wanted != tailFilters) t = t.get(new NDIndex(":, 0:" + wanted));
         return new NDList(Layers.pixelShuffle(t, scale));
+    }
+
+    /**
+     * The network's output for {@code x} without the training machinery: the same function as
+     * {@link #forward} (checked in {@code EdsrNetTest}), with every intermediate freed as soon as the
+     * next layer has read it and the residual sums made in place, so a tile's activations do not pile
+     * up in its memory scope. Results live in x's manager.
+     */
+    public NDArray infer(NDArray x) {
+        NDArray head = conv(head(), x);
+        NDArray h = head;
+        List<Block> layers = new ArrayList<>(body.getChildren().values());
+        for (int i = 0; i < layers.size() - 1; i++) {
+            List<Block> convs = residualConvs(layers.get(i));
+            NDArray a = conv(convs.get(0), h);
+            NDArray r = ai.djl.nn.Activation.relu(a);
+            a.close();
+            NDArray b = conv(convs.get(1), r);
+            r.close();
+            b.addi(h);
+            if (h != head) h.close();
+            h = b;
+        }
+        NDArray end = conv(layers.get(layers.size() - 1), h);
+        if (h != head) h.close();
+        end.addi(head);
+        head.close();
+        NDArray t = conv(tail, end);
+        end.close();
+        int wanted = channels * scale * scale;
+        if (wanted != tailFilters) t = t.get(new NDIndex(":, 0:" + wanted));
+        return Layers.pixelShuffle(t, scale);
+    }
+
+    private Block head() {
+        return head;
+    }
+
+    /** The two convolutions of a residual block (conv, ReLU, conv). */
+    private static List<Block> residualConvs(Block residual) {
+        Block seq = residual.getChildren().values().get(0);
+        List<Block> convs = new ArrayList<>();
+        for (Block b : seq.getChildren().values()) if (b instanceof ai.djl.nn.convolutional.Conv2d) convs.add(b);
+        return convs;
+    }
+
+    /** A stride-1 "same" convolution with {@code block}'s weights. */
+    private static NDArray conv(Block block, NDArray x) {
+        ai.djl.nn.convolutional.Conv2d c = (ai.djl.nn.convolutional.Conv2d) block;
+        NDArray w = c.getDirectParameters().get("weight").getArray();
+        NDArray b = c.isIncludeBias() ? c.getDirectParameters().get("bias").getArray() : null;
+        int pad = (int) (w.getShape().get(2) / 2);
+        // a layout libtorch computes right for these channel counts (Layers#nchwConvSafe)
+        return ai.djl.nn.convolutional.Conv2d.conv2d(Layers.convSafeLayout(x, w.getShape().get(0)), w, b, new Shape(1, 1), new Shape(pad, pad), new Shape(1, 1), 1).singletonOrThrow();
     }
 
     private static NDArray run(Block b, ParameterStore ps, NDArray x, boolean training, PairList<String, Object> params) {

@@ -1,5 +1,6 @@
 package retouch.nn.restore;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
@@ -91,8 +92,9 @@ public final class SuperResolver {
     private Image forward(Image tile) {
         Image out;
         try (NDManager m = manager.newSubManager()) {
-            NDList in = new NDList(ImageTensors.toBatch(m, tile));
-            out = ImageTensors.toImage(block.forward(new ParameterStore(m, false), in, false).singletonOrThrow().get(0));
+            NDArray x = ImageTensors.toBatch(m, tile);
+            NDArray y = block instanceof EdsrNet net ? net.infer(x) : block.forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow();
+            out = ImageTensors.toImage(y.get(0));
         }
         onTile.run();
         return out;

@@ -36,14 +36,17 @@ class EdsrNetTest {
     void outputIsScaleTimesTheInputForEveryFactorAndMode() {
         try (NDManager m = SeededManager.open(3)) {
             // C·r² = 4, 27 and 48 tail channels: thin, odd and a multiple of 16
-            int[][] cases = {{1, 2}, {3, 3}, {3, 4}};
+            int[][] cases = {{1, 2, 16}, {3, 3, 24}, {3, 4, 16}};
             for (int[] c : cases) {
-                EdsrNet net = new EdsrNet(c[0], c[1], 16, 1);
+                EdsrNet net = new EdsrNet(c[0], c[1], c[2], 2);
                 net.initialize(m, DataType.FLOAT32, new Shape(1, c[0], 16, 16));
                 NDArray x = m.randomUniform(0f, 1f, new Shape(2, c[0], 12, 9));
                 NDArray y = net.forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow();
                 assertEquals(new Shape(2, c[0], 12L * c[1], 9L * c[1]), y.getShape());
                 assertEquals(y.getShape(), net.getOutputShapes(new Shape[] {x.getShape()})[0]);
+                // the lean inference path computes the same function
+                float gap = net.infer(x).sub(y).abs().max().getFloat();
+                assertTrue(gap < 1e-5f, "infer differs from forward by " + gap);
             }
         }
         assertThrows(IllegalArgumentException.class, () -> new EdsrNet(3, 5, 16, 1));
