@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import retouch.image.Image;
 import retouch.image.ImageFiles;
 import retouch.image.Resize;
@@ -14,8 +12,8 @@ import retouch.metrics.Psnr;
 import retouch.restore.RestoreParams;
 
 /**
- * The shipped super-resolution models (low-resolution EDSR-style networks, one per factor, for
- * colour and gray photos) on photos they never saw, in the literature's protocol: MATLAB-style
+ * The shipped ×2 super-resolution model (a low-resolution EDSR-style network for colour and gray
+ * photos) on photos they never saw, in the literature's protocol: MATLAB-style
  * bicubic downscaling rounded to 8 bits, PSNR on the Y channel with the factor's border cropped.
  */
 class ShippedSuperResolutionTest {
@@ -35,24 +33,24 @@ class ShippedSuperResolutionTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"sr2", "sr4"})
-    void colourAndGrayPhotosGainOverBicubic(String task) {
+    @org.junit.jupiter.api.Test
+    void colourAndGrayPhotosGainOverBicubic() {
+        String task = "sr2";
         Image cat = ImageFiles.read(Path.of("..", "samples", "chelsea.png")).crop(0, 60, 240, 320);
         Image camera = ImageFiles.read(Path.of("..", "samples", "camera.png")).crop(100, 100, 240, 240);
         double[] colour = bicubicAndModel(task, cat), gray = bicubicAndModel(task, camera);
         System.out.printf("%s: colour %.2f -> %.2f dB, gray %.2f -> %.2f dB (Y)%n", task, colour[0], colour[1], gray[0], gray[1]);
-        double wanted = task.equals("sr2") ? MIN_GAIN_X2 : MIN_GAIN_X4;
+        double wanted = MIN_GAIN_X2;
         assertTrue(colour[1] > colour[0] + wanted, task + " colour: bicubic " + colour[0] + " -> " + colour[1]);
         assertTrue(gray[1] > gray[0] + wanted, task + " gray: bicubic " + gray[0] + " -> " + gray[1]);
     }
 
     /** Gains the shipped models must keep on these crops (measured: see the printout and docs/BENCHMARKS.md). */
-    private static final double MIN_GAIN_X2 = 0.0, MIN_GAIN_X4 = 0.0;
+    private static final double MIN_GAIN_X2 = 0.8; // measured 2026-12-06: colour +1.17, gray +3.01
 
     @org.junit.jupiter.api.Test
     void modelsOpenAsLowResolutionRestorers() {
-        for (String name : new String[] {"sr2-color", "sr4-color"}) {
+        for (String name : new String[] {"sr2-color"}) {
             try (Restorer r = Restorers.open(name, 256)) {
                 assertInstanceOf(SuperResolutionRestorer.class, r);
                 assertEquals(name.substring(0, 3), r.task());

@@ -32,11 +32,13 @@ class TaskRoutingTest {
     @Test
     void superResolutionRunsOneModelForGrayAndColourPhotos() {
         assertEquals(null, ModelStore.COLOUR_DEFAULT_FOR_TASK.get("sr2"));
-        for (String task : new String[] {"sr2", "sr4"}) {
-            try (Restorer r = Restorers.forTask(task, 64)) {
-                assertEquals(task + "-color", r.nameFor(new Image(3, 40, 40)));
-                assertEquals(task + "-color", r.nameFor(new Image(1, 40, 40)));
-            }
+        try (Restorer r = Restorers.forTask("sr2", 64)) {
+            assertEquals("sr2-color", r.nameFor(new Image(3, 40, 40)));
+            assertEquals("sr2-color", r.nameFor(new Image(1, 40, 40)));
+        }
+        // x4 keeps the gray model (RGB per channel) until the low-resolution x4 network in training beats it
+        try (Restorer r = Restorers.forTask("sr4", 64)) {
+            assertEquals("sr4-gray", r.nameFor(new Image(3, 40, 40)));
         }
     }
 
