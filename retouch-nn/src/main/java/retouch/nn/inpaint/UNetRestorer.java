@@ -31,11 +31,7 @@ public final class UNetRestorer extends ModelFileRestorer {
      * {@code fast}, all eight flips and turns for {@code max}, model.json's {@code ensemble} for {@code auto}.
      */
     private Inpainter inpainter(RestoreSettings s) {
-        int ensemble = s.ensemble() > 0 ? s.ensemble()
-                : s.quality().equals("fast") ? 1
-                : s.quality().equals("max") ? Inpainter.MAX_ENSEMBLE
-                : Math.max(1, loaded.meta().intParam("ensemble", 1));
-        return inpainter.configured(s.tileOr(tile), ensemble, s.inpaintScalesOr3());
+        return inpainter.configured(s.tileOr(tile), s.ensembleUpToEight(loaded.meta()), s.inpaintScalesOr3());
     }
 
     @Override

@@ -88,7 +88,7 @@ public final class EdsrNet extends AbstractBlock {
      * up in its memory scope. Results live in x's manager.
      */
     public NDArray infer(NDArray x) {
-        NDArray head = conv(head(), x);
+        NDArray head = conv(this.head, x);
         NDArray h = head;
         List<Block> layers = new ArrayList<>(body.getChildren().values());
         for (int i = 0; i < layers.size() - 1; i++) {
@@ -111,10 +111,6 @@ public final class EdsrNet extends AbstractBlock {
         int wanted = channels * scale * scale;
         if (wanted != tailFilters) t = t.get(new NDIndex(":, 0:" + wanted));
         return Layers.pixelShuffle(t, scale);
-    }
-
-    private Block head() {
-        return head;
     }
 
     /** The two convolutions of a residual block (conv, ReLU, conv). */

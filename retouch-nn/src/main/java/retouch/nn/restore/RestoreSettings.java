@@ -108,6 +108,16 @@ public record RestoreSettings(String quality, String refine, int ensemble, Strin
         return quality.equals("fast") ? 1 : Math.max(1, meta.intParam("ensemble", 1));
     }
 
+    /**
+     * Self-ensemble passes of a network whose best quality is all eight flips and quarter turns
+     * (U-Net inpainters, low-resolution super-resolution): the explicit value; else 1 for
+     * {@code fast}, 8 for {@code max}, model.json's {@code ensemble} (1 when absent) for {@code auto}.
+     */
+    public int ensembleUpToEight(ModelMeta meta) {
+        if (ensemble > 0) return ensemble;
+        return quality.equals("fast") ? 1 : quality.equals("max") ? 8 : Math.max(1, meta.intParam("ensemble", 1));
+    }
+
     public String deblurMode() {
         return deblur == null ? "kernel-fit" : deblur;
     }

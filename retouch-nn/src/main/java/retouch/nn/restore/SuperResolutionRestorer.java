@@ -10,25 +10,15 @@ import retouch.restore.RestoreParams;
  * {@code max} runs the eight flips and quarter turns (about 8× the time, +0.05–0.1 dB).
  */
 public final class SuperResolutionRestorer extends ModelFileRestorer {
-    /** Passes of {@code --quality max}. */
-    public static final int MAX_ENSEMBLE = 8;
-
     private final SuperResolver resolver;
 
     public SuperResolutionRestorer(LoadedModel loaded, String name, RestoreSettings settings) {
         super(loaded, name, settings, "sr" + loaded.meta().intParam("scale", 2));
-        this.resolver = new SuperResolver(loaded.block(), loaded.meta(), loaded.manager(), tile, ensembleFor(settings));
-    }
-
-    private int ensembleFor(RestoreSettings s) {
-        return s.ensemble() > 0 ? s.ensemble()
-                : s.quality().equals("fast") ? 1
-                : s.quality().equals("max") ? MAX_ENSEMBLE
-                : Math.max(1, loaded.meta().intParam("ensemble", 1));
+        this.resolver = new SuperResolver(loaded.block(), loaded.meta(), loaded.manager(), tile, settings.ensembleUpToEight(loaded.meta()));
     }
 
     private SuperResolver resolver(RestoreSettings s) {
-        return resolver.configured(s.tileOr(tile), ensembleFor(s));
+        return resolver.configured(s.tileOr(tile), s.ensembleUpToEight(loaded.meta()));
     }
 
     @Override
