@@ -97,11 +97,11 @@ public final class TrainDenoiseCommand implements Callable<Integer> {
                     range[0], range[1], rate.lr, rate.lrMin, schedule.steps, loss, patches.valEvery, description,
                     freezeBatchNorm, levels, quantize), folder);
         } else {
-            if (!arch.equals("ffdnet")) throw new RetouchException("--task " + task + " trains the ffdnet architecture; drop --arch " + arch);
+            if (!arch.equals("ffdnet") && !unet) throw new RetouchException("--task " + task + " trains the ffdnet or unet architecture; not " + arch);
             String what = patchData + ", degraded for " + task
                     + " (" + retouch.nn.task.RestorationTasks.get(task).describe() + (task.equals("deblur") ? ", noise σ 0-" + noiseMax : "") + ")";
-            trainingTask = new RestoreTraining(new RestoreTraining.Config(task, channels, depth, width, patch, patches.batch, noiseMax,
-                    rate.lr, rate.lrMin, schedule.steps, patches.valEvery, what, loss), folder);
+            trainingTask = new RestoreTraining(new RestoreTraining.Config(task, channels, unet ? blocks : depth, width, patch, patches.batch, noiseMax,
+                    rate.lr, rate.lrMin, schedule.steps, patches.valEvery, what, loss, arch, levels), folder);
         }
         Trainer.Builder trainer = lrRamp.applyTo(run.applyTo(Trainer.builder(), spec)).optInitFrom(initFrom);
         return run.fit(spec, schedule.applyTo(trainer, patches.validateEvery), trainingTask, schedule.steps);

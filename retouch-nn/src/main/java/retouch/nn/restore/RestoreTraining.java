@@ -25,7 +25,8 @@ import retouch.nn.train.TrainContext;
 import retouch.nn.train.TrainingTask;
 
 /**
- * Trains an FFDNet-style network for deblurring or super-resolution ({@link TaskDegradation}).
+ * Trains an FFDNet-style network or a U-Net ({@link UNetDenoiser}, the noise level as its second
+ * input) for deblurring, JPEG repair or super-resolution on the bicubic upscale ({@link TaskDegradation}).
  * Patches are cut and damaged in Java with the same degradation code that evaluation uses, so
  * training and test inputs cannot drift apart; each step then sends one input and one target
  * batch to the engine. (Denoising keeps its all-native pipeline in {@link DenoiseTraining}: noise
@@ -37,13 +38,29 @@ public final class RestoreTraining implements TrainingTask {
     /**
      * Settings of one run; recorded in model.json.
      *
+     * @param architecture {@link RestoreNets#FFDNET} or {@link RestoreNets#UNET}; for the U-Net {@code depth}
+     *     is the number of residual blocks per level and {@code levels} its resolutions
      * @param loss {@code l2}, {@code l1}, or {@code psnr}: minus the mean PSNR gain over the patches of a batch
      *     ({@link #loss})
      */
     public record Config(String task, int channels, int depth, int width, int patch, int batch, double noiseMax,
-                         float lr, float lrMin, long steps, int valEvery, String dataDescription, String loss) {
+                         float lr, float lrMin, long steps, int valEvery, String dataDescription, String loss,
+                         String architecture, int levels) {
         public Config {
             if (!LOSSES.contains(loss)) throw new RetouchException("--loss must be one of " + String.join(", ", LOSSES) + ", not " + loss);
+            if (!RestoreNets.FFDNET.equals(architecture) && !RestoreNets.UNET.equals(architecture)) {
+                throw new RetouchException("--task " + task + " trains the ffdnet or unet architecture, not " + architecture);
+            }
+        }
+
+        /** An FFDNet-style network. */
+        public Config(String task, int channels, int depth, int width, int patch, int batch, double noiseMax,
+                      float lr, float lrMin, long steps, int valEvery, String dataDescription, String loss) {
+            this(task, channels, depth, width, patch, batch, noiseMax, lr, lrMin, steps, valEvery, dataDescription, loss, RestoreNets.FFDNET, 0);
+        }
+
+        boolean unet() {
+            return RestoreNets.UNET.equals(architecture);
         }
     }
 
@@ -65,17 +82,23 @@ public final class RestoreTraining implements TrainingTask {
         if (cfg.patch() % degradation.patchMultiple() != 0) {
             throw new RetouchException("--patch must be a multiple of " + degradation.patchMultiple() + " for " + cfg.task());
         }
+        if (cfg.unet() && cfg.patch() % UNetDenoiser.sizeMultiple(cfg.levels()) != 0) {
+            throw new RetouchException("--patch must be a multiple of " + UNetDenoiser.sizeMultiple(cfg.levels()) + " for a U-Net of " + cfg.levels() + " levels");
+        }
     }
 
     public static ModelMeta meta(Config c) {
-        ModelMeta.Builder b = ModelMeta.builder(RestoreNets.FFDNET);
+        ModelMeta.Builder b = ModelMeta.builder(c.architecture());
         if (c.task().equals(retouch.nn.task.JpegTask.TASK.id())) {
             b.hyper(retouch.nn.task.JpegTask.LEVEL_HYPER, retouch.nn.task.JpegTask.LEVEL_QUALITY);
         }
+        if (c.unet()) {
+            b.hyper("width", c.width()).hyper("levels", c.levels()).hyper("blocks", c.depth());
+        } else {
+            b.hyper("depth", c.depth()).hyper("width", c.width());
+        }
         return b
                 .channels(c.channels(), c.channels())
-                .hyper("depth", c.depth())
-                .hyper("width", c.width())
                 .hyper("residual", true)
                 .hyper("patch", c.patch())
                 .hyper("batch", c.batch())
@@ -94,11 +117,21 @@ public final class RestoreTraining implements TrainingTask {
     public void init(TrainContext ctx) {
         net = TrainingSetup.create(ctx, meta(cfg), cfg.lr(), cfg.lrMin(), cfg.steps());
         TrainingSetup.readImages(folder, cfg.channels(), cfg.valEvery(), cfg.patch(), (im, i) -> {
-            int m = degradation.patchMultiple();
+            int m = cfg.unet() ? lcm(degradation.patchMultiple(), UNetDenoiser.sizeMultiple(cfg.levels())) : degradation.patchMultiple();
             Image v = im.crop(0, 0, im.height() - im.height() % m, im.width() - im.width() % m);
             validation.add(v);
             validationInputs.add(degradation.apply(v, new SplittableRandom(1000 + i)));
         }, pool::add);
+    }
+
+    private static int lcm(int a, int b) {
+        int g = a, h = b;
+        while (h != 0) {
+            int t = g % h;
+            g = h;
+            h = t;
+        }
+        return a / g * b;
     }
 
     @Override
