@@ -8,6 +8,7 @@ import retouch.nn.store.LoadedModel;
 import retouch.nn.store.ModelFile;
 import retouch.nn.store.ModelMeta;
 import retouch.nn.store.OpponentColourInit;
+import retouch.nn.store.UNetDenoiserGrayToColour;
 import retouch.nn.train.StartModel;
 import retouch.nn.train.TrainContext;
 
@@ -83,65 +84,19 @@ final class NetworkStart {
         return start.name() + " (x" + from.intParam("scale", 2) + " body; the x" + to.intParam("scale", 2) + " tail starts afresh)";
     }
 
-    /**
-     * An RGB U-Net from a gray one of the same width, levels and blocks: it starts as the gray network
-     * run on the mean of R, G and B, its correction added to every channel. The first layer sees the
-     * pixel-unshuffled input (channel c·4 + sub-pixel s, then the level map), so the gray filter of
-     * sub-pixel s is shared by the three colour planes at a third of its weight; the last layer's
-     * filter for sub-pixel s is copied to each colour. Every other parameter is copied as it is.
-     */
+    /** An RGB U-Net from a gray one ({@link UNetDenoiserGrayToColour}). */
     private static String unetGrayToColour(TrainContext ctx, StartModel start, ModelMeta to) {
-        ModelMeta from = start.meta();
-        for (String key : new String[] {"width", "levels", "blocks"}) {
-            if (from.intParam(key, -1) != to.intParam(key, -1)) {
-                throw new RetouchException("--init-from " + start.name() + ": a gray U-Net starts an RGB one only with the same width, levels and blocks; "
-                        + key + " is " + from.intParam(key, -1) + " there and " + to.intParam(key, -1) + " here");
-            }
+        if (!UNetDenoiserGrayToColour.applies(start.meta(), to)) {
+            ModelMeta from = start.meta();
+            throw new RetouchException("--init-from " + start.name() + ": a gray U-Net starts an RGB one only with the same width, levels and blocks; "
+                    + "that model has width " + from.intParam("width", -1) + ", " + from.intParam("levels", -1) + " levels, "
+                    + from.intParam("blocks", -1) + " blocks, this run builds width " + to.intParam("width", -1) + ", "
+                    + to.intParam("levels", -1) + " levels, " + to.intParam("blocks", -1) + " blocks");
         }
         try (LoadedModel src = ModelFile.load(start.location(), null)) {
-            copyGrayUNetIntoColour(src.block(), ctx.model());
+            UNetDenoiserGrayToColour.copyInto(src.block(), ctx.model());
         }
         return start.name() + " (gray U-Net, expanded to RGB)";
-    }
-
-    /** Sets the RGB {@link UNetDenoiser} {@code colour} to the gray one {@code gray} (same width, levels, blocks) as {@link #unetGrayToColour} says. */
-    static void copyGrayUNetIntoColour(Block gray, Block colour) {
-        java.util.Map<String, ai.djl.nn.Parameter> source = new java.util.HashMap<>();
-        for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : gray.getParameters()) source.put(p.getKey(), p.getValue());
-        for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : colour.getParameters()) {
-            ai.djl.ndarray.NDArray target = p.getValue().getArray();
-            float[] g = source.get(p.getKey()).getArray().toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
-            long[] shape = target.getShape().getShape();
-            if (p.getKey().contains("head")) {
-                target.set(expandHead(g, (int) shape[0], (int) shape[1], (int) (shape[2] * shape[3])));
-            } else if (p.getKey().contains("tail")) {
-                target.set(expandTail(g, (int) shape[0], (int) (shape[1] * shape[2] * shape[3])));
-            } else {
-                target.set(g);
-            }
-        }
-    }
-
-    /** Head filters [out][4·3 + 1][k]: colour c, sub-pixel s takes gray input s / 3; the level map's filter is kept. */
-    private static float[] expandHead(float[] gray, int out, int inColour, int k) {
-        int colours = (inColour - 1) / 4;
-        float[] w = new float[out * inColour * k];
-        for (int o = 0; o < out; o++) {
-            for (int c = 0; c < colours; c++) {
-                for (int s = 0; s < 4; s++) {
-                    for (int j = 0; j < k; j++) w[(o * inColour + c * 4 + s) * k + j] = gray[(o * 5 + s) * k + j] / colours;
-                }
-            }
-            for (int j = 0; j < k; j++) w[(o * inColour + inColour - 1) * k + j] = gray[(o * 5 + 4) * k + j];
-        }
-        return w;
-    }
-
-    /** Tail filters [4·3][rest]: colour c, sub-pixel s is the gray filter s. */
-    private static float[] expandTail(float[] gray, int outColour, int rest) {
-        float[] w = new float[outColour * rest];
-        for (int o = 0; o < outColour; o++) System.arraycopy(gray, (o % 4) * rest, w, o * rest, rest);
-        return w;
     }
 
     private static void fromGray(TrainContext ctx, StartModel start, ColourWeights colour, String what) {
