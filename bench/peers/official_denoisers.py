@@ -1,4 +1,4 @@
-"""The authors' published gray denoisers (DnCNN-S sigma 25, FFDNet), in PyTorch, on 8-bit noisy PNGs.
+"""The authors' published denoisers (DnCNN-S sigma 25, FFDNet gray and colour), in PyTorch, on 8-bit noisy PNGs.
 
 Runs the OFFICIAL weights, unchanged, next to Retouch (bench/denoise-peers.sh): DnCNN-S for
 sigma 25 from cszn/DnCNN (PyTorch), FFDNet gray and FFDNet gray for clipped inputs from cszn/FFDNet
@@ -9,7 +9,9 @@ disk: the .mat layers are rebuilt in PyTorch here, following the official test c
     SubP 1/2 (2x2 space-to-depth, MatConvNet's channel order) -> concat noise map sigma/255
     -> conv 3x3 5->64 + ReLU -> 13 x (conv 3x3 64->64 + ReLU) -> conv 3x3 64->4 -> SubP 2
     (15 convs, zero padding 1, batch norm already merged into the biases; no residual: the
-    network outputs the clean image). Odd sides are padded by repeating the last row/column,
+    network outputs the clean image). FFDNet colour (FFDNet_Clip_color.mat): the same with 3
+    colours, SubP grouping each colour's four sub-images (vl_nnSubP), one noise map
+    (one channel of sigma/255, as for gray), 96 filters and 12 convs. Odd sides are padded by repeating the last row/column,
     then cropped, as the demos do.
 
     DnCNN-S: conv+ReLU, 15 x (conv + BN(eps 1e-4) + ReLU), conv; output = input - network(input).
@@ -73,12 +75,15 @@ WEIGHTS = {
     "FFDNet_Clip_gray.mat": (
         "cszn/FFDNet", "models/FFDNet_Clip_gray.mat",
         "c51ca4b7920313015caa5a773339701bc3d0c900b41a5aed7847efd1243400f3"),
+    "FFDNet_Clip_color.mat": (
+        "cszn/FFDNet", "models/FFDNet_Clip_color.mat",
+        "7966f04fbe529d45181a3a19b51fff7f1939a9fefce8a0b44dc878b3cd6bf6a2"),
     "FFDNet_gray.mat": (
         "cszn/FFDNet", "models/FFDNet_gray.mat",
         "14c231e87a444a9bd85b0b5e174e73b4f6ac50bf4050e75a0d3f4d69f77a2093"),
 }
 MODELS = {"dncnn-s25": "dncnn_sigma25_model.pth", "ffdnet-clip": "FFDNet_Clip_gray.mat",
-          "ffdnet": "FFDNet_gray.mat"}
+          "ffdnet": "FFDNet_gray.mat", "ffdnet-clip-color": "FFDNet_Clip_color.mat"}
 
 
 def sha256(path):
@@ -207,10 +212,13 @@ class FFDNet(nn.Module):
             x = torch.cat([x, x[..., -1:, :]], dim=-2)
         if w % 2:
             x = torch.cat([x, x[..., :, -1:]], dim=-1)
-        down = F.pixel_unshuffle(x, 2)[:, SUBP_PERM]
-        level = torch.full_like(down[:, :1], sigma / 255.0)
+        colours = x.shape[1]
+        perm = [c * 4 + k for c in range(colours) for k in SUBP_PERM]  # vl_nnSubP groups each colour's four
+        down = F.pixel_unshuffle(x, 2)[:, perm]
+        maps = self.body[0].in_channels - down.shape[1]  # one noise map (gray and colour models alike)
+        level = torch.full_like(down[:, :maps], sigma / 255.0)
         out = self.body(torch.cat([down, level], dim=1))
-        return F.pixel_shuffle(out[:, SUBP_PERM], 2)[..., :h, :w]
+        return F.pixel_shuffle(out[:, perm], 2)[..., :h, :w]
 
 
 def load_ffdnet(path):
@@ -236,7 +244,9 @@ def load_ffdnet(path):
     want = ["SubP(0.5)", "concat"] + ["conv", "relu"] * (len(convs) - 1) + ["conv", "SubP(2)"]
     if kinds != want:
         raise ValueError(f"{path}: unexpected layer list {kinds}")
-    assert convs[0][0].shape[1] == 5 and convs[-1][0].shape[0] == 4, "not a gray FFDNet"
+    gray = convs[0][0].shape[1] == 5 and convs[-1][0].shape[0] == 4
+    colour = convs[0][0].shape[1] == 13 and convs[-1][0].shape[0] == 12
+    assert gray or colour, f"{path}: first conv reads {convs[0][0].shape[1]} channels, last writes {convs[-1][0].shape[0]}"
     return FFDNet(convs).eval()
 
 
@@ -248,9 +258,10 @@ def load_model(name):
 
 
 def read_gray(path):
+    """An 8-bit gray PNG as HxW, or an 8-bit RGB one as HxWx3."""
     im = Image.open(path)
-    if im.mode != "L":
-        raise ValueError(f"{path}: mode {im.mode}, expected 8-bit gray")
+    if im.mode not in ("L", "RGB"):
+        raise ValueError(f"{path}: mode {im.mode}, expected 8-bit gray or RGB")
     return np.asarray(im, dtype=np.uint8)
 
 
@@ -270,8 +281,11 @@ def pngs(folder):
 
 @torch.inference_mode()
 def denoise(net, y, sigma):
-    """y: float32 HxW in [0,1] scale (may exceed it). Returns float32 HxW, unclipped."""
-    return net(torch.from_numpy(np.ascontiguousarray(y, dtype=np.float32))[None, None], sigma)[0, 0].numpy()
+    """y: float32 HxW (gray) or HxWx3 (colour) in [0,1] scale (may exceed it). Returns the same shape, unclipped."""
+    t = torch.from_numpy(np.ascontiguousarray(y, dtype=np.float32))
+    t = t[None, None] if t.dim() == 2 else t.permute(2, 0, 1)[None]
+    out = net(t, sigma)[0]
+    return out[0].numpy() if y.ndim == 2 else out.permute(1, 2, 0).numpy()
 
 
 def run(args):
