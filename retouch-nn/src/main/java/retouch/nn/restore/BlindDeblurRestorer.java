@@ -40,7 +40,7 @@ public final class BlindDeblurRestorer extends NetworkRestorer {
         double noise = Double.isNaN(sigma) ? NoiseEstimator.estimate(degraded) : sigma;
         double level = Math.min(noiseMax, noise);
         try (Denoiser d = denoiser(s)) {
-            if (s.deblurMode().equals("network") || degraded.height() < BlurEstimator.MIN_SIDE
+            if (s.deblurModeFor(meta()).equals("network") || degraded.height() < BlurEstimator.MIN_SIDE
                     || degraded.width() < BlurEstimator.MIN_SIDE || prior.get() == null) {
                 return new Restoration(d.apply(degraded, level).clip(), null, "network");
             }
@@ -58,7 +58,7 @@ public final class BlindDeblurRestorer extends NetworkRestorer {
     @Override
     public long passes(Image image, RestoreSettings s) {
         try (Denoiser d = denoiser(s)) {
-            if (!s.deblurMode().equals("kernel-fit")) return d.passes(image.channels(), image.height(), image.width());
+            if (!s.deblurModeFor(meta()).equals("kernel-fit")) return d.passes(image.channels(), image.height(), image.width());
             // the window through the network, then the plug-and-play iterations over the whole photo
             int wh = Math.min(ESTIMATION_WINDOW, image.height()), ww = Math.min(ESTIMATION_WINDOW, image.width());
             return d.passes(image.channels(), wh, ww) + (long) PnpDeblurrer.ITERATIONS * d.passes(image.channels(), image.height(), image.width());

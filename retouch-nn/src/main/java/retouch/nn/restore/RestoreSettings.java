@@ -20,7 +20,8 @@ import retouch.nn.store.ModelMeta;
  * @param ensemble self-ensemble passes (1, 2, 4 or 8: the image flipped and turned, results
  *     averaged); 0 follows {@code quality} and model.json
  * @param deblur blind deblurring: {@code kernel-fit} (fit the blur, then plug-and-play) or
- *     {@code network} (the network's output as it is); {@code null}: kernel-fit
+ *     {@code network} (the network's output as it is); {@code null}: {@code network} for
+ *     {@code fast}, else model.json's {@code deblur_mode} (kernel-fit when absent)
  * @param inpaintScales inpainting: 1 (full scale only), 2 (and ½) or 3 (and ¼); 0: 3
  * @param colour a gray denoiser on an RGB photo: {@code opponent} (luminance and two chroma
  *     planes) or {@code rgb} (R, G and B apart); {@code null}: opponent
@@ -118,8 +119,20 @@ public record RestoreSettings(String quality, String refine, int ensemble, Strin
         return quality.equals("fast") ? 1 : quality.equals("max") ? 8 : Math.max(1, meta.intParam("ensemble", 1));
     }
 
-    public String deblurMode() {
-        return deblur == null ? "kernel-fit" : deblur;
+    /**
+     * Blind deblurring's mode: the explicit {@code deblur}; else {@code network} for {@code fast}
+     * (one pass); else model.json's {@code deblur_mode} ({@code kernel-fit} when absent).
+     *
+     * @throws RetouchException when model.json names no known mode
+     */
+    public String deblurModeFor(ModelMeta meta) {
+        if (deblur != null) return deblur;
+        if (quality.equals("fast")) return "network";
+        String mode = meta.stringParam("deblur_mode", "kernel-fit");
+        if (!DEBLUR_MODES.contains(mode)) {
+            throw new RetouchException("model " + label(meta) + ": model.json's deblur_mode must be one of " + String.join(", ", DEBLUR_MODES) + ", not '" + mode + "'");
+        }
+        return mode;
     }
 
     public int inpaintScalesOr3() {

@@ -36,6 +36,21 @@ class RestoreSettingsTest {
     }
 
     @Test
+    void deblurModeResolvesAgainstTheModel() {
+        ModelMeta oneShot = ModelMeta.builder("unet-denoiser").hyper("deblur_mode", "network").build();
+        ModelMeta fitted = ModelMeta.builder("ffdnet").build();
+        RestoreSettings auto = RestoreSettings.defaults();
+        assertEquals("network", auto.deblurModeFor(oneShot));
+        assertEquals("kernel-fit", auto.deblurModeFor(fitted), "kernel-fit when model.json says nothing");
+        assertEquals("network", auto.withQuality("fast").deblurModeFor(fitted), "fast is one network pass");
+        assertEquals("kernel-fit", auto.withQuality("fast").withDeblur("kernel-fit").deblurModeFor(oneShot), "an explicit mode wins");
+        assertEquals("kernel-fit", auto.withQuality("max").deblurModeFor(fitted));
+        ModelMeta broken = ModelMeta.builder("ffdnet").hyper("deblur_mode", "magic").build();
+        RetouchException e = assertThrows(RetouchException.class, () -> auto.deblurModeFor(broken));
+        assertTrue(e.getMessage().contains("deblur_mode") && e.getMessage().contains("magic"), e.getMessage());
+    }
+
+    @Test
     void badValuesAreNamed() {
         for (Runnable r : new Runnable[] {
                 () -> RestoreSettings.defaults().withQuality("best"),
