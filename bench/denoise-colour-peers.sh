@@ -13,7 +13,8 @@
 #
 # Needs: python3-torch, python3-h5py, python3-numpy, python3-pil (Debian), the built CLI, and the
 # weights in the peers' cache (header of bench/peers/official_denoisers.py, --fetch-from).
-# Usage: [N=6] [SEED=0] [QUALITIES="auto max"] [MODEL=...] bash bench/denoise-colour-peers.sh
+# Usage: [N=6] [SEED=0] [QUALITIES="auto max"] [MODEL=...] [PHOTOS=DIR ANY_SIZE=1] bash bench/denoise-colour-peers.sh
+# (PHOTOS: another folder of colour PNGs; ANY_SIZE=1 takes its first N photos whatever their size)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/peer-env.sh
@@ -21,7 +22,8 @@ SIGMA=25
 N="${N:-6}"
 SEED="${SEED:-0}"
 QUALITIES="${QUALITIES:-auto}"
-KODAK="${KODAK:-../shared/data/kodak24}"
+KODAK="${PHOTOS:-../shared/data/kodak24}"
+ANY_SIZE="${ANY_SIZE:-0}"
 PY=/usr/bin/python3
 PEERS=bench/peers/official_denoisers.py
 export RETOUCH_JAVA_OPTS="${RETOUCH_JAVA_OPTS:--Xmx2g -Djava.util.concurrent.ForkJoinPool.common.parallelism=$((threads - 1))}"
@@ -29,18 +31,20 @@ export RETOUCH_JAVA_OPTS="${RETOUCH_JAVA_OPTS:--Xmx2g -Djava.util.concurrent.For
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 
-n=$("$PY" - "$KODAK" "$WORK" "$SIGMA" "$SEED" "$N" <<'PY'
+n=$("$PY" - "$KODAK" "$WORK" "$SIGMA" "$SEED" "$N" "$ANY_SIZE" <<'PY'
 import os, sys
 import numpy as np
 from PIL import Image
-src, work, sigma, seed, want = sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+src, work, sigma, seed, want, any_size = sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6] == "1"
 for d in ("clean", "all", "one"):
     os.makedirs(os.path.join(work, d))
-names = [f for f in sorted(os.listdir(src)) if f.endswith(".png") and Image.open(os.path.join(src, f)).size == (768, 512)][:want]
+names = [f for f in sorted(os.listdir(src)) if f.lower().endswith((".png", ".jpg"))
+         and (any_size or Image.open(os.path.join(src, f)).size == (768, 512))][:want]
 for i, name in enumerate(names):
     x = np.asarray(Image.open(os.path.join(src, name)).convert("RGB"), dtype=np.float64)
     noise = np.random.default_rng(seed + i).standard_normal(x.shape)
     y = np.clip(np.round(x + sigma * noise), 0, 255).astype(np.uint8)
+    name = os.path.splitext(name)[0] + ".png"
     Image.fromarray(x.astype(np.uint8)).save(os.path.join(work, "clean", name))
     Image.fromarray(y).save(os.path.join(work, "all", name))
     if i == 0:
@@ -48,7 +52,7 @@ for i, name in enumerate(names):
 print(len(names))
 PY
 )
-[ "$n" -ge 2 ] || { echo "denoise-colour-peers: need at least two 768x512 PNGs in $KODAK" >&2; exit 1; }
+[ "$n" -ge 2 ] || { echo "denoise-colour-peers: need at least two colour photos (768x512 unless ANY_SIZE=1) in $KODAK" >&2; exit 1; }
 
 "$PY" "$PEERS" --model ffdnet-clip-color --sigma "$SIGMA" --threads "$threads" \
   --noisy "$WORK/all" --clean "$WORK/clean" --out "$WORK/out-ffdnet" > "$WORK/ffdnet-clip-color.json"
@@ -85,7 +89,7 @@ rows = [("noisy input (8-bit)", load("noisy")), ("FFDNet colour, clip model (off
 for k in keys:
     _, _, q, sg = k.split("-", 3)
     rows.append((f"Retouch ({model}), --quality {q}, " + ("sigma given" if sg != "auto" else "blind"), load(k)))
-print(f"Kodak24 768x512 colour photos: {n} images, sigma 25, 8-bit noisy inputs (numpy seed {seed}); threads {threads}")
+print(f"{os.environ.get('PHOTOS', 'Kodak24 768x512')} colour photos: {n} images, sigma 25, 8-bit noisy inputs (numpy seed {seed}); threads {threads}")
 print(f"{'method':62s}{'mean PSNR':>10s}{'s / image':>11s}")
 for name, d in rows:
     t = "" if "s_per_image" not in d else f"{d['s_per_image']:.2f}"
