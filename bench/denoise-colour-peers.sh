@@ -87,7 +87,7 @@ work, n, threads, seed, model, keys = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 load = lambda name: json.load(open(os.path.join(work, name + ".json")))
 rows = [("noisy input (8-bit)", load("noisy")), ("FFDNet colour, clip model (official weights)", load("ffdnet-clip-color"))]
 for k in keys:
-    _, _, q, sg = k.split("-", 3)
+    _, q, sg = k.split("-", 2)
     rows.append((f"Retouch ({model}), --quality {q}, " + ("sigma given" if sg != "auto" else "blind"), load(k)))
 print(f"{os.environ.get('PHOTOS', 'Kodak24 768x512')} colour photos: {n} images, sigma 25, 8-bit noisy inputs (numpy seed {seed}); threads {threads}")
 print(f"{'method':62s}{'mean PSNR':>10s}{'s / image':>11s}")
