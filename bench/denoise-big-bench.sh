@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # A 4000x3000 RGB photo denoised (sigma 25, 8-bit noisy input), side by side in one run: the colour
-# U-Net against the FFDNet-style colour network it replaced (width 192, network alone), each one
+# U-Net candidate (checkpoints/denoise-unet-color) against the shipped FFDNet-style denoise-color (width 192, network alone), each one
 # network pass under a 2 GiB heap. Prints wall time, max RSS, megapixels per second, the time
 # ratio, and the PSNR of each output against the clean photo.
 # Usage: bash bench/denoise-big-bench.sh [NEW_MODEL [REFERENCE_MODEL]]   (needs python3-opencv)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-NEW=${1:-denoise-color}; REF=${2:-checkpoints/retired/denoise-color-wide}
+NEW=${1:-checkpoints/denoise-unet-color/model}; REF=${2:-denoise-color}
 DATA=${RETOUCH_DATA:-../shared/data}
 OUT=${OUT:-runs/denoise-big-bench}; mkdir -p "$OUT"
 ./retouch --version >/dev/null   # build once, outside the timing
