@@ -117,21 +117,11 @@ public final class RestoreTraining implements TrainingTask {
     public void init(TrainContext ctx) {
         net = TrainingSetup.create(ctx, meta(cfg), cfg.lr(), cfg.lrMin(), cfg.steps());
         TrainingSetup.readImages(folder, cfg.channels(), cfg.valEvery(), cfg.patch(), (im, i) -> {
-            int m = cfg.unet() ? lcm(degradation.patchMultiple(), UNetDenoiser.sizeMultiple(cfg.levels())) : degradation.patchMultiple();
+            int m = degradation.patchMultiple(); // the Denoiser pads to the network's own multiple
             Image v = im.crop(0, 0, im.height() - im.height() % m, im.width() - im.width() % m);
             validation.add(v);
             validationInputs.add(degradation.apply(v, new SplittableRandom(1000 + i)));
         }, pool::add);
-    }
-
-    private static int lcm(int a, int b) {
-        int g = a, h = b;
-        while (h != 0) {
-            int t = g % h;
-            g = h;
-            h = t;
-        }
-        return a / g * b;
     }
 
     @Override
