@@ -18,18 +18,9 @@ noisy = np.clip(np.round(im + 25 * np.random.default_rng(0).standard_normal(im.s
 cv2.imwrite(sys.argv[2] + "/clean.png", im)
 cv2.imwrite(sys.argv[2] + "/noisy.png", noisy)
 PY
-JAR=$(ls retouch-cli/target/retouch-cli.jar)
+. bench/heap2g-run.sh
 run() {  # model -> "seconds rss_kb"
-  local log="$OUT/$(basename "$1").log"
-  RETOUCH_NO_PROGRESS=1 /usr/bin/time -v java -Xmx2g -Djava.awt.headless=true -Dai.djl.offline=true -Dretouch.home="$PWD" -jar "$JAR" \
-    restore "$OUT/noisy.png" -o "$OUT/out-$(basename "$1").png" --model "$1" --sigma 25 --quality fast --overwrite > "$log" 2>&1
-  /usr/bin/python3 - "$log" <<'PY'
-import re, sys
-t = open(sys.argv[1]).read()
-w = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", t)
-s = (int(w.group(1) or 0) * 3600) + int(w.group(2)) * 60 + float(w.group(3))
-print(s, re.search(r"Maximum resident set size \(kbytes\): (\d+)", t).group(1))
-PY
+  heap2g_run "$OUT/$(basename "$1").log" restore "$OUT/noisy.png" -o "$OUT/out-$(basename "$1").png" --model "$1" --sigma 25 --quality fast --overwrite
 }
 read rt rr < <(run "$REF"); read nt nr < <(run "$NEW")
 /usr/bin/python3 - "$REF" "$rt" "$rr" "$NEW" "$nt" "$nr" "$OUT" <<'PY'
