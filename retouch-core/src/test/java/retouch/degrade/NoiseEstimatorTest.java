@@ -70,6 +70,16 @@ class NoiseEstimatorTest {
     }
 
     @Test
+    void patchGridAgreesWithAllPatches() {
+        // 250² patches on a 256² image: a cap of 2¹⁴ takes every second row and column
+        Image y = GaussianNoise.addNoise(Png8.resource("set12-01.png"), 25, new SplittableRandom(5)).quantize8();
+        double all = NoiseEstimator.estimate(y, Integer.MAX_VALUE), grid = NoiseEstimator.estimate(y, 1 << 14);
+        assertEquals(all, grid, 0.04 * all); // 16,129 patches instead of 62,500: a few per cent of sampling spread
+        assertEquals(25, grid, 2.5);
+        assertEquals(all, NoiseEstimator.estimate(y), 1e-9, "under the default cap every patch is used");
+    }
+
+    @Test
     void flatImageAndRgb() {
         Image flat = Image.filled(1, 128, 128, 0.4f);
         assertEquals(20, NoiseEstimator.estimate(GaussianNoise.addNoise(flat, 20, new SplittableRandom(1))), 1.0);
