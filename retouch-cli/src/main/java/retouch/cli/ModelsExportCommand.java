@@ -34,7 +34,7 @@ public final class ModelsExportCommand implements Callable<Integer> {
 
     @Option(names = "--description") String description;
 
-    @Option(names = "--precision", paramLabel = "float32|float16") String precision;
+    @Option(names = "--precision", paramLabel = "float32|float16|int8") String precision;
 
     @Override
     public Integer call() throws Exception {
@@ -58,8 +58,8 @@ public final class ModelsExportCommand implements Callable<Integer> {
             if (description != null) b.description(description);
             if (settings != null) for (String kv : settings) applySetting(b, kv, m.meta().intParam("fusion_depth", 0) > 0);
             if (precision != null) {
-                if (!precision.equals("float32") && !precision.equals(ModelMeta.FLOAT16)) {
-                    throw new RetouchException("--precision must be float32 or float16, not '" + precision + "'");
+                if (!ModelMeta.PRECISIONS.contains(precision)) {
+                    throw new RetouchException("--precision must be one of " + String.join(", ", ModelMeta.PRECISIONS) + ", not '" + precision + "'");
                 }
                 b.weightsPrecision(precision.equals("float32") ? null : precision);
             }

@@ -72,7 +72,8 @@ public final class ModelFile {
      * the name ends in {@code .zip}. Replaces an existing model atomically. The parameter manifest,
      * weights checksum, name (if unset) and creation time (if unset) are filled in. With
      * {@code meta.weightsPrecision() == "float16"} the weights are stored rounded to half precision
-     * ({@link HalfWeights}: half the file; outputs move by about 1e-3 of their range) and loaded
+     * ({@link CompactWeights}: half the file; outputs move by about 1e-3 of their range), with
+     * {@code "int8"} as bytes with a scale per output channel (about a quarter of the file), and loaded
      * back as float32.
      *
      * @return the meta as written
@@ -167,10 +168,10 @@ public final class ModelFile {
 
     private static byte[] weightsBytes(Block block, ModelMeta meta) throws IOException {
         String precision = meta.weightsPrecision();
-        if (precision != null && !precision.equals("float32") && !precision.equals(ModelMeta.FLOAT16)) {
-            throw new RetouchException("weights precision must be float32 or float16, not '" + precision + "'");
+        if (precision != null && !ModelMeta.PRECISIONS.contains(precision)) {
+            throw new RetouchException("weights precision must be one of " + ModelMeta.PRECISIONS + ", not '" + precision + "'");
         }
-        if (meta.halfPrecision()) return HalfWeights.encode(block);
+        if (meta.compactPrecision()) return CompactWeights.encode(block, ModelMeta.INT8.equals(precision));
         ByteArrayOutputStream bos = new ByteArrayOutputStream();
         try (DataOutputStream dos = new DataOutputStream(bos)) {
             block.saveParameters(dos);
@@ -180,7 +181,7 @@ public final class ModelFile {
 
     private static ModelMeta complete(ModelMeta meta, Block block, byte[] weights) {
         // float32 files stay format 1 so that older Retouch builds keep reading them
-        ModelMeta.Builder b = meta.toBuilder().formatVersion(meta.halfPrecision() ? 2 : 1)
+        ModelMeta.Builder b = meta.toBuilder().formatVersion(ModelMeta.INT8.equals(meta.weightsPrecision()) ? 3 : meta.halfPrecision() ? 2 : 1)
                 .parameters(manifest(block)).weightsSha256(sha256(weights));
         if (meta.created() == null) {
             b.created(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
@@ -433,8 +434,8 @@ public final class ModelFile {
      */
     public static void replaceParameters(Block block, NDManager manager, byte[] weights, ModelMeta meta, String who, boolean trainable) {
         List<ModelMeta.ParamInfo> expected = manifest(block);
-        if (meta.halfPrecision() || HalfWeights.isHalf(weights)) {
-            HalfWeights.decodeInto(block, weights, who); // in place, into the initial arrays
+        if (meta.compactPrecision() || CompactWeights.isCompact(weights)) {
+            CompactWeights.decodeInto(block, weights, meta.compactPrecision() ? meta.weightsPrecision() : null, who); // in place, into the initial arrays
             if (trainable) requireGradients(block);
             return;
         }

@@ -64,15 +64,24 @@ public record ModelMeta(
 
     /**
      * The newest format this build reads. Files are written as format 1 unless they need 2
-     * (float16 weights, which a format-1 reader would load but could not run).
+     * (float16 weights, which a format-1 reader would load but could not run) or 3 (int8 weights).
      */
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
     /** {@link #weightsPrecision} of half-precision files. */
     public static final String FLOAT16 = "float16";
+    /** {@link #weightsPrecision} of files with int8 weights and a scale per output channel. */
+    public static final String INT8 = "int8";
+    /** The precisions a model file can store its weights in. */
+    public static final List<String> PRECISIONS = List.of("float32", FLOAT16, INT8);
 
     /** Whether the weights file stores float16 values. */
     public boolean halfPrecision() {
         return FLOAT16.equals(weightsPrecision);
+    }
+
+    /** Whether the weights file is one of {@link CompactWeights}' (float16 or int8). */
+    public boolean compactPrecision() {
+        return FLOAT16.equals(weightsPrecision) || INT8.equals(weightsPrecision);
     }
 
     /** Normalises nulls to empty collections and copies them defensively. */
@@ -228,7 +237,7 @@ public record ModelMeta(
         public Builder description(String v) { description = v; return this; }
         public Builder parameters(List<ParamInfo> v) { parameters = v; return this; }
         public Builder weightsSha256(String v) { weightsSha256 = v; return this; }
-        /** {@code null} (float32) or {@link #FLOAT16}. */
+        /** {@code null} (float32), {@link #FLOAT16} or {@link #INT8}. */
         public Builder weightsPrecision(String v) { weightsPrecision = v; return this; }
 
         public ModelMeta build() {

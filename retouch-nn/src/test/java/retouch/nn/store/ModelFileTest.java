@@ -110,6 +110,53 @@ class ModelFileTest {
     }
 
     @Test
+    void int8QuartersTheFileWithinHalfAStepPerOutputChannel() throws IOException {
+        try (NDManager m = SeededManager.open(11)) {
+            ModelMeta meta = TinyCnn.meta(1, 128).toBuilder().seed(11L).build();
+            Block block = Architectures.buildInitialized(meta, m);
+            float[] before = run(block, m);
+            float[] weightsBefore = block.getParameters().get(0).getValue().getArray().toFloatArray();
+            long[] shape = block.getParameters().get(0).getValue().getArray().getShape().getShape();
+            ModelFile.save(tmp.resolve("full"), meta, block);
+            ModelMeta q = ModelFile.save(tmp.resolve("int8"), meta.toBuilder().weightsPrecision(ModelMeta.INT8).build(), block);
+            assertEquals(3, q.formatVersion());
+            long full = Files.size(tmp.resolve("full").resolve(ModelFile.WEIGHTS_FILE));
+            long small = Files.size(tmp.resolve("int8").resolve(ModelFile.WEIGHTS_FILE));
+            assertTrue(small < 0.4 * full, full + " -> " + small);
+            try (LoadedModel lm = ModelFile.load(tmp.resolve("int8"), TinyCnn.ARCHITECTURE)) {
+                float[] w = lm.block().getParameters().get(0).getValue().getArray().toFloatArray();
+                int per = w.length / (int) shape[0];
+                for (int c = 0; c < shape[0]; c++) {
+                    float max = 0;
+                    for (int i = c * per; i < (c + 1) * per; i++) max = Math.max(max, Math.abs(weightsBefore[i]));
+                    boolean extremeKept = false;
+                    for (int i = c * per; i < (c + 1) * per; i++) {
+                        assertEquals(weightsBefore[i], w[i], max / 127 / 2 * 1.0001 + 1e-9, "weight " + i);
+                        if (Math.abs(weightsBefore[i]) == max) extremeKept |= Math.abs(w[i] - weightsBefore[i]) <= 1e-6 * max;
+                    }
+                    assertTrue(extremeKept, "channel " + c + ": its largest weight is stored as ±127 steps exactly");
+                }
+                float[] got = lm.forward(input(m)).toFloatArray();
+                double maxDiff = 0;
+                for (int i = 0; i < got.length; i++) maxDiff = Math.max(maxDiff, Math.abs(got[i] - before[i]));
+                double range = 0;
+                for (float v : before) range = Math.max(range, Math.abs(v));
+                // 1/254 of each channel's largest weight per weight: about a hundredth of the outputs' range
+                assertTrue(maxDiff > 0 && maxDiff < 0.02 * range, "int8 output moved by " + maxDiff + " of " + range);
+            }
+            // model.json and the weights must agree: an int8 file announced as float16 is refused, naming the file
+            Path lying = tmp.resolve("lying");
+            ModelFile.save(lying, meta.toBuilder().weightsPrecision(ModelMeta.INT8).build(), block);
+            String json = Files.readString(lying.resolve(ModelFile.META_FILE));
+            assertTrue(json.contains("\"weights_precision\" : \"int8\""), json);
+            Files.writeString(lying.resolve(ModelFile.META_FILE), json.replace("\"int8\"", "\"float16\"").replace("\"format_version\" : 3", "\"format_version\" : 2"));
+            retouch.RetouchException e = org.junit.jupiter.api.Assertions.assertThrows(retouch.RetouchException.class,
+                    () -> ModelFile.load(lying, TinyCnn.ARCHITECTURE).close());
+            assertTrue(e.getMessage().contains("not a float16 weights file") && e.getMessage().contains("lying"), e.getMessage());
+        }
+    }
+
+    @Test
     void modelJsonCarriesManifestAndSnakeCase() throws IOException {
         Path target = tmp.resolve("m");
         saveTiny(target, 4);
