@@ -1,6 +1,7 @@
 package retouch.cli;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,6 +45,10 @@ public final class TrainDenoiseCommand implements Callable<Integer> {
     @Option(names = "--blocks", defaultValue = "2") int blocks;
 
     @Option(names = "--quantize") boolean quantize;
+
+    @Option(names = "--scales", split = ",", paramLabel = "S[,S...]",
+            description = "denoising: train on every photo also downscaled by these factors (bicubic, e.g. 1,0.9,0.8,0.7 as DnCNN), so fine texture near the pixel limit is seen; default 1")
+    List<Double> scales;
 
     @Option(names = "--channels", defaultValue = "1") int channels;
 
@@ -92,10 +97,12 @@ public final class TrainDenoiseCommand implements Callable<Integer> {
             trainingTask = new SrTraining(new SrTraining.Config(task, channels, width, blocks, patch, patches.batch,
                     rate.lr, rate.lrMin, schedule.steps, patches.valEvery, what, loss), folder);
         } else if (task.equals("denoise")) {
-            String description = patchData + ", Gaussian σ " + sigma + (quantize ? ", noisy input clipped and rounded to 8 bits" : "");
+            if (scales != null) for (double s : scales) if (!(s > 0 && s <= 1)) throw new RetouchException("--scales must be factors in (0, 1], not " + s);
+            String description = patchData + (scales == null ? "" : ", at scales " + scales) + ", Gaussian σ " + sigma
+                    + (quantize ? ", noisy input clipped and rounded to 8 bits" : "");
             trainingTask = new DenoiseTraining(new DenoiseTraining.Config(arch, channels, unet ? blocks : depth, width, patch, patches.batch,
                     range[0], range[1], rate.lr, rate.lrMin, schedule.steps, loss, patches.valEvery, description,
-                    freezeBatchNorm, levels, quantize), folder);
+                    freezeBatchNorm, levels, quantize, scales), folder);
         } else {
             if (!arch.equals("ffdnet") && !unet) throw new RetouchException("--task " + task + " trains the ffdnet or unet architecture; not " + arch);
             String what = patchData + ", degraded for " + task

@@ -143,6 +143,24 @@ class TrainRestoreTest {
     }
 
     @Test
+    void denoiserTrainsOnDownscaledCopies() throws Exception {
+        Path run = tmp.resolve("denoise-scales");
+        Cli.Result r = Cli.run("train", "denoise", "--data", crops(tmp).toString(), "--depth", "3", "--width", "16", "--patch", "32",
+                "--batch", "8", "--steps", "30", "--lr", "3e-3", "--validate-every", "30", "--val-every", "3", "--scales", "1,0.5",
+                "--checkpoint-every", "30", "--quiet", "--out", run.toString());
+        assertEquals(0, r.code(), r.err());
+        String json = Files.readString(run.resolve("checkpoint").resolve("model.json"));
+        assertTrue(json.contains("\"scales\" : [ 1.0, 0.5 ]") && json.contains("at scales [1.0, 0.5]"), json);
+        // the 96-px crops halved are 48 px: too small for 64-px patches, so only scale 1 could feed them
+        Cli.Result small = Cli.run("train", "denoise", "--data", crops(tmp).toString(), "--depth", "3", "--width", "16", "--patch", "64",
+                "--batch", "4", "--steps", "2", "--scales", "0.5", "--quiet", "--out", tmp.resolve("denoise-scales-small").toString());
+        assertTrue(small.code() != 0 && small.err().contains("at scales [0.5]") && small.err().contains("--patch"), small.err());
+        Cli.Result bad = Cli.run("train", "denoise", "--data", crops(tmp).toString(), "--scales", "1,1.5", "--steps", "2", "--quiet",
+                "--out", tmp.resolve("denoise-scales-bad").toString());
+        assertTrue(bad.code() != 0 && bad.err().contains("--scales"), bad.err());
+    }
+
+    @Test
     void extendedRunRampsItsLearningRateIn() throws Exception {
         Path run = tmp.resolve("ramp");
         String[] common = {"train", "denoise", "--data", crops(tmp).toString(), "--depth", "3", "--width", "8", "--patch", "32",

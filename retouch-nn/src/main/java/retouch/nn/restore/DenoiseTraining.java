@@ -23,6 +23,8 @@ import retouch.nn.train.StartModel;
 import retouch.nn.train.StepContext;
 import retouch.nn.train.TrainContext;
 import retouch.nn.train.TrainingTask;
+import retouch.image.Resize;
+import retouch.RetouchException;
 
 /**
  * Trains a Gaussian denoiser (DnCNN or FFDNet-style) on random patches of clean photos, with the
@@ -45,7 +47,20 @@ public final class DenoiseTraining implements TrainingTask {
      */
     public record Config(String architecture, int channels, int depth, int width, int patch, int batch,
                          double sigmaLo, double sigmaHi, float lr, float lrMin, long steps, String loss,
-                         int valEvery, String dataDescription, boolean freezeBatchNorm, int levels, boolean quantize) {
+                         int valEvery, String dataDescription, boolean freezeBatchNorm, int levels, boolean quantize,
+                         List<Double> scales) {
+        public Config {
+            scales = scales == null || scales.isEmpty() ? List.of(1.0) : List.copyOf(scales);
+            for (double s : scales) if (!(s > 0 && s <= 1)) throw new IllegalArgumentException("training scales must be in (0, 1], got " + s);
+        }
+
+        public Config(String architecture, int channels, int depth, int width, int patch, int batch,
+                      double sigmaLo, double sigmaHi, float lr, float lrMin, long steps, String loss,
+                      int valEvery, String dataDescription, boolean freezeBatchNorm, int levels, boolean quantize) {
+            this(architecture, channels, depth, width, patch, batch, sigmaLo, sigmaHi, lr, lrMin, steps, loss, valEvery, dataDescription,
+                    freezeBatchNorm, levels, quantize, List.of(1.0));
+        }
+
         public Config(String architecture, int channels, int depth, int width, int patch, int batch, double sigmaLo, double sigmaHi,
                       float lr, float lrMin, long steps, String loss, int valEvery, String dataDescription, boolean freezeBatchNorm) {
             this(architecture, channels, depth, width, patch, batch, sigmaLo, sigmaHi, lr, lrMin, steps, loss, valEvery, dataDescription,
@@ -93,14 +108,25 @@ public final class DenoiseTraining implements TrainingTask {
                 .trainingData(c.dataDescription());
         if (c.freezeBatchNorm()) b.hyper("freeze_batchnorm", true);
         if (c.quantize()) b.hyper("noisy_input", "clipped, 8-bit");
+        if (!c.scales().equals(List.of(1.0))) b.hyper("scales", c.scales());
         return b.build();
     }
 
     @Override
     public void init(TrainContext ctx) {
         net = TrainingSetup.create(ctx, meta(cfg), cfg.lr(), cfg.lrMin(), cfg.steps());
-        TrainingSetup.readImages(folder, cfg.channels(), cfg.valEvery(), cfg.patch(), (im, i) -> validation.add(im),
-                im -> pool.add(ImageTensors.toArray(ctx.manager(), im)));
+        // each training photo at every scale (MATLAB-style bicubic, antialiased): downscaled copies put
+        // fine texture near the sampling limit, as in DnCNN's training (scales 1, 0.9, 0.8, 0.7)
+        TrainingSetup.readImages(folder, cfg.channels(), cfg.valEvery(), cfg.patch(), (im, i) -> validation.add(im), im -> {
+            for (double s : cfg.scales()) {
+                Image scaled = s == 1 ? im : Resize.bicubic(im, s).clip();
+                if (scaled.height() >= cfg.patch() && scaled.width() >= cfg.patch()) pool.add(ImageTensors.toArray(ctx.manager(), scaled));
+            }
+        });
+        if (pool.isEmpty()) {
+            throw new RetouchException(folder.root() + ": no training photo is at least " + cfg.patch() + " pixels on each side at scales "
+                    + cfg.scales() + "; use a smaller --patch or larger --scales");
+        }
     }
 
     /** A training batch: clean patches, their noisy versions and the per-patch noise levels (σ/255). */
