@@ -117,12 +117,22 @@ public final class DenoiseTraining implements TrainingTask {
         net = TrainingSetup.create(ctx, meta(cfg), cfg.lr(), cfg.lrMin(), cfg.steps());
         // each training photo at every scale (MATLAB-style bicubic, antialiased): downscaled copies put
         // fine texture near the sampling limit, as in DnCNN's training (scales 1, 0.9, 0.8, 0.7)
-        TrainingSetup.readImages(folder, cfg.channels(), cfg.valEvery(), cfg.patch(), (im, i) -> validation.add(im), im -> {
-            for (double s : cfg.scales()) {
-                Image scaled = s == 1 ? im : Resize.bicubic(im, s).clip();
-                if (scaled.height() >= cfg.patch() && scaled.width() >= cfg.patch()) pool.add(ImageTensors.toArray(ctx.manager(), scaled));
-            }
-        });
+        try {
+            TrainingSetup.readImages(folder, cfg.channels(), cfg.valEvery(), cfg.patch(), (im, i) -> validation.add(im), im -> {
+                for (double s : cfg.scales()) {
+                    Image scaled = s == 1 ? im : Resize.bicubic(im, s).clip();
+                    if (scaled.height() >= cfg.patch() && scaled.width() >= cfg.patch()) pool.add(ImageTensors.toArray(ctx.manager(), scaled));
+                }
+            });
+        } catch (OutOfMemoryError e) {
+            // the photos live in the engine's memory, reached through the JVM's direct buffers
+            pool.forEach(NDArray::close);
+            pool.clear();
+            throw new RetouchException(folder.root() + ": the training photos" + (cfg.scales().size() > 1 ? " at scales " + cfg.scales() : "")
+                    + " do not fit in the JVM's direct memory (" + e.getMessage() + "); raise it, e.g. RETOUCH_JAVA_OPTS=\"-Xmx2g "
+                    + "-XX:MaxDirectMemorySize=4g\" (CBSD432 in colour takes about 0.8 GB per scale 1, 2.8 GB at six scales from 1 to 0.5), "
+                    + "or give fewer --scales");
+        }
         if (pool.isEmpty()) {
             throw new RetouchException(folder.root() + ": no training photo is at least " + cfg.patch() + " pixels on each side at scales "
                     + cfg.scales() + "; use a smaller --patch or larger --scales");
