@@ -2,8 +2,8 @@
 # Super-resolution tables of docs/BENCHMARKS.md in the literature's protocol (MATLAB-style bicubic
 # downscaling, 8-bit inputs, PSNR/SSIM on the Y channel with `scale` border pixels cropped):
 # Set5 (colour), Kodak24 (colour photos no training set holds), Set12 (gray), x2 and x4, for
-# bicubic, the per-channel FFDNet-style models (x2: retired, checkpoints/retired) and the
-# low-resolution networks (x4: still in training, checkpoints/sr4-color).
+# bicubic, the retired per-channel FFDNet-style models (checkpoints/retired) and the shipped
+# low-resolution networks.
 # Usage: bash bench/sr-eval.sh [OUT_DIR]   (needs ../shared/data; ~10 min on 2 cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,9 +11,8 @@ OUT=${1:-runs/sr-eval}; mkdir -p "$OUT"
 export RETOUCH_DATA=${RETOUCH_DATA:-../shared/data}
 for s in 2 4; do
   for set in set5 kodak24 set12; do
-    # x2: the retired per-channel model against the shipped one; x4: the shipped per-channel model
-    # against the low-resolution network still in training
-    if [ $s = 2 ]; then m=checkpoints/retired/sr2-gray,sr2-color; else m=sr4-gray,checkpoints/sr4-color/checkpoint; fi
+    # the retired per-channel model against the shipped one
+    m=checkpoints/retired/sr$s-gray,sr$s-color
     ./retouch eval --set "$set" --task sr$s --methods bicubic,$m --quantize --json > "$OUT/$set-x$s.json"
   done
 done

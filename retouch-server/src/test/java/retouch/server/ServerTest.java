@@ -265,7 +265,7 @@ class ServerTest {
 
     @Test
     void sixteenBitStaysSixteenBitAndRgbStaysRgb() throws Exception {
-        // Only this test's folder: the repository ships sr4-gray, and the no-model answer is checked below.
+        // Only this test's folder: the repository ships sr4-color, and the no-model answer is checked below.
         System.setProperty(ModelCatalog.ONLY_PROPERTY, "true");
         try (RetouchServer s = start(ServerConfig.defaults(), 0)) {
             Image rgb = Image.stack(Fixtures.pattern(40, 32), Fixtures.pattern(40, 32), Fixtures.pattern(40, 32));

@@ -24,7 +24,7 @@ import retouch.nn.blocks.Layers;
  * convolution closing the body with a skip from the head, and an ESPCN tail (Shi et al. 2016): one
  * 3×3 convolution to C·r² channels and a pixel shuffle to r× the size. Every convolution but the
  * tail runs on the low-resolution grid, so a pass costs about 1/r² of a network of the same depth
- * on the bicubic upscale (VDSR-style, as {@code sr4-gray} and the retired {@code sr2-gray}). The output is the correction to the
+ * on the bicubic upscale (VDSR-style, as the retired {@code sr2-gray} and {@code sr4-gray}). The output is the correction to the
  * bicubic upscale, which the caller adds ({@link SuperResolver}): as in VDSR, a residual target
  * trains much faster in few steps, and the upscale is made once for the whole image, so tiles
  * need no overlap for it.

@@ -94,7 +94,8 @@ public final class ModelStore {
 
     /** Shipped models that were replaced, and what replaced them (docs/MODELS.md says why). */
     static final java.util.Map<String, String> RETIRED = java.util.Map.of(
-            "sr2-gray", "sr2-color (x2, for gray and colour photos; what --task sr2 runs)");
+            "sr2-gray", "sr2-color (x2, for gray and colour photos; what --task sr2 runs)",
+            "sr4-gray", "sr4-color (x4, for gray and colour photos; what --task sr4 runs)");
 
     /**
      * The folder or zip for {@code nameOrPath}.

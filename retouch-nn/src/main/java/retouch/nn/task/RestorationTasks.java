@@ -29,7 +29,7 @@ public final class RestorationTasks {
         register(JpegTask.TASK);
         for (int s = 2; s <= 4; s++) {
             register(new RestorationTask("sr" + s, "x" + s + " super-resolution", s == 2 ? List.of("sr", "super-resolve") : List.of(), s,
-                    List.of("bicubic", "nearest"), s == 2 ? "sr2-color" : s == 4 ? "sr4-gray" : null, null, "down:bicubic:" + s,
+                    List.of("bicubic", "nearest"), s == 2 ? "sr2-color" : s == 4 ? "sr4-color" : null, null, "down:bicubic:" + s,
                     "MATLAB-style bicubic downscaling by " + s + ", then bicubic upscaling back", true, RestorationTasks::superResolution));
         }
         register(new RestorationTask("inpaint", "inpainting", List.of("inpainting", "gan-inpaint"), 1, List.of("telea", "ns"),

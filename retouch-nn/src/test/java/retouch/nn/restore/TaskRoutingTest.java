@@ -43,9 +43,10 @@ class TaskRoutingTest {
             assertEquals("sr2-color", r.nameFor(new Image(3, 40, 40)));
             assertEquals("sr2-color", r.nameFor(new Image(1, 40, 40)));
         }
-        // x4 keeps the gray model (RGB per channel) until the low-resolution x4 network in training beats it
+        assertEquals(null, ModelStore.COLOUR_DEFAULT_FOR_TASK.get("sr4"));
         try (Restorer r = Restorers.forTask("sr4", 64)) {
-            assertEquals("sr4-gray", r.nameFor(new Image(3, 40, 40)));
+            assertEquals("sr4-color", r.nameFor(new Image(3, 40, 40)));
+            assertEquals("sr4-color", r.nameFor(new Image(1, 40, 40)));
         }
     }
 
@@ -53,6 +54,8 @@ class TaskRoutingTest {
     void retiredModelNamesSayWhatReplacedThem() {
         RetouchException e = assertThrows(RetouchException.class, () -> Restorers.open("sr2-gray", 64));
         assertTrue(e.getMessage().contains("retired") && e.getMessage().contains("sr2-color"), e.getMessage());
+        RetouchException x4 = assertThrows(RetouchException.class, () -> Restorers.open("sr4-gray", 64));
+        assertTrue(x4.getMessage().contains("retired") && x4.getMessage().contains("sr4-color"), x4.getMessage());
     }
 
     @Test
