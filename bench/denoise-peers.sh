@@ -17,7 +17,8 @@
 #
 # Needs: python3-torch, python3-h5py, python3-numpy, python3-pil (Debian), the built CLI, and the
 # weights in the peers' cache: see the header of bench/peers/official_denoisers.py (--fetch-from).
-# Usage: [RETOUCH_THREADS=2] [SEED=0] [QUALITIES="auto max fast"] bash bench/denoise-peers.sh
+# Usage: [RETOUCH_THREADS=2] [SEED=0] [QUALITIES="auto max fast"] [MODEL=NAME|PATH] bash bench/denoise-peers.sh
+# (MODEL: run that model instead of the task's shipped one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/peer-env.sh
@@ -64,7 +65,7 @@ done
 seconds() { # quality, input folder, output folder
   local s e
   s=$(date +%s.%N)
-  RETOUCH_SKIP_BUILD=1 ./retouch restore "$WORK/$2" -o "$WORK/$3" --task denoise --sigma "$SIGMA" --quality "$1" \
+  RETOUCH_SKIP_BUILD=1 ./retouch restore "$WORK/$2" -o "$WORK/$3" --task denoise ${MODEL:+--model "$MODEL"} --sigma "$SIGMA" --quality "$1" \
     >"$WORK/$3.log" 2>&1 || { echo "denoise-peers: retouch restore --quality $1 failed:" >&2; cat "$WORK/$3.log" >&2; return 1; }
   e=$(date +%s.%N)
   "$PY" -c "print($e - $s)"
@@ -79,14 +80,14 @@ done
 "$PY" "$PEERS" --score "$WORK/all" --clean "$WORK/clean" > "$WORK/noisy.json"
 
 # 4. The table.
-"$PY" - "$WORK" "$n" "$threads" "$SEED" "${LD_PRELOAD:-none}" $QUALITIES <<'PY'
+"$PY" - "$WORK" "$n" "$threads" "$SEED" "${LD_PRELOAD:-none}" "${MODEL:-denoise-gray}" $QUALITIES <<'PY'
 import json, os, sys
-work, n, threads, seed, alloc, qualities = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6:]
+work, n, threads, seed, alloc, model, qualities = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6], sys.argv[7:]
 load = lambda name: json.load(open(os.path.join(work, name + ".json")))
 rows = [("noisy input (8-bit)", load("noisy"), None)]
 rows += [("FFDNet gray, clip model (official weights)", load("ffdnet-clip"), None),
          ("DnCNN-S sigma 25 (official PyTorch weights)", load("dncnn-s25"), None)]
-rows += [(f"Retouch denoise-gray, --quality {q}" + (" (default)" if q == "auto" else ""), load("rt-" + q), q)
+rows += [(f"Retouch {model}, --quality {q}" + (" (default)" if q == "auto" else ""), load("rt-" + q), q)
          for q in qualities]
 print(f"Set12 512x512 photos: {n} images, sigma 25, 8-bit noisy inputs (numpy seed {seed}), sigma given; "
       f"threads {threads}, LD_PRELOAD {os.path.basename(alloc)}")
