@@ -8,6 +8,7 @@ import retouch.nn.store.LoadedModel;
 import retouch.nn.store.ModelFile;
 import retouch.nn.store.ModelMeta;
 import retouch.nn.store.OpponentColourInit;
+import retouch.nn.store.UNetDeepening;
 import retouch.nn.store.UNetDenoiserGrayToColour;
 import retouch.nn.train.StartModel;
 import retouch.nn.train.TrainContext;
@@ -15,7 +16,7 @@ import retouch.nn.train.TrainContext;
 /**
  * How a restoration network starts from another model's weights (--init-from): fine-tuning,
  * another task on the same network, an RGB network from a gray one ({@link OpponentColourInit},
- * {@link GrayToColour}), or the network of a model refined by a fusion head without the head.
+ * {@link GrayToColour}), a deeper U-Net from a trained one ({@link UNetDeepening}), or the network of a model refined by a fusion head without the head.
  */
 final class NetworkStart {
 
@@ -43,11 +44,19 @@ final class NetworkStart {
                 && start.meta().intParam("scale", 2) != to.intParam("scale", 2)) {
             return anotherScale(ctx, start, to);
         }
+        if (UNetDeepening.applies(start.meta(), to)) {
+            // more residual blocks per level: the trained ones are copied, the new ones start as identities
+            try (LoadedModel src = ModelFile.load(start.location(), null)) {
+                UNetDeepening.copyInto(src.block(), ctx.model());
+            }
+            return start.name() + " (" + start.meta().intParam("blocks", -1) + " residual blocks per level, grown to "
+                    + to.intParam("blocks", -1) + "; the new blocks start as identities)";
+        }
         if (UNetDenoiser.ARCHITECTURE.equals(to.architecture()) && UNetDenoiser.ARCHITECTURE.equals(start.meta().architecture())
                 && start.meta().inputChannels() == 1 && to.inputChannels() == 3) {
             return unetGrayToColour(ctx, start, to);
         }
-        start.requireShapeOf(to, " (a gray FFDNet-style model may also start an RGB one of the same depth and the same or three times the width)");
+        start.requireShapeOf(to, " (a gray FFDNet-style model may also start an RGB one of the same depth and the same or three times the width; a U-Net may also start one with more --blocks)");
         if (ModelFile.hasFusionHead(start.meta()) && !ModelFile.hasFusionHead(to)) {
             // a model refined by a fusion head (retouch train fusion): its network starts this run, the head stays out
             try (LoadedModel src = ModelFile.load(start.location(), null)) {
