@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs a probe of blind deblurring's blur fit (FitProbe.java, PnpCurve.java in this folder) against
+# Runs a probe of blind deblurring's blur estimate (FitProbe, PnpCurve, SigmaProbe, ... .java in this folder) against
 # the built CLI's classes: bash bench/deblur-fit/run.sh FitProbe 1.6 8 ../shared/data/kodak24 deblur-gray
 #                         bash bench/deblur-fit/run.sh PnpCurve 1.6 ../shared/data/kodak24/kodim01.png 1.45,1.6,1.75
 set -euo pipefail

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         resourceBundle = "retouch.cli.TrainCommand",
         mixinStandardHelpOptions = true,
         subcommands = {TrainDenoiseCommand.class, TrainVaeCommand.class, TrainGanCommand.class, TrainClassifierCommand.class,
-                TrainInpaintCommand.class, TrainDeblurGanCommand.class, TrainFusionCommand.class})
+                TrainInpaintCommand.class, TrainDeblurGanCommand.class, TrainFusionCommand.class,
+                TrainBlurSigmaCommand.class})
 public final class TrainCommand implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

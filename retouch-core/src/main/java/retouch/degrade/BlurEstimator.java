@@ -20,7 +20,7 @@ import retouch.image.Image;
  */
 public final class BlurEstimator {
     /** Search ranges: what the evaluation degradations and typical camera shake cover. */
-    static final double GAUSS_MIN = 0.3, GAUSS_MAX = 4.0;
+    public static final double GAUSS_MIN = 0.3, GAUSS_MAX = 4.0;
     static final int MOTION_MIN = 3, MOTION_MAX = 33;
     /** Pixels left out at each border: more than the widest kernel's radius (motion 33 → 17). */
     static final int MARGIN = 20;
@@ -31,18 +31,33 @@ public final class BlurEstimator {
 
     /**
      * The estimate: the winning blur, its mean squared residual, and the residual with no blur at
-     * all (0–1 scale, squared), so callers can tell a photo with no measurable blur.
+     * all (0–1 scale, squared), so callers can tell a photo with no measurable blur. {@code source}
+     * is null for the kernel fit itself, else what replaced the fitted kernel ({@link #refined}).
      */
-    public record Estimate(Degradation blur, double residual, double residualNoBlur) {
+    public record Estimate(Degradation blur, double residual, double residualNoBlur, String source) {
+        /** An estimate made by the kernel fit. */
+        public Estimate(Degradation blur, double residual, double residualNoBlur) {
+            this(blur, residual, residualNoBlur, null);
+        }
+
         /** True when the blur explains the photo clearly better than no blur (residual ≤ 80 %). */
         public boolean isBlurred() {
             return residual <= 0.8 * residualNoBlur;
         }
 
+        /**
+         * This fit with its kernel replaced by {@code better}, estimated by {@code by} (e.g. a
+         * network trained for the blur's size); the fit's residuals stay, and the fitted kernel is
+         * named in {@link #toString}.
+         */
+        public Estimate refined(Degradation better, String by) {
+            return new Estimate(better, residual, residualNoBlur, by + "; the kernel fit said " + blur.spec());
+        }
+
         @Override
         public String toString() {
-            return String.format(java.util.Locale.ROOT, "%s (fit residual %.2f, no blur %.2f, on the 0-255 scale)",
-                    blur.spec(), Math.sqrt(residual) * 255, Math.sqrt(residualNoBlur) * 255);
+            return String.format(java.util.Locale.ROOT, "%s (%sfit residual %.2f, no blur %.2f, on the 0-255 scale)",
+                    blur.spec(), source == null ? "" : "from " + source + "; ", Math.sqrt(residual) * 255, Math.sqrt(residualNoBlur) * 255);
         }
     }
 

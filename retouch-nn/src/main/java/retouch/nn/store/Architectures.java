@@ -26,6 +26,7 @@ public final class Architectures {
         register(retouch.nn.restore.RestoreNets.FFDNET, retouch.nn.restore.RestoreNets.FFDNET_FACTORY);
         register(retouch.nn.restore.RestoreNets.UNET, retouch.nn.restore.RestoreNets.UNET_FACTORY);
         register(retouch.nn.restore.RestoreNets.EDSR, retouch.nn.restore.RestoreNets.EDSR_FACTORY);
+        register(retouch.nn.restore.BlurSigmaNet.ARCHITECTURE, retouch.nn.restore.BlurSigmaNet.FACTORY);
         register(retouch.nn.eval.DomainClassifier.ARCHITECTURE, retouch.nn.eval.DomainClassifier.FACTORY);
         register(retouch.nn.vae.Vae.ARCHITECTURE, retouch.nn.vae.Vae.FACTORY);
         register(retouch.nn.gan.DcganGenerator.ARCHITECTURE, retouch.nn.gan.DcganGenerator.FACTORY);
