@@ -13,22 +13,25 @@ import retouch.nn.store.LoadedModel;
  * most textured {@value #ESTIMATION_WINDOW}-px window, the Gaussian or motion blur that best maps
  * its output back to the photo is fitted ({@link BlurEstimator}), and that blur is undone over the
  * whole photo by plug-and-play deconvolution ({@link PnpDeblurrer}) with the shipped denoiser (the
- * colour one for RGB photos). When the fit finds a Gaussian of σ {@value #ESTIMATOR_FROM_SIGMA} px
- * or more and the σ estimator {@value BlurSigmaEstimator#MODEL} ({@link BlurSigmaNet}) is
- * installed, its σ, estimated from the photo itself, replaces the fitted one: the wider the blur,
- * the more of it the network's output keeps, and the fit falls short (σ 3 fitted as 2.6–2.74 on
- * the validation photos, where the estimator is 0.09 px off on average). Below that the fit is as
- * close (0.08 against 0.10 px at σ 1.6) and errs on the small side, which plug-and-play forgives
- * more than the large one. The network alone leaves much of a known-family blur in place (figures in docs/MODELS.md); it falls
- * back to the network's output when the photo shows no measurable blur, is smaller than
+ * colour one for RGB photos). When the fit finds a Gaussian and the σ estimator
+ * {@value BlurSigmaEstimator#MODEL} ({@link BlurSigmaNet}) is installed and reads σ {@value
+ * #ESTIMATOR_FROM_SIGMA} px or more from the photo itself, its σ replaces the fitted one: the
+ * network's output keeps part of a wide blur, and the fit falls short (σ 3 fitted as 2.6–2.75 on
+ * held-out photos, 0.33 px off on average, where the estimator is 0.11 off). Up to σ 2.5 the fit
+ * is the closer one (0.05–0.10 px against 0.10), so narrower blurs keep it. The network alone
+ * leaves much of a known-family blur in place (figures in docs/MODELS.md); it falls back to the network's output when the photo shows no measurable blur, is smaller than
  * {@link BlurEstimator#MIN_SIDE} px, no denoiser is installed, or the settings' deblur mode is
  * {@code network}.
  */
 public final class BlindDeblurRestorer extends NetworkRestorer {
     /** Side of the window the blur is estimated on: the most textured part of the photo. */
     static final int ESTIMATION_WINDOW = 384;
-    /** Fitted Gaussians from this σ (px) up take their σ from the estimator, when installed. */
-    static final double ESTIMATOR_FROM_SIGMA = 1.9;
+    /**
+     * Gaussians the estimator reads this wide (px) or wider take its σ instead of the fitted one.
+     * Chosen on 43 held-out CBSD432 photos at σ 1.6 / 2 / 2.5 / 3 against thresholds on the fitted σ
+     * and on the difference of the two (docs/BENCHMARKS.md, Deblurring).
+     */
+    static final double ESTIMATOR_FROM_SIGMA = 2.7;
 
     /** The shipped denoiser for the deconvolution stage, opened on first use; null (with a note) when it is not installed. */
     private final LazyRestorer prior;
@@ -69,14 +72,14 @@ public final class BlindDeblurRestorer extends NetworkRestorer {
         }
     }
 
-    /** A fitted Gaussian of σ {@value #ESTIMATOR_FROM_SIGMA} px or more with its σ from the σ estimator, when one is installed; anything else as it is. */
+    /** A fitted Gaussian with the estimator's σ when that reads {@value #ESTIMATOR_FROM_SIGMA} px or more; anything else as it is. */
     private BlurEstimator.Estimate refineGaussian(BlurEstimator.Estimate fitted, Image degraded) {
-        if (!(fitted.blur() instanceof GaussianBlur g) || g.sigma() < ESTIMATOR_FROM_SIGMA) return fitted;
+        if (!(fitted.blur() instanceof GaussianBlur)) return fitted;
         BlurSigmaEstimator net = sigmaNet();
         if (net == null) return fitted;
         double sigma = net.estimate(degraded);
-        if (!Double.isFinite(sigma)) return fitted;
-        sigma = Math.max(BlurEstimator.GAUSS_MIN, Math.min(BlurEstimator.GAUSS_MAX, sigma));
+        if (!Double.isFinite(sigma) || sigma < ESTIMATOR_FROM_SIGMA) return fitted;
+        sigma = Math.min(BlurEstimator.GAUSS_MAX, sigma);
         return fitted.refined(new GaussianBlur(Math.round(sigma * 100) / 100.0), net.name());
     }
 
