@@ -41,7 +41,12 @@ public final class TrainBlurSigmaCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (width < 1) throw new RetouchException("--width must be at least 1");
-        double[] range = TrainDenoiseCommand.parseRange(sigma);
+        double[] range;
+        try {
+            range = TrainDenoiseCommand.parseRange(sigma);
+        } catch (RetouchException e) {
+            throw new RetouchException("--sigma must be a blur range in pixels like 0.3-4, not '" + sigma + "'");
+        }
         ImageFolder folder = patches.folder();
         String description = patches.describe(folder) + ", luma, random " + patches.patch + "px patches with flips/rotations, Gaussian blur σ "
                 + sigma + " px (uniform), then Gaussian noise σ 0-" + noiseMax + ", rounded to 8 bits";

@@ -41,7 +41,7 @@ class TrainBlurSigmaTest {
         String data = crops(tmp).toString();
         Cli.Result range = Cli.run("train", "blur-sigma", "--data", data, "--sigma", "4-1", "--steps", "1", "--quiet", "--out", tmp.resolve("b1").toString());
         assertNotEquals(0, range.code());
-        assertTrue(range.err().contains("--sigma"), range.err());
+        assertTrue(range.err().contains("--sigma must be a blur range in pixels like 0.3-4, not '4-1'"), range.err());
         Cli.Result patch = Cli.run("train", "blur-sigma", "--data", data, "--patch", "30", "--steps", "1", "--quiet", "--out", tmp.resolve("b2").toString());
         assertNotEquals(0, patch.code());
         assertTrue(patch.err().contains("--patch must be a multiple of 4"), patch.err());
