@@ -19,8 +19,8 @@ import retouch.nn.store.LoadedModel;
  * network's output keeps part of a wide blur, and the fit falls short (σ 3 fitted as 2.6–2.75 on
  * held-out photos, 0.33 px off on average, where the estimator is 0.11 off). Up to σ 2.5 the fit
  * is the closer one (0.05–0.10 px against 0.10), so narrower blurs keep it. The network alone
- * leaves much of a known-family blur in place (figures in docs/MODELS.md); it falls back to the network's output when the photo shows no measurable blur, is smaller than
- * {@link BlurEstimator#MIN_SIDE} px, no denoiser is installed, or the settings' deblur mode is
+ * leaves much of a known-family blur in place (figures in docs/MODELS.md); it falls back to the
+ * network's output when the photo shows no measurable blur, is smaller than {@link BlurEstimator#MIN_SIDE} px, no denoiser is installed, or the settings' deblur mode is
  * {@code network}.
  */
 public final class BlindDeblurRestorer extends NetworkRestorer {
