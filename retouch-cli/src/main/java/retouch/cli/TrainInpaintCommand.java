@@ -39,6 +39,12 @@ public class TrainInpaintCommand implements Callable<Integer> {
 
     @Option(names = "--width", defaultValue = "32") int width;
 
+    @Option(names = "--bottom-blocks", defaultValue = "0") int bottomBlocks;
+
+    @Option(names = "--bottom-kind", defaultValue = "ffc") String bottomKind;
+
+    @Option(names = "--trained-lr-scale", defaultValue = "1") float trainedLrScale;
+
     @Option(names = "--d-width", defaultValue = "32") int dWidth;
 
     @Option(names = "--adv-weight", defaultValue = "0.01") float advWeight;
@@ -84,6 +90,12 @@ public class TrainInpaintCommand implements Callable<Integer> {
         if (!(grayFraction >= 0 && grayFraction <= 1)) throw new RetouchException("--gray-fraction must be in [0, 1], not " + grayFraction);
         if (!loss.equals("l1") && !loss.equals("l2")) throw new RetouchException("--loss must be l1 or l2, not '" + loss + "'");
         if (grayFraction > 0 && channels != 3) throw new RetouchException("--gray-fraction turns colour crops gray; it needs --channels 3");
+        if (bottomBlocks < 0 || bottomBlocks > 16) throw new RetouchException("--bottom-blocks must be 0 to 16, not " + bottomBlocks);
+        var kind = retouch.nn.inpaint.BottomBlock.Kind.of(bottomKind);
+        if (!(trainedLrScale >= 0 && trainedLrScale <= 1)) throw new RetouchException("--trained-lr-scale must be in [0, 1], not " + trainedLrScale);
+        if (trainedLrScale != 1 && bottomBlocks == 0) {
+            throw new RetouchException("--trained-lr-scale slows the weights outside the bottom blocks; it needs --bottom-blocks");
+        }
         double[] range = parseHole(hole);
         List<Image> train = new ArrayList<>();
         List<Image> val = new ArrayList<>();
@@ -110,7 +122,7 @@ public class TrainInpaintCommand implements Callable<Integer> {
                 : "; Gaussian σ 0.5-3 or motion 5-21 px blur, noise σ 0-5";
         var cfg = new InpaintTraining.Config(t, channels, size, levels, width, dWidth, advWeight, holeWeight, range[0], range[1],
                 natural, batch, lr, lrMin, schedule.steps, description + (maskDir == null ? "" : "; a quarter of the masks from " + maskDir
-                + " (files numbered 4 mod 5 held out)"), maskDir, grayFraction, loss.equals("l2"));
+                + " (files numbered 4 mod 5 held out)"), maskDir, grayFraction, loss.equals("l2"), bottomBlocks, kind, trainedLrScale);
         Trainer.Builder trainer = schedule.applyTo(lrRamp.applyTo(run.applyTo(Trainer.builder(), spec)), validateEvery).optInitFrom(initFrom);
         return run.fit(spec, trainer, new InpaintTraining(cfg, train, val), schedule.steps);
     }

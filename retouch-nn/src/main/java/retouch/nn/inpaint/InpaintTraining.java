@@ -64,7 +64,16 @@ public final class InpaintTraining implements TrainingTask {
     public record Config(String task, int channels, int size, int levels, int width, int dWidth, float advWeight,
                          float holeWeight, double minHole, double maxHole, boolean dihedral, int batch, float lr,
                          float lrMin, long steps, String dataDescription, java.nio.file.Path maskDir, double grayFraction,
-                         boolean squaredError) {
+                         boolean squaredError, int bottomBlocks, BottomBlock.Kind bottomKind, float trainedLrScale) {
+
+        /** Without residual blocks at the bottom. */
+        public Config(String task, int channels, int size, int levels, int width, int dWidth, float advWeight,
+                      float holeWeight, double minHole, double maxHole, boolean dihedral, int batch, float lr,
+                      float lrMin, long steps, String dataDescription, java.nio.file.Path maskDir, double grayFraction,
+                      boolean squaredError) {
+            this(task, channels, size, levels, width, dWidth, advWeight, holeWeight, minHole, maxHole, dihedral, batch, lr,
+                    lrMin, steps, dataDescription, maskDir, grayFraction, squaredError, 0, BottomBlock.Kind.FFC, 1f);
+        }
 
         /** Colour runs see no crops turned gray. */
         public Config(String task, int channels, int size, int levels, int width, int dWidth, float advWeight,
@@ -131,10 +140,13 @@ public final class InpaintTraining implements TrainingTask {
 
     /** Meta of the exported generator. */
     public ModelMeta meta() {
-        return ModelMeta.builder(UNet.ARCHITECTURE)
+        ModelMeta.Builder b = ModelMeta.builder(UNet.ARCHITECTURE)
                 .channels(cfg.channels(), cfg.channels())
                 .hyper("levels", cfg.levels())
-                .hyper("width", cfg.width())
+                .hyper("width", cfg.width());
+        if (cfg.bottomBlocks() > 0) b.hyper("bottom_blocks", cfg.bottomBlocks()).hyper("bottom_kind", cfg.bottomKind().id());
+        if (cfg.trainedLrScale() != 1f) b.hyper("trained_lr_scale", cfg.trainedLrScale());
+        return b
                 .hyper("mask", cfg.inpaint())
                 .hyper("size", cfg.size())
                 .hyper("adv_weight", cfg.advWeight())
@@ -166,7 +178,9 @@ public final class InpaintTraining implements TrainingTask {
         meta = meta();
         NDManager m = ctx.manager();
         g = (UNet) Architectures.buildInitialized(meta, m);
+        // Grown networks: the weights outside the bottom blocks were trained already and may learn more slowly.
         adamG = Adam.builder().optLearningRate(ctx.schedule(LrSchedule.cosine(cfg.lr(), cfg.lrMin(), cfg.steps())))
+                .optLrScale(name -> !UNetGrowth.isBottomBlock(name), cfg.trainedLrScale())
                 .optBeta1(0.5f).optBeta2(0.999f).build(g);
         ctx.setModel(meta, g).addOptimizer("adam_g", adamG);
         if (cfg.adversarial()) {
@@ -205,13 +219,22 @@ public final class InpaintTraining implements TrainingTask {
             return start.name() + " (gray, expanded to RGB)";
         }
         ModelMeta from = start.meta();
+        if (UNetGrowth.applies(from, to)) {
+            try (LoadedModel trained = ModelFile.load(start.location(), null)) {
+                UNetGrowth.copyInto(trained.block(), ctx.model());
+            }
+            return start.name() + " (" + from.intParam("bottom_blocks", 0) + " bottom blocks, grown to " + to.intParam("bottom_blocks", 0)
+                    + " " + to.stringParam("bottom_kind", "ffc") + " blocks that start adding nothing)";
+        }
         if (!from.architecture().equals(to.architecture()) || from.inputChannels() != to.inputChannels()
+                || from.intParam("bottom_blocks", 0) != to.intParam("bottom_blocks", 0)
                 || from.intParam("levels", 3) != to.intParam("levels", 3) || from.intParam("width", 32) != to.intParam("width", 32)) {
             throw new RetouchException("--init-from " + start.name() + ": that model is " + from.architecture() + " "
                     + from.inputChannels() + " channel(s), levels " + from.intParam("levels", 3) + ", width "
-                    + from.intParam("width", 32) + "; this run builds " + to.architecture() + " " + to.inputChannels()
-                    + " channel(s), levels " + to.intParam("levels", 3) + ", width " + to.intParam("width", 32)
-                    + " (a gray inpainting U-Net may also start an RGB one of the same levels and width)");
+                    + from.intParam("width", 32) + ", " + from.intParam("bottom_blocks", 0) + " bottom blocks; this run builds "
+                    + to.architecture() + " " + to.inputChannels() + " channel(s), levels " + to.intParam("levels", 3) + ", width "
+                    + to.intParam("width", 32) + ", " + to.intParam("bottom_blocks", 0) + " bottom blocks (a gray inpainting U-Net may also"
+                    + " start an RGB one of the same levels and width, or one with more --bottom-blocks)");
         }
         return start.loadInto(ctx);
     }

@@ -26,7 +26,9 @@ import retouch.nn.store.ModelMeta;
  * dilated 3×3 convolutions (dilation 2 and 4) widen the receptive field, which inpainting needs to
  * see across a hole. Decoder: nearest ×2 upsampling, concatenation with the encoder's features of
  * that level, two 3×3 convolutions (resize-convolution: this engine has no transposed
- * convolution). LeakyReLU 0.2 throughout, no normalisation (so the result does not depend on the
+ * convolution). Optional residual blocks after the dilated ones ({@link BottomBlock}: Fourier
+ * convolutions for a view across the whole tile, model.json {@code bottom_blocks}, {@code bottom_kind}).
+ * LeakyReLU 0.2 throughout, no normalisation (so the result does not depend on the
  * batch or on the size of the image at inference).
  *
  * <p>Two modes, chosen by {@code mask}: <b>inpainting</b> takes {@code (image, mask)} with
@@ -57,6 +59,8 @@ public final class UNet extends AbstractBlock {
     private final Block bottom;
     private final List<Block> up = new ArrayList<>();
     private final Block head;
+    /** Residual blocks after {@link #bottom} (none in models made before they existed). */
+    private final List<BottomBlock> bottomBlocks = new ArrayList<>();
 
     /**
      * @param channels image channels (1 gray, 3 RGB)
@@ -65,7 +69,16 @@ public final class UNet extends AbstractBlock {
      * @param mask     inpainting mode (a mask input) instead of residual restoration
      */
     public UNet(int channels, int levels, int width, boolean mask) {
+        this(channels, levels, width, mask, 0, BottomBlock.Kind.FFC);
+    }
+
+    /**
+     * @param bottomBlocks residual blocks at the bottom after the dilated convolutions
+     * @param bottomKind   their kind ({@link BottomBlock}: Fourier or dilated convolutions)
+     */
+    public UNet(int channels, int levels, int width, boolean mask, int bottomBlocks, BottomBlock.Kind bottomKind) {
         super((byte) 1);
+        if (bottomBlocks < 0 || bottomBlocks > 16) throw new IllegalArgumentException("bottom blocks must be 0 to 16, got " + bottomBlocks);
         if (levels < 1 || levels > 6) throw new IllegalArgumentException("U-Net levels must be 1 to 6, got " + levels);
         this.channels = channels;
         this.levels = levels;
@@ -88,6 +101,14 @@ public final class UNet extends AbstractBlock {
                     .add(Layers.conv(w, 3, true)).add(Layers.leakyRelu(0.2f))));
         }
         this.head = addChildBlock("head", Layers.conv(channels, 3, true));
+        // Registered last, so that the parameter names of the blocks above stay those of models without them.
+        for (int i = 0; i < bottomBlocks; i++) {
+            addBottomBlock(i, bottomKind, wb);
+        }
+    }
+
+    private void addBottomBlock(int i, BottomBlock.Kind kind, int filters) {
+        bottomBlocks.add(addChildBlock("bottom" + kind.id() + i, new BottomBlock(kind, filters)));
     }
 
     private static int widthAt(int width, int level) {
@@ -101,10 +122,14 @@ public final class UNet extends AbstractBlock {
 
     /** The network described by {@code meta}. */
     public static UNet of(ModelMeta meta) {
-        return new UNet(meta.inputChannels(), meta.intParam("levels", 3), meta.intParam("width", 32), meta.boolParam("mask", true));
+        return new UNet(meta.inputChannels(), meta.intParam("levels", 3), meta.intParam("width", 32), meta.boolParam("mask", true),
+                meta.intParam("bottom_blocks", 0), BottomBlock.Kind.of(meta.stringParam("bottom_kind", "ffc")));
     }
 
     public int levels() { return levels; }
+
+    /** The residual blocks at the bottom. */
+    public int bottomBlocks() { return bottomBlocks.size(); }
 
     public boolean takesMask() { return mask; }
 
@@ -127,6 +152,7 @@ public final class UNet extends AbstractBlock {
             skips.add(h);
         }
         h = bottom.forward(ps, new NDList(h), training).singletonOrThrow();
+        for (BottomBlock b : bottomBlocks) h = b.forward(ps, new NDList(h), training).singletonOrThrow();
         for (int i = 0; i < up.size(); i++) {
             NDArray skip = skips.get(levels - 1 - i);
             h = Layers.convSafeLayout(Layers.upsampleNearest(h, 2).concat(skip, 1));
@@ -157,6 +183,7 @@ public final class UNet extends AbstractBlock {
         }
         bottom.initialize(manager, dataType, cur);
         cur = bottom.getOutputShapes(new Shape[] {cur})[0];
+        for (BottomBlock b : bottomBlocks) b.initialize(manager, dataType, cur);
         for (int i = 0; i < up.size(); i++) {
             Shape skip = skipShapes.get(levels - 1 - i);
             Shape in = new Shape(n, cur.get(1) + skip.get(1), skip.get(2), skip.get(3));

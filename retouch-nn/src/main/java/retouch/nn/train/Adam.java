@@ -50,6 +50,8 @@ public final class Adam implements AutoCloseable {
     private final boolean decoupled;
     private final List<String> names = new ArrayList<>();
     private final List<Parameter> params = new ArrayList<>();
+    /** Each parameter's multiple of the scheduled rate (1 unless {@link Builder#optLrScale} says otherwise). */
+    private final List<Float> lrScales = new ArrayList<>();
     private final NDManager stateManager;
     private final NDArray[] means;
     private final NDArray[] variances;
@@ -74,6 +76,11 @@ public final class Adam implements AutoCloseable {
             }
             names.add(p.getKey());
             params.add(param);
+            float scale = 1f;
+            for (Pair<java.util.function.Predicate<String>, Float> rule : b.lrScales) {
+                if (rule.getKey().test(p.getKey())) scale = rule.getValue();
+            }
+            lrScales.add(scale);
             if (owner == null) {
                 owner = param.getArray().getManager();
             }
@@ -113,9 +120,10 @@ public final class Adam implements AutoCloseable {
         for (int i = 0; i < params.size(); i++) {
             NDArray w = params.get(i).getArray();
             NDArray g = w.getGradient();
+            float scale = lrScales.get(i);
             try {
                 w.getNDArrayInternal().adamUpdate(new NDList(w, g, means[i], variances[i]), new NDList(w),
-                        lr, lrCorrected, weightDecay, 1f, -1f, beta1, beta2, eps, true, decoupled);
+                        lr * scale, lrCorrected * scale, weightDecay, 1f, -1f, beta1, beta2, eps, true, decoupled);
             } finally {
                 g.close(); // only the Java-side handle; the gradient itself belongs to w
             }
@@ -247,12 +255,23 @@ public final class Adam implements AutoCloseable {
         private float epsilon = 1e-8f;
         private float weightDecay;
         private boolean decoupled;
+        private final List<Pair<java.util.function.Predicate<String>, Float>> lrScales = new ArrayList<>();
 
         Builder() {}
 
         public Builder optLearningRate(float lr) { schedule = LrSchedule.constant(lr); return this; }
         public Builder optLearningRate(LrSchedule s) { schedule = s; return this; }
         public Builder optBeta1(float b) { beta1 = b; return this; }
+
+        /**
+         * Parameters whose name {@code which} accepts learn at {@code scale} × the scheduled rate
+         * (the last matching rule wins): e.g. trained weights more slowly than blocks just added.
+         */
+        public Builder optLrScale(java.util.function.Predicate<String> which, float scale) {
+            if (!(scale >= 0)) throw new IllegalArgumentException("learning-rate scale must be at least 0, got " + scale);
+            lrScales.add(new Pair<>(which, scale));
+            return this;
+        }
         public Builder optBeta2(float b) { beta2 = b; return this; }
         public Builder optEpsilon(float e) { epsilon = e; return this; }
         /** L2 penalty added to the gradient (torch Adam's {@code weight_decay}). */
