@@ -212,6 +212,47 @@ class InpaintCliTest {
         assertTrue(r.err().contains("--channels 3"), r.err());
     }
 
+    @Test
+    void aTrainedInpainterGrowsFourierBlocksAndStillFillsOnlyTheHoles() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("grow-photos"));
+        for (int i = 0; i < 6; i++) ImageFiles.writePng(photoImage.crop(40 * i, 60 * i, 48, 64), data.resolve("p" + i + ".png"), 8);
+        String[] common = {"train", "inpaint", "--data", data.toString(), "--size", "32", "--levels", "2", "--width", "16", "--batch", "2",
+                "--steps", "2", "--validate-every", "0", "--val-every", "3", "--quiet"};
+        Path plain = dir.resolve("run-plain"), grown = dir.resolve("run-ffc");
+        Cli.Result r = Cli.run(concat(common, "--out", plain.toString()));
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        r = Cli.run(concat(common, "--bottom-blocks", "2", "--trained-lr-scale", "0.2", "--init-from", plain.resolve("checkpoint").toString(),
+                "--out", grown.toString()));
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        String json = Files.readString(grown.resolve("checkpoint").resolve("model.json"));
+        assertTrue(json.replaceAll("\\s", "").contains("\"bottom_blocks\":2") && json.replaceAll("\\s", "").contains("\"bottom_kind\":\"ffc\"") && json.contains("grown to 2 ffc"), json);
+
+        // the grown model restores a photo of another size than it trained on; pixels outside the hole stay
+        Path photo = dir.resolve("grow-photo.png"), mask = dir.resolve("grow-mask.png"), out = dir.resolve("grow-out.png");
+        Image src = photoImage.crop(0, 0, 72, 100);
+        ImageFiles.writePng(src, photo, 8);
+        float[] mv = new float[72 * 100];
+        for (int y = 20; y < 50; y++) for (int x = 30; x < 70; x++) mv[y * 100 + x] = 1f;
+        ImageFiles.writePng(new Image(1, 72, 100, mv), mask, 8);
+        r = Cli.run("restore", photo.toString(), "--mask", mask.toString(), "-o", out.toString(), "--model", grown.resolve("checkpoint").toString());
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        Image back = ImageFiles.read(out), in = ImageFiles.read(photo);
+        assertEquals(72, back.height());
+        assertEquals(100, back.width());
+        for (int c = 0; c < in.channels(); c++) assertEquals(in.get(c, 5, 5), back.get(c, 5, 5), 0f, "a known pixel is kept");
+
+        r = Cli.run(concat(common, "--bottom-kind", "fourier", "--bottom-blocks", "1", "--out", dir.resolve("run-bad3").toString()));
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
+        assertTrue(r.err().contains("ffc or dilated"), r.err());
+        r = Cli.run(concat(common, "--trained-lr-scale", "0.5", "--out", dir.resolve("run-bad4").toString()));
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
+        assertTrue(r.err().contains("--bottom-blocks"), r.err());
+        // fewer bottom blocks than the start model: a clear refusal naming both
+        r = Cli.run(concat(common, "--bottom-blocks", "1", "--init-from", grown.resolve("checkpoint").toString(), "--out", dir.resolve("run-bad5").toString()));
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
+        assertTrue(r.err().contains("2 bottom blocks") && r.err().contains("1 bottom blocks"), r.err());
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
