@@ -117,7 +117,7 @@ public class TrainInpaintCommand implements Callable<Integer> {
         }
         boolean natural = ds == null || !ds.isLabeled();
         description += t.equals("inpaint")
-                ? "; masks: thin strokes 3-10 px / free-form strokes / 1-3 boxes / centre box, " + hole + " of the crop"
+                ? "; masks: thin strokes 3-10 px / free-form strokes / irregular blobs / 1-3 boxes / centre box, " + hole + " of the crop"
                   + (grayFraction > 0 ? "; " + Math.round(grayFraction * 100) + "% of the crops turned gray" : "")
                 : "; Gaussian σ 0.5-3 or motion 5-21 px blur, noise σ 0-5";
         var cfg = new InpaintTraining.Config(t, channels, size, levels, width, dWidth, advWeight, holeWeight, range[0], range[1],
