@@ -1,13 +1,8 @@
 package retouch.nn.inpaint;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
-import java.util.HashMap;
-import java.util.Map;
 import retouch.RetouchException;
+import retouch.nn.store.GrownParameters;
 import retouch.nn.store.ModelMeta;
 
 /**
@@ -34,23 +29,7 @@ public final class UNetGrowth {
      * @throws RetouchException if a parameter of {@code grown} is neither in {@code trained} nor part of a new bottom block
      */
     public static void copyInto(Block trained, Block grown) {
-        Map<String, Parameter> source = new HashMap<>();
-        for (Pair<String, Parameter> p : trained.getParameters()) source.put(p.getKey(), p.getValue());
-        for (Pair<String, Parameter> p : grown.getParameters()) {
-            NDArray dst = p.getValue().getArray();
-            Parameter src = source.get(p.getKey());
-            if (src != null) {
-                if (!src.getArray().getShape().equals(dst.getShape())) {
-                    throw new RetouchException("parameter '" + p.getKey() + "' has shape " + src.getArray().getShape()
-                            + " in the start model; the grown U-Net needs " + dst.getShape());
-                }
-                dst.set(src.getArray().toType(DataType.FLOAT32, false).toFloatArray());
-            } else if (!isBottomBlock(p.getKey())) {
-                throw new RetouchException("parameter '" + p.getKey() + "' of the grown U-Net is not in the start model");
-            } else if (isAddedOutput(p.getKey())) {
-                dst.set(new float[Math.toIntExact(dst.size())]);
-            }
-        }
+        GrownParameters.copy(trained, grown, UNetGrowth::isBottomBlock, UNetGrowth::isAddedOutput, "the grown U-Net");
     }
 
     static boolean isBottomBlock(String parameterName) {

@@ -1,12 +1,6 @@
 package retouch.nn.store;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
-import java.util.HashMap;
-import java.util.Map;
 import retouch.RetouchException;
 
 /**
@@ -38,23 +32,7 @@ public final class UNetDeepening {
      * @throws RetouchException if a parameter of the deeper network is neither in the trained one nor part of a new block
      */
     public static void copyInto(Block trained, Block deeper) {
-        Map<String, Parameter> source = new HashMap<>();
-        for (Pair<String, Parameter> p : trained.getParameters()) source.put(p.getKey(), p.getValue());
-        for (Pair<String, Parameter> p : deeper.getParameters()) {
-            NDArray dst = p.getValue().getArray();
-            Parameter src = source.get(p.getKey());
-            if (src != null) {
-                if (!src.getArray().getShape().equals(dst.getShape())) {
-                    throw new RetouchException("parameter '" + p.getKey() + "' has shape " + src.getArray().getShape()
-                            + " in the start model; the deeper U-Net needs " + dst.getShape());
-                }
-                dst.set(src.getArray().toType(DataType.FLOAT32, false).toFloatArray());
-            } else if (!p.getKey().contains("ResidualBlock")) {
-                throw new RetouchException("parameter '" + p.getKey() + "' of the deeper U-Net is not in the start model");
-            } else if (isLastConvOfBlock(p.getKey())) {
-                dst.set(new float[Math.toIntExact(dst.size())]);
-            }
-        }
+        GrownParameters.copy(trained, deeper, name -> name.contains("ResidualBlock"), UNetDeepening::isLastConvOfBlock, "the deeper U-Net");
     }
 
     /** The second convolution of a residual block's body (conv, ReLU, conv: child 03), whose output the block adds. */
