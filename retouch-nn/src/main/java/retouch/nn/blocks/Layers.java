@@ -110,6 +110,16 @@ public final class Layers {
         return conv;
     }
 
+    /**
+     * 3×3 convolution dilated by {@code d} (padding d, so the size is kept), with bias: a wider view
+     * at the same cost; inputs are laid out as the engine computes them right, as in {@link #conv}.
+     */
+    public static Block dilatedConv(int filters, int d) {
+        Conv2d.Builder b = new Conv2d.Builder();
+        b.setKernelShape(new Shape(3, 3)).optPadding(new Shape(d, d)).optDilation(new Shape(d, d)).setFilters(filters);
+        return withTorchInit(b.buildGuarded());
+    }
+
     /** k×k convolution with a stride (downsampling), padding (k-1)/2; thin layers as in {@link #conv(int, int, boolean)}. */
     public static Block conv(int filters, int kernel, int stride, boolean bias) {
         Conv2d.Builder b = new Conv2d.Builder();

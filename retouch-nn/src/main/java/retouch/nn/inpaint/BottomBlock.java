@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.Locale;
@@ -69,17 +68,13 @@ public final class BottomBlock extends AbstractBlock {
             // real and imaginary parts in, real and imaginary parts out
             spectral = addChildBlock("spectral", Layers.conv(channels, 1, true));
         } else {
-            local = addChildBlock("local", dilated(channels, 2));
+            local = addChildBlock("local", Layers.dilatedConv(channels, 2));
             globalIn = null;
             spectral = null;
         }
-        out = addChildBlock(OUT_NAME, kind == Kind.FFC ? Layers.conv(channels, 1, true) : dilated(channels, 8));
+        out = addChildBlock(OUT_NAME, kind == Kind.FFC ? Layers.conv(channels, 1, true) : Layers.dilatedConv(channels, 8));
     }
 
-    private static Block dilated(int filters, int d) {
-        return Layers.withTorchInit(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(d, d))
-                .optDilation(new Shape(d, d)).setFilters(filters).build());
-    }
 
     public Kind kind() {
         return kind;
@@ -96,7 +91,6 @@ public final class BottomBlock extends AbstractBlock {
         } else {
             h = leaky(local.forward(ps, new NDList(x), training).singletonOrThrow());
         }
-        if (kind == Kind.DILATED) h = Layers.convSafeLayout(h);
         return new NDList(x.add(out.forward(ps, new NDList(h), training).singletonOrThrow()));
     }
 

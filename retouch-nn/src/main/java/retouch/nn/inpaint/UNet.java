@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
@@ -92,8 +91,8 @@ public final class UNet extends AbstractBlock {
         }
         int wb = widthAt(width, levels);
         this.bottom = addChildBlock("bottom", new SequentialBlock()
-                .add(dilated(wb, 2)).add(Layers.leakyRelu(0.2f))
-                .add(dilated(wb, 4)).add(Layers.leakyRelu(0.2f)));
+                .add(Layers.dilatedConv(wb, 2)).add(Layers.leakyRelu(0.2f))
+                .add(Layers.dilatedConv(wb, 4)).add(Layers.leakyRelu(0.2f)));
         for (int l = levels - 1; l >= 0; l--) {
             int w = widthAt(width, l);
             up.add(addChildBlock("up" + l, new SequentialBlock()
@@ -115,10 +114,6 @@ public final class UNet extends AbstractBlock {
         return Math.min(width << level, 256);
     }
 
-    private static Block dilated(int filters, int d) {
-        return Layers.withTorchInit(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(d, d))
-                .optDilation(new Shape(d, d)).setFilters(filters).build());
-    }
 
     /** The network described by {@code meta}. */
     public static UNet of(ModelMeta meta) {
